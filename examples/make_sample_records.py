@@ -1,0 +1,641 @@
+"""Write examples/sample-records: an invented patient's records folder, as a caregiver would have it.
+
+Everything here is invented; no real person, institution or record is used. The output is
+committed so `packet check examples/sample-records` works straight after install; run this script
+again (python examples/make_sample_records.py) after changing it. Output is deterministic.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import shutil
+import textwrap
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
+OUT = Path(__file__).parent / "sample-records"
+PATIENT = "Ana Example"
+DOB = "04/02/1961"
+MRN = "MRN 00481516"
+
+Fields = list[tuple[str, str]]
+Sections = list[tuple[str, str]]
+
+
+def text_pdf(
+    path: Path, institution: str, title: str, fields: Fields, sections: Sections, footer: str = ""
+) -> None:
+    """A report in the usual institutional layout: letterhead, patient block, labelled sections."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    width, height = letter
+    page = 1
+
+    def letterhead() -> float:
+        c.setFont("Helvetica-Bold", 11)
+        c.drawString(54, height - 50, institution)
+        c.setFont("Helvetica", 8)
+        c.drawString(
+            54, height - 62, "100 Example Avenue, Springfield  ·  Tel 555-0100  ·  Fax 555-0101"
+        )
+        c.line(54, height - 70, width - 54, height - 70)
+        return height - 90
+
+    def page_footer() -> None:
+        c.setFont("Helvetica", 7)
+        c.drawString(
+            54, 30, footer or f"Printed 11/02/2026 09:14 by portal user  ·  {PATIENT}  ·  {MRN}"
+        )
+        c.drawRightString(width - 54, 30, f"Page {page}")
+
+    y = letterhead()
+    c.setFont("Helvetica-Bold", 14)
+    c.drawCentredString(width / 2, y, title)
+    y -= 24
+    c.setFont("Helvetica", 9)
+    for i in range(0, len(fields), 2):
+        for j, (label, value) in enumerate(fields[i : i + 2]):
+            c.drawString(54 + j * 260, y, f"{label}: {value}")
+        y -= 13
+    y -= 8
+    for heading, body in sections:
+        if y < 120:
+            page_footer()
+            c.showPage()
+            page += 1
+            y = letterhead()
+        c.setFont("Helvetica-Bold", 10)
+        c.drawString(54, y, heading)
+        y -= 14
+        c.setFont("Helvetica", 9.5)
+        for paragraph in body.split("\n"):
+            for line in textwrap.wrap(paragraph, 100) or [""]:
+                if y < 60:
+                    page_footer()
+                    c.showPage()
+                    page += 1
+                    y = letterhead()
+                    c.setFont("Helvetica", 9.5)
+                c.drawString(62, y, line)
+                y -= 12
+        y -= 8
+    page_footer()
+    c.save()
+
+
+def paper_image(
+    lines: list[str], size: tuple[int, int] = (1275, 1650), seed: int = 1
+) -> Image.Image:
+    """A page of text as a scanner or camera sees it: grey paper, slight blur and noise."""
+    rng = random.Random(seed)
+    image = Image.new("L", size, 246)
+    draw = ImageDraw.Draw(image)
+    big = ImageFont.load_default(size=34)
+    small = ImageFont.load_default(size=24)
+    y = 80
+    for n, line in enumerate(lines):
+        draw.text((90, y), line, fill=25, font=big if n == 0 else small)
+        y += 56 if n == 0 else 36
+    for _ in range(1500):
+        draw.point((rng.randrange(size[0]), rng.randrange(size[1])), fill=rng.randrange(150, 230))
+    return image.rotate(0.6, fillcolor=246).filter(ImageFilter.GaussianBlur(0.6))
+
+
+def scanned_pdf(path: Path, lines: list[str]) -> None:
+    """A scanned page: one JPEG per page and no text layer, as office scanners produce."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    paper_image(lines).save(buffer, "JPEG", quality=70)
+    buffer.seek(0)
+    c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    c.drawImage(ImageReader(buffer), 0, 0, width=letter[0], height=letter[1])
+    c.showPage()
+    c.save()
+
+
+def phone_photo(path: Path, lines: list[str]) -> None:
+    """A phone photo of a paper printout on a table, stored sideways with an EXIF rotation tag."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    paper = paper_image(lines, (1100, 1420), seed=7).convert("RGB")
+    photo = Image.new("RGB", (1512, 2016), (92, 70, 52))  # a wooden table, portrait framing
+    photo.paste(paper.rotate(-2.5, expand=True, fillcolor=(92, 70, 52)), (190, 260))
+    stored = photo.rotate(90, expand=True)  # the sensor's landscape frame
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to view
+    exif[0x010F] = "ExamplePhone"
+    stored.save(path, "JPEG", quality=82, exif=exif)
+
+
+def dicom_disc(folder: Path) -> None:
+    """A small CT study (two series) as a disc stores it: DICOMDIR and files without extensions."""
+    from array import array
+
+    from pydicom.dataset import FileDataset, FileMetaDataset
+    from pydicom.fileset import FileSet
+    from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
+
+    fs = FileSet()
+    fs.UID = generate_uid(entropy_srcs=["sample-disc"])  # fixed, so the output is reproducible
+    fs.ID = "SAMPLECD"
+    study_uid = generate_uid(entropy_srcs=["sample-study"])
+    for series_number, description in ((1, "AXIAL 5MM"), (2, "CORONAL 3MM")):
+        series_uid = generate_uid(entropy_srcs=["sample-series", str(series_number)])
+        for instance in range(1, 4):
+            meta = FileMetaDataset()
+            meta.MediaStorageSOPClassUID = CTImageStorage
+            meta.MediaStorageSOPInstanceUID = generate_uid(
+                entropy_srcs=["sample", str(series_number), str(instance)]
+            )
+            meta.TransferSyntaxUID = ExplicitVRLittleEndian
+            ds = FileDataset(None, {}, file_meta=meta, preamble=b"\0" * 128)
+            ds.SOPClassUID = CTImageStorage
+            ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+            ds.StudyInstanceUID = study_uid
+            ds.SeriesInstanceUID = series_uid
+            ds.PatientName = "EXAMPLE^ANA"
+            ds.PatientID = "00481516"
+            ds.PatientBirthDate = "19610402"
+            ds.StudyDate = "20260304"
+            ds.StudyTime = "101500"
+            ds.Modality = "CT"
+            ds.StudyDescription = "CT CHEST ABDOMEN PELVIS W CONTRAST"
+            ds.SeriesDescription = description
+            ds.BodyPartExamined = "CHEST"
+            ds.StudyID = "1"
+            ds.SeriesNumber = series_number
+            ds.InstanceNumber = instance
+            ds.Rows = ds.Columns = 16
+            ds.BitsAllocated = ds.BitsStored = 16
+            ds.HighBit = 15
+            ds.PixelRepresentation = 0
+            ds.SamplesPerPixel = 1
+            ds.PhotometricInterpretation = "MONOCHROME2"
+            ds.PixelData = array("H", (i * instance for i in range(256))).tobytes()
+            fs.add(ds)
+    fs.write(folder)
+
+
+def caregiver_files(root: Path) -> None:
+    (root / "packet.toml").write_text(
+        textwrap.dedent(
+            """\
+            # packet.toml for the sample records (an invented patient).
+            [patient]
+            name = "Ana Example"
+            date_of_birth = 1961-04-02
+            diagnosis = "Invasive ductal carcinoma, left breast, ER+/PR+/HER2-"
+            stage = "cT2 cN1 M0 (staging complete)"
+            treating_doctor = "Dr. Rosa Rivera, Lakeside Oncology"
+
+            [second_opinion]
+            center = "Example Cancer Center"
+            doctor = "Dr. Sam Second"
+
+            [checklist.slides]
+            status = "pending"
+            note = "Requested from Lakeside pathology on 2026-11-03 (blocks and H&E slides)"
+
+            [[opinion]]
+            doctor = "Dr. Rosa Rivera, Lakeside Oncology"
+            date = "2026-10-20"
+            diagnosis = "Invasive ductal carcinoma, ER+/PR+/HER2-, grade 2"
+            stage = "ypT1c ypN1a after chemotherapy; staging complete"
+            goal = "Cure"
+            treatment_sequence = "Radiation to breast and nodes, then letrozole for 5 years"
+            expected_benefits = "Lower risk of the cancer coming back"
+            risks = "Skin changes, fatigue; joint pain and bone thinning from letrozole"
+            start_by = "Radiation within 6 weeks of surgery"
+            tests_used = "Core biopsy 2026-02-10, surgical pathology 2026-09-15, PET/CT 2026-03-05"
+            would_change_plan = "A high recurrence score or a germline mutation"
+
+            [[opinion]]
+            doctor = "Dr. Lee Nodal, Lakeside Surgery"
+            date = "2026-10-02"
+            diagnosis = "Invasive ductal carcinoma, ER+/PR+/HER2-, grade 2"
+            stage = "ypT1c ypN1a"
+            goal = "Cure"
+            treatment_sequence = "Axillary lymph node dissection, then radiation, then letrozole"
+            risks = "Lymphedema of the left arm"
+            start_by = "Within 4 weeks"
+            tests_used = "Surgical pathology 2026-09-15"
+            """
+        ),
+        encoding="utf-8",
+    )
+    (root / "timeline.csv").write_text(
+        textwrap.dedent(
+            """\
+            date,type,description
+            2026-01,symptom,Felt a lump in the left breast
+            2026-01-28,test,Diagnostic mammogram and ultrasound
+            2026-02-10,test,Core needle biopsy of the left breast
+            2026-02-18,diagnosis,Told it is invasive ductal carcinoma
+            2026-03-05,test,PET/CT for staging
+            2026-04-02,treatment,Started chemotherapy (dose-dense AC then paclitaxel)
+            2026-06-14,visit,Emergency visit for fever during chemotherapy
+            2026-08-20,treatment,Finished chemotherapy
+            2026-09-15,surgery,Lumpectomy and sentinel node biopsy
+            2026-10-20,visit,Oncology visit: radiation and letrozole recommended
+            """
+        ),
+        encoding="utf-8",
+    )
+    (root / "medications.csv").write_text(
+        textwrap.dedent(
+            """\
+            name,dose,how_often,reason,started,notes
+            letrozole,2.5 mg,once daily,breast cancer,2026-10-01,
+            ondansetron,8 mg,as needed,nausea,2026-04-02,during chemotherapy
+            lisinopril,10 mg,once daily,blood pressure,2019-05,
+            vitamin D3,2000 IU,once daily,supplement,2025,
+            turmeric capsules,500 mg,twice daily,supplement (her own choice),2026-03,ask if this is safe
+            """
+        ),
+        encoding="utf-8",
+    )
+    (root / "questions.md").write_text(
+        textwrap.dedent(
+            """\
+            # Questions for the second-opinion doctor
+
+            - Is the stage complete, or should any test be repeated?
+            - Is axillary dissection needed, or is radiation to the nodes enough?
+            - Would genomic testing (a recurrence score) change the plan?
+            - How long can radiation wait after surgery?
+            - Is turmeric safe with letrozole?
+            """
+        ),
+        encoding="utf-8",
+    )
+
+
+def records(root: Path) -> None:
+    who: Fields = [("Patient", PATIENT), ("DOB", DOB), ("MRN", MRN.split()[1])]
+    text_pdf(
+        root / "Path reports" / "Surgical Pathology Report.pdf",
+        "Lakeside Medical Center — Department of Pathology",
+        "SURGICAL PATHOLOGY REPORT",
+        [
+            *who,
+            ("Accession", "S26-01187"),
+            ("Collected", "02/10/2026 10:42"),
+            ("Received", "02/11/2026"),
+            ("Ordering physician", "Dr. Ines Imaging"),
+        ],
+        [
+            (
+                "SPECIMEN:",
+                "Left breast, 2 o'clock, 4 cm from nipple, ultrasound-guided core needle biopsy",
+            ),
+            (
+                "CLINICAL HISTORY:",
+                "64-year-old woman with a 2.4 cm irregular mass, BI-RADS 5 on mammogram of 01/28/2026.",
+            ),
+            (
+                "FINAL DIAGNOSIS:",
+                "Left breast, 2 o'clock, core needle biopsy:\n- Invasive ductal carcinoma, "
+                "Nottingham grade 2 (tubules 3, nuclei 2, mitoses 1).\n- Ductal carcinoma in situ, intermediate "
+                "grade, solid type.\n- Lymphovascular invasion: not identified.\n- Receptor studies to follow in an addendum.",
+            ),
+            (
+                "GROSS DESCRIPTION:",
+                "Received in formalin labeled with the patient's name: four cores of tan-white "
+                "tissue, 1.2 to 1.8 cm, entirely submitted in cassette A1.",
+            ),
+            (
+                "MICROSCOPIC DESCRIPTION:",
+                "Sections show infiltrating nests and cords of tumor cells with moderate "
+                "pleomorphism in a desmoplastic stroma.",
+            ),
+            ("", "Electronically signed by Paula Pathologist, MD on 02/13/2026 16:05"),
+        ],
+    )
+    text_pdf(
+        root / "Path reports" / "Breast biomarker panel.pdf",
+        "Lakeside Medical Center — Department of Pathology",
+        "BREAST BIOMARKER REPORT (IMMUNOHISTOCHEMISTRY)",
+        [
+            *who,
+            ("Accession", "S26-01187"),
+            ("Date collected", "02/10/2026"),
+            ("Reported", "02/17/2026"),
+        ],
+        [
+            ("TEST:", "ER/PR/HER2 immunohistochemistry, Ki-67"),
+            (
+                "RESULTS:",
+                "Estrogen receptor (ER): POSITIVE, 95% of cells, strong (Allred 8)\n"
+                "Progesterone receptor (PR): POSITIVE, 40% of cells, moderate (Allred 6)\n"
+                "HER2 (IHC): 1+, NEGATIVE\nKi-67: 18%",
+            ),
+            (
+                "METHOD:",
+                "Ventana assays on block A1, scored per ASCO/CAP guidelines. Controls performed as expected.",
+            ),
+            ("", "Verified by Paula Pathologist, MD on 02/17/2026"),
+        ],
+    )
+    text_pdf(
+        root / "Imaging" / "Mammo.pdf",
+        "Springfield Breast Imaging Center",
+        "DIAGNOSTIC RADIOLOGY REPORT",
+        [*who, ("Exam date", "01/28/2026 09:30"), ("Referring", "Dr. Pat Primary")],
+        [
+            ("EXAM:", "DIAGNOSTIC MAMMOGRAM BILATERAL WITH TOMOSYNTHESIS"),
+            ("CLINICAL INDICATION:", "Palpable lump, left breast, 2 o'clock."),
+            ("COMPARISON:", "Screening mammogram 12/03/2024."),
+            (
+                "FINDINGS:",
+                "Heterogeneously dense breasts. In the left breast at 2 o'clock there is an irregular "
+                "spiculated mass measuring 2.4 cm. No suspicious findings on the right.",
+            ),
+            (
+                "IMPRESSION:",
+                "Highly suggestive of malignancy, left breast. BI-RADS 5. Ultrasound-guided biopsy recommended.",
+            ),
+            ("", "Electronically signed by Ines Imaging, MD 01/28/2026 14:02"),
+        ],
+    )
+    scanned_pdf(
+        root / "Imaging" / "US LEFT BREAST 1-28-26.pdf",
+        [
+            "BREAST ULTRASOUND REPORT",
+            f"Patient: {PATIENT}   DOB: {DOB}",
+            "Exam date: 01/28/2026",
+            "EXAM: US LEFT BREAST LIMITED",
+            "FINDINGS: Irregular hypoechoic mass at 2 o'clock,",
+            "2.3 x 1.9 x 1.7 cm, with angular margins.",
+            "Axillary node with 4 mm cortex.",
+            "IMPRESSION: BI-RADS 5. Biopsy recommended.",
+            "",
+            "Signed: I. Imaging, MD  01/28/2026",
+        ],
+    )
+    text_pdf(
+        root / "Imaging" / "CT CAP.pdf",
+        "Lakeside Medical Center — Radiology",
+        "RADIOLOGY REPORT",
+        [*who, ("Date of exam", "03/04/2026 10:15"), ("Accession", "CT2603040017")],
+        [
+            ("EXAM:", "CT CHEST ABDOMEN PELVIS WITH CONTRAST"),
+            (
+                "TECHNIQUE:",
+                "Axial images from the thoracic inlet to the pubic symphysis after IV contrast.",
+            ),
+            ("COMPARISON:", "None."),
+            (
+                "FINDINGS:",
+                "Known left breast mass. Two enlarged left axillary lymph nodes up to 1.4 cm. "
+                "No pulmonary nodules. Liver, adrenals and bones without suspicious lesions.",
+            ),
+            (
+                "IMPRESSION:",
+                "Left breast mass with left axillary adenopathy. No evidence of distant metastatic disease.",
+            ),
+            ("", "Dictated 03/04/2026, signed by Ray Radiologist, MD 03/05/2026 08:10"),
+        ],
+    )
+    text_pdf(
+        root / "Imaging" / "PET CT staging.pdf",
+        "Lakeside Medical Center — Nuclear Medicine",
+        "PET/CT REPORT",
+        [*who, ("Exam date", "March 5, 2026"), ("Tracer", "F-18 FDG, 10.2 mCi")],
+        [
+            ("EXAM:", "PET/CT SKULL BASE TO MID-THIGH"),
+            ("COMPARISON:", "CT chest/abdomen/pelvis of 03/04/2026."),
+            (
+                "FINDINGS:",
+                "Hypermetabolic left breast mass, SUV max 8.1. Two FDG-avid left axillary nodes, SUV max 5.2. "
+                "No hypermetabolic distant disease.",
+            ),
+            (
+                "IMPRESSION:",
+                "Left breast primary with left axillary nodal disease. No distant metastases (M0).",
+            ),
+        ],
+    )
+    text_pdf(
+        root / "Genetics" / "Hereditary cancer panel.pdf",
+        "Example Genetics Laboratory",
+        "GERMLINE GENETIC TESTING REPORT",
+        [
+            *who,
+            ("Specimen", "Blood"),
+            ("Collection date", "Feb 24, 2026"),
+            ("Report date", "Mar 16, 2026"),
+        ],
+        [
+            (
+                "TEST PERFORMED:",
+                "Multi-gene hereditary cancer panel (34 genes), sequencing and deletion/duplication",
+            ),
+            (
+                "RESULT:",
+                "NEGATIVE. No pathogenic or likely pathogenic variants identified.\n"
+                "One variant of uncertain significance: CHEK2 c.1427C>T (p.Thr476Met).",
+            ),
+            (
+                "GENES ANALYZED:",
+                "APC, ATM, BARD1, BRCA1, BRCA2, BRIP1, CDH1, CHEK2, EPCAM, MLH1, MSH2, MSH6, NBN, "
+                "NF1, PALB2, PMS2, PTEN, RAD51C, RAD51D, STK11, TP53 and 13 others.",
+            ),
+        ],
+    )
+    text_pdf(
+        root / "Doctor visits" / "Oncology consult letter.pdf",
+        "Lakeside Oncology Associates",
+        "MEDICAL ONCOLOGY CONSULTATION",
+        [*who, ("Date of service", "02/18/2026"), ("Referring", "Dr. Pat Primary")],
+        [
+            ("REASON FOR VISIT:", "New diagnosis of left breast cancer."),
+            (
+                "HISTORY OF PRESENT ILLNESS:",
+                "Ms. Example felt a lump in January 2026. Mammogram on 01/28/2026 "
+                "was BI-RADS 5, and core biopsy on 02/10/2026 showed invasive ductal carcinoma, ER+/PR+/HER2-.",
+            ),
+            (
+                "ASSESSMENT AND PLAN:",
+                "Clinical stage cT2 cN1. Plan: staging CT and PET/CT, germline testing, then "
+                "neoadjuvant dose-dense AC followed by weekly paclitaxel. Surgery after chemotherapy.",
+            ),
+            ("", "Next appointment: 03/10/2026 with Dr. Rosa Rivera."),
+            ("", "Electronically signed by Rosa Rivera, MD 02/19/2026"),
+        ],
+    )
+    text_pdf(
+        root / "Doctor visits" / "MyChart - Visit Summary.pdf",
+        "Lakeside Health MyChart",
+        "After Visit Summary",
+        [
+            ("Patient", PATIENT),
+            ("Date of birth", DOB),
+            ("Visit date", "10/20/2026"),
+            ("Provider", "Rosa Rivera, MD"),
+        ],
+        [
+            ("Reason for Visit", "Follow-up after surgery"),
+            ("Your diagnosis", "Invasive ductal carcinoma of the left breast, ER+/PR+/HER2-"),
+            (
+                "Instructions",
+                "Start radiation planning. Continue letrozole 2.5 mg daily. Take vitamin D.",
+            ),
+            ("Your next appointment", "11/24/2026 at 9:00 AM with Radiation Oncology"),
+        ],
+        footer="Printed from MyChart on 11/01/2026",
+    )
+    text_pdf(
+        root / "Treatment" / "Chemotherapy summary.pdf",
+        "Lakeside Infusion Center",
+        "CHEMOTHERAPY TREATMENT SUMMARY",
+        [*who, ("Treatment dates", "04/02/2026 - 08/20/2026"), ("Oncologist", "Rosa Rivera, MD")],
+        [
+            (
+                "REGIMEN:",
+                "Dose-dense doxorubicin/cyclophosphamide (AC) x 4 cycles, then paclitaxel weekly x 12",
+            ),
+            (
+                "COURSE:",
+                "Cycle 1 day 1 on 04/02/2026. One delay for neutropenic fever (06/14/2026). "
+                "Paclitaxel dose reduced 20% for grade 2 neuropathy from week 9.",
+            ),
+            ("RESPONSE:", "Clinical partial response; breast mass no longer palpable."),
+        ],
+    )
+    text_pdf(
+        root / "Hospital" / "ED visit June.pdf",
+        "Lakeside Medical Center",
+        "EMERGENCY DEPARTMENT PROVIDER NOTE",
+        [*who, ("Arrival", "06/14/2026 22:41"), ("Discharge date", "06/15/2026")],
+        [
+            ("CHIEF COMPLAINT:", "Fever 38.9 C, day 9 after AC cycle 3."),
+            (
+                "ED COURSE:",
+                "ANC 0.3. Blood cultures drawn, cefepime started. Admitted overnight, discharged "
+                "afebrile on oral antibiotics.",
+            ),
+            ("DIAGNOSIS:", "Febrile neutropenia"),
+        ],
+    )
+    text_pdf(
+        root / "Surgery" / "Operative report.pdf",
+        "Lakeside Medical Center — Department of Surgery",
+        "OPERATIVE REPORT",
+        [*who, ("Date of surgery", "09/15/2026"), ("Surgeon", "Lee Nodal, MD")],
+        [
+            ("PREOPERATIVE DIAGNOSIS:", "Left breast cancer after neoadjuvant chemotherapy."),
+            ("POSTOPERATIVE DIAGNOSIS:", "Same."),
+            (
+                "PROCEDURE PERFORMED:",
+                "Left breast lumpectomy with wire localization and sentinel lymph node biopsy",
+            ),
+            ("ANESTHESIA:", "General."),
+            ("ESTIMATED BLOOD LOSS:", "25 mL."),
+            (
+                "FINDINGS:",
+                "Clip identified in the specimen. Three sentinel nodes, one palpably firm.",
+            ),
+            ("", "Dictated 09/15/2026 by Lee Nodal, MD. Signed 09/17/2026."),
+        ],
+    )
+    text_pdf(
+        root / "Path reports" / "Lumpectomy pathology.pdf",
+        "Lakeside Medical Center — Department of Pathology",
+        "SURGICAL PATHOLOGY REPORT",
+        [
+            *who,
+            ("Accession", "S26-09922"),
+            ("Date of procedure", "09/15/2026"),
+            ("Received", "09/15/2026"),
+        ],
+        [
+            ("SPECIMEN:", "A. Left breast, lumpectomy; B. Left axillary sentinel lymph nodes"),
+            (
+                "FINAL DIAGNOSIS:",
+                "A. Residual invasive ductal carcinoma, 1.1 cm (ypT1c), margins negative "
+                "(closest 4 mm).\nB. One of three sentinel lymph nodes with metastatic carcinoma, 3 mm (ypN1a).",
+            ),
+            (
+                "SYNOPTIC REPORT:",
+                "Procedure: lumpectomy. Histologic type: invasive ductal carcinoma. "
+                "Treatment effect: partial response (RCB-II).",
+            ),
+            ("", "Electronically signed by Paula Pathologist, MD on 09/18/2026"),
+        ],
+    )
+    text_pdf(
+        root / "Labs" / "CBC and CMP.pdf",
+        "Lakeside Laboratory Services",
+        "LABORATORY RESULTS",
+        [*who, ("Collected", "10/18/2026 07:55"), ("Resulted", "10/18/2026 11:20")],
+        [
+            (
+                "COMPLETE BLOOD COUNT",
+                "Test            Result    Units      Reference range\n"
+                "WBC             5.8       10^3/uL    4.0 - 11.0\nHemoglobin      11.9 L    g/dL       12.0 - 15.5\n"
+                "Platelets       221       10^3/uL    150 - 400",
+            ),
+            (
+                "COMPREHENSIVE METABOLIC PANEL",
+                "Creatinine      0.8       mg/dL      0.5 - 1.1\n"
+                "ALT             22        U/L        7 - 35\nAlkaline phosphatase 88 U/L     40 - 130",
+            ),
+        ],
+    )
+    phone_photo(
+        root / "Medications" / "IMG_4431.JPG",
+        [
+            "SPRINGFIELD PHARMACY - MEDICATION LIST",
+            f"{PATIENT}   DOB {DOB}",
+            "Printed 10/05/2026",
+            "",
+            "LETROZOLE 2.5 MG TAB  - take 1 tablet daily",
+            "  Rx# 7781203   Filled 10/01/2026",
+            "LISINOPRIL 10 MG TAB - take 1 tablet daily",
+            "  Rx# 6620931   Filled 09/28/2026",
+            "ONDANSETRON 8 MG ODT - 1 tab as needed",
+            "  Rx# 7012288   Filled 04/01/2026",
+        ],
+    )
+    text_pdf(
+        root / "Insurance" / "Explanation of benefits.pdf",
+        "Example Health Plan",
+        "EXPLANATION OF BENEFITS — THIS IS NOT A BILL",
+        [
+            ("Member", PATIENT),
+            ("Member ID", "XEH 0042 1961"),
+            ("Statement date", "10/30/2026"),
+            ("Claim number", "26-5522-0193"),
+        ],
+        [
+            (
+                "SERVICES",
+                "Date of service 09/15/2026  Lumpectomy   Billed $18,400.00   Plan paid $14,950.00   "
+                "You may owe $1,200.00",
+            )
+        ],
+    )
+    # The portal download of the operative report, saved a second time under a generic name.
+    (root / "Downloads").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(
+        root / "Surgery" / "Operative report.pdf", root / "Downloads" / "Document (3).pdf"
+    )
+    dicom_disc(root / "CT disc 2026-03-04")
+
+
+def main() -> None:
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    caregiver_files(OUT)
+    records(OUT)
+    count = sum(1 for p in OUT.rglob("*") if p.is_file())
+    print(f"wrote {count} files to {OUT} (the records of an invented patient)")
+
+
+if __name__ == "__main__":
+    main()

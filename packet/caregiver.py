@@ -1,0 +1,470 @@
+"""Reading the files the caregiver writes: packet.toml, timeline.csv, medications.csv,
+questions.md and documents.csv.
+
+Each mistake becomes a Problem naming the file, the line, what is wrong and an example of a
+right value, and the rest of the file is still used: one typo must not hide the whole timeline.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from packet.dates import DateOrder, parse_date
+from packet.models import (
+    CaregiverFile,
+    Category,
+    ItemStatus,
+    Medication,
+    PartialDate,
+    Problem,
+    ProblemKind,
+    Severity,
+    TimelineEvent,
+    TimelineType,
+)
+
+PACKET_TOML = "packet.toml"
+TIMELINE_CSV = "timeline.csv"
+MEDICATIONS_CSV = "medications.csv"
+QUESTIONS_MD = "questions.md"
+DOCUMENTS_CSV = "documents.csv"
+CAREGIVER_FILES = (PACKET_TOML, TIMELINE_CSV, MEDICATIONS_CSV, QUESTIONS_MD, DOCUMENTS_CSV)
+
+# Words caregivers naturally write for a status, mapped onto the five statuses.
+STATUS_WORDS: dict[str, ItemStatus] = {
+    "present": ItemStatus.PRESENT, "done": ItemStatus.PRESENT, "have": ItemStatus.PRESENT,
+    "included": ItemStatus.PRESENT,
+    "missing": ItemStatus.MISSING, "needed": ItemStatus.MISSING,
+    "pending": ItemStatus.PENDING, "requested": ItemStatus.PENDING, "ordered": ItemStatus.PENDING,
+    "on its way": ItemStatus.PENDING, "waiting": ItemStatus.PENDING,
+    "sent_separately": ItemStatus.SENT_SEPARATELY, "sent separately": ItemStatus.SENT_SEPARATELY,
+    "sent": ItemStatus.SENT_SEPARATELY, "mailed": ItemStatus.SENT_SEPARATELY,
+    "shipped": ItemStatus.SENT_SEPARATELY,
+    "not_applicable": ItemStatus.NOT_APPLICABLE, "not applicable": ItemStatus.NOT_APPLICABLE,
+    "n/a": ItemStatus.NOT_APPLICABLE, "na": ItemStatus.NOT_APPLICABLE,
+    "not available": ItemStatus.NOT_APPLICABLE, "none": ItemStatus.NOT_APPLICABLE,
+}  # fmt: skip
+
+
+class Patient(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    name: str = ""
+    date_of_birth: dt.date | None = None
+    diagnosis: str = ""
+    stage: str = ""
+    treating_doctor: str = ""
+    surgery: bool | None = None  # has the patient had surgery? None: packet works it out
+    treatment_started: bool | None = None
+
+    @field_validator("date_of_birth", mode="before")
+    @classmethod
+    def _any_date_form(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            parsed = parse_date(value)
+            if parsed is None:
+                raise ValueError(f"'{value}' is not a date; write it like 1961-04-02")
+            return parsed
+        return value
+
+
+class SecondOpinion(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    center: str = ""
+    doctor: str = ""
+    appointment: dt.date | str | None = None
+
+
+class ChecklistEntry(BaseModel):
+    status: ItemStatus | None = None
+    note: str = ""
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_word(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            word = " ".join(value.strip().lower().replace("-", " ").split())
+            if word in STATUS_WORDS:
+                return STATUS_WORDS[word]
+            if word.replace(" ", "_") in STATUS_WORDS:
+                return STATUS_WORDS[word.replace(" ", "_")]
+            raise ValueError(
+                f"'{value}' is not a status; use present, missing, pending, sent_separately "
+                "or not_applicable"
+            )
+        return value
+
+
+class Opinion(BaseModel):
+    """One doctor's current diagnosis and recommended plan."""
+
+    model_config = ConfigDict(extra="allow")
+
+    doctor: str = ""
+    institution: str = ""
+    date: str = ""
+    diagnosis: str = ""
+    stage: str = ""
+    goal: str = ""
+    treatment_sequence: str = ""
+    expected_benefits: str = ""
+    risks: str = ""
+    start_by: str = ""
+    tests_used: str = ""
+    would_change_plan: str = ""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+
+class Reading(BaseModel):
+    date_order: DateOrder = DateOrder.MONTH_FIRST
+
+
+class PacketSettings(BaseModel):
+    """packet.toml as a whole."""
+
+    patient: Patient = Field(default_factory=Patient)
+    second_opinion: SecondOpinion = Field(default_factory=SecondOpinion)
+    checklist: dict[str, ChecklistEntry] = Field(default_factory=dict)
+    opinion: list[Opinion] = Field(default_factory=list)
+    passwords: dict[str, str] = Field(default_factory=dict)
+    reading: Reading = Field(default_factory=Reading)
+
+
+class DocumentOverride(BaseModel):
+    path: str
+    category: Category | None = None
+    date: dt.date | None = None
+    title: str = ""
+    include: bool = True
+
+
+@dataclass
+class CaregiverData:
+    """Everything the caregiver wrote, already validated."""
+
+    settings: PacketSettings = field(default_factory=PacketSettings)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    medications: list[Medication] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    overrides: dict[str, DocumentOverride] = field(default_factory=dict)
+    files: list[CaregiverFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def password_for(self, relative_path: str) -> list[str]:
+        """Passwords to try for a locked PDF: one set for its path or its bare name."""
+        name = relative_path.rsplit("/", 1)[-1]
+        keys = (relative_path, name, relative_path.lower(), name.lower())
+        found = [
+            pw for key, pw in self.settings.passwords.items() if key in keys or key.lower() in keys
+        ]
+        return found + [pw for key, pw in self.settings.passwords.items() if key == "*"]
+
+
+def _problem(path: str, message: str, fix: str) -> Problem:
+    return Problem(
+        path=path,
+        kind=ProblemKind.CAREGIVER_FILE,
+        severity=Severity.ERROR,
+        message=message,
+        fix=fix,
+    )
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")  # spreadsheet programs on Windows
+
+
+def _pydantic_message(error: ValidationError) -> str:
+    parts = []
+    for e in error.errors():
+        where = ".".join(str(p) for p in e["loc"])
+        parts.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
+    return "; ".join(parts)
+
+
+def _nest(dotted: str, value: Any) -> dict[str, Any]:
+    head, _, rest = dotted.partition(".")
+    return {head: _nest(rest, value) if rest else value}
+
+
+def load_settings(folder: Path, data: CaregiverData) -> None:
+    path = folder / PACKET_TOML
+    if not path.is_file():
+        return
+    try:
+        raw = tomllib.loads(_read_text(path))
+    except (tomllib.TOMLDecodeError, OSError) as exc:
+        data.problems.append(
+            _problem(
+                PACKET_TOML,
+                f"packet.toml cannot be read: {exc}",
+                'Check quotes and brackets around that line, e.g. name = "Ana Example"; '
+                "`packet init` in an empty folder shows a correct file.",
+            )
+        )
+        return
+    # Each section, and each checklist entry, stands on its own: one bad value loses only itself.
+    settings = PacketSettings()
+    sections: list[tuple[str, Any]] = [(k, v) for k, v in raw.items() if k != "checklist"]
+    sections += [(f"checklist.{k}", v) for k, v in (raw.get("checklist") or {}).items()]
+    for key, value in sections:
+        try:
+            partial = PacketSettings.model_validate(_nest(key, value))
+        except ValidationError as exc:
+            data.problems.append(
+                _problem(
+                    PACKET_TOML,
+                    f"packet.toml has a value packet cannot use: {_pydantic_message(exc)}",
+                    "Correct that value (dates like 1961-04-02; statuses present, missing, pending, "
+                    "sent_separately or not_applicable).",
+                )
+            )
+            continue
+        if key.startswith("checklist."):
+            settings.checklist.update(partial.checklist)
+        elif key in PacketSettings.model_fields:
+            setattr(settings, key, getattr(partial, key))
+    data.settings = settings
+    data.files.append(CaregiverFile(path=PACKET_TOML, role="patient and settings", rows=len(raw)))
+
+
+def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    reader = csv.DictReader(io.StringIO(_read_text(path)))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    rows = []
+    for row in reader:
+        clean = {
+            (k or "").strip().lower(): (v or "").strip() if isinstance(v, str) else ""
+            for k, v in row.items()
+        }
+        if any(clean.values()) and not next(iter(clean.values()), "").startswith("#"):
+            rows.append((reader.line_num, clean))
+    return header, rows
+
+
+def parse_partial_date(text: str, order: DateOrder = DateOrder.MONTH_FIRST) -> PartialDate | None:
+    text = text.strip()
+    if m := re.fullmatch(r"((?:19|20)\d\d)", text):
+        return PartialDate(year=int(m.group(1)))
+    if m := re.fullmatch(r"((?:19|20)\d\d)[-/.](\d{1,2})", text):
+        month = int(m.group(2))
+        return PartialDate(year=int(m.group(1)), month=month) if 1 <= month <= 12 else None
+    if m := re.fullmatch(r"(\d{1,2})[-/.]((?:19|20)\d\d)", text):
+        month = int(m.group(1))
+        return PartialDate(year=int(m.group(2)), month=month) if 1 <= month <= 12 else None
+    full = parse_date(text, order)
+    return PartialDate.of(full) if full else None
+
+
+TIMELINE_TYPE_WORDS: dict[str, TimelineType] = {t.value: t for t in TimelineType} | {
+    "symptoms": TimelineType.SYMPTOM, "scan": TimelineType.TEST, "imaging": TimelineType.TEST,
+    "biopsy": TimelineType.TEST, "lab": TimelineType.TEST, "labs": TimelineType.TEST,
+    "appointment": TimelineType.VISIT, "consult": TimelineType.VISIT,
+    "operation": TimelineType.SURGERY, "procedure": TimelineType.SURGERY,
+    "chemo": TimelineType.TREATMENT, "chemotherapy": TimelineType.TREATMENT,
+    "radiation": TimelineType.TREATMENT, "medication": TimelineType.TREATMENT,
+    "": TimelineType.OTHER,
+}  # fmt: skip
+
+
+def load_timeline(folder: Path, data: CaregiverData) -> None:
+    path = folder / TIMELINE_CSV
+    if not path.is_file():
+        return
+    header, rows = _csv_rows(path)
+    if "date" not in header or "description" not in header:
+        data.problems.append(
+            _problem(
+                TIMELINE_CSV,
+                f"timeline.csv needs the columns date, type, description; it has {', '.join(header) or 'none'}",
+                "Make the first line exactly: date,type,description",
+            )
+        )
+        return
+    order = data.settings.reading.date_order
+    for line, row in rows:
+        when = parse_partial_date(row.get("date", ""), order)
+        kind = TIMELINE_TYPE_WORDS.get(row.get("type", "").lower())
+        where = f"timeline.csv line {line}"
+        if when is None:
+            data.problems.append(
+                _problem(
+                    TIMELINE_CSV,
+                    f"{where}, column date: '{row.get('date', '')}' is not a date",
+                    "Write dates as 2026-02-10, or 2026-02 or 2026 when the day is not known.",
+                )
+            )
+            continue
+        if kind is None:
+            data.problems.append(
+                _problem(
+                    TIMELINE_CSV,
+                    f"{where}, column type: '{row.get('type', '')}' is not a type",
+                    "Use one of: " + ", ".join(t.value for t in TimelineType) + ".",
+                )
+            )
+            kind = TimelineType.OTHER
+        description = row.get("description", "")
+        if not description:
+            data.problems.append(
+                _problem(
+                    TIMELINE_CSV,
+                    f"{where}, column description: empty",
+                    "Say what happened, e.g. 'Core needle biopsy, left breast'.",
+                )
+            )
+            continue
+        data.timeline.append(
+            TimelineEvent(date=when, type=kind, description=description, source=where)
+        )
+    data.files.append(CaregiverFile(path=TIMELINE_CSV, role="timeline", rows=len(data.timeline)))
+
+
+def load_medications(folder: Path, data: CaregiverData) -> None:
+    path = folder / MEDICATIONS_CSV
+    if not path.is_file():
+        return
+    header, rows = _csv_rows(path)
+    if "name" not in header:
+        data.problems.append(
+            _problem(
+                MEDICATIONS_CSV,
+                f"medications.csv needs a name column; it has {', '.join(header) or 'none'}",
+                "Make the first line exactly: name,dose,how_often,reason,started,notes",
+            )
+        )
+        return
+    for line, row in rows:
+        if not row.get("name"):
+            data.problems.append(
+                _problem(
+                    MEDICATIONS_CSV,
+                    f"medications.csv line {line}, column name: empty",
+                    "Write the medicine's name, e.g. letrozole or vitamin D3.",
+                )
+            )
+            continue
+        fields = {k: row.get(k, "") for k in Medication.model_fields}
+        data.medications.append(Medication.model_validate(fields))
+    data.files.append(
+        CaregiverFile(path=MEDICATIONS_CSV, role="medications", rows=len(data.medications))
+    )
+
+
+def load_questions(folder: Path, data: CaregiverData) -> None:
+    path = folder / QUESTIONS_MD
+    if not path.is_file():
+        return
+    in_comment = False
+    for raw in _read_text(path).splitlines():
+        line = raw.strip()
+        if line.startswith("<!--"):
+            in_comment = "-->" not in line
+            continue
+        if in_comment:
+            in_comment = "-->" not in line
+            continue
+        if not line or line.startswith("#"):
+            continue  # headings organize the file; they are not questions
+        text = re.sub(r"^([-*+]|\d+[.)])\s+", "", line).strip()
+        text = re.sub(r"^\[[ xX]\]\s*", "", text)
+        if text:
+            data.questions.append(text)
+    data.files.append(CaregiverFile(path=QUESTIONS_MD, role="questions", rows=len(data.questions)))
+
+
+def load_overrides(folder: Path, data: CaregiverData) -> None:
+    path = folder / DOCUMENTS_CSV
+    if not path.is_file():
+        return
+    header, rows = _csv_rows(path)
+    if "path" not in header:
+        data.problems.append(
+            _problem(
+                DOCUMENTS_CSV,
+                "documents.csv needs a path column",
+                "Make the first line exactly: path,category,date,title,include",
+            )
+        )
+        return
+    for line, row in rows:
+        where = f"documents.csv line {line}"
+        values: dict[str, Any] = {"path": row["path"].replace("\\", "/").strip("/")}
+        if row.get("category"):
+            try:
+                values["category"] = Category(row["category"].strip().lower())
+            except ValueError:
+                data.problems.append(
+                    _problem(
+                        DOCUMENTS_CSV,
+                        f"{where}, column category: '{row['category']}' is not a category",
+                        "Use one of: " + ", ".join(c.value for c in Category) + ".",
+                    )
+                )
+        if row.get("date"):
+            parsed = parse_date(row["date"], data.settings.reading.date_order)
+            if parsed is None:
+                data.problems.append(
+                    _problem(
+                        DOCUMENTS_CSV,
+                        f"{where}, column date: '{row['date']}' is not a date",
+                        "Write it like 2026-02-10.",
+                    )
+                )
+            else:
+                values["date"] = parsed
+        values["title"] = row.get("title", "")
+        values["include"] = row.get("include", "yes").lower() not in ("no", "n", "false", "0")
+        override = DocumentOverride.model_validate(values)
+        data.overrides[override.path] = override
+    data.files.append(
+        CaregiverFile(path=DOCUMENTS_CSV, role="document overrides", rows=len(data.overrides))
+    )
+
+
+def load_caregiver_files(folder: Path) -> CaregiverData:
+    data = CaregiverData()
+    # packet.toml first: its reading settings (day-first dates) shape how the others are read.
+    loaders = (
+        (PACKET_TOML, load_settings),
+        (TIMELINE_CSV, load_timeline),
+        (MEDICATIONS_CSV, load_medications),
+        (QUESTIONS_MD, load_questions),
+        (DOCUMENTS_CSV, load_overrides),
+    )
+    for name, loader in loaders:
+        try:
+            loader(folder, data)
+        except (OSError, csv.Error) as exc:
+            data.problems.append(
+                _problem(
+                    name,
+                    f"{name} cannot be read ({exc.__class__.__name__})",
+                    "Check that the file opens, and save it as plain text (CSV UTF-8 for .csv).",
+                )
+            )
+    return data

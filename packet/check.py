@@ -1,0 +1,62 @@
+"""`packet check`: the folder indexed against the checklist, as one Report."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from packet.checklist import CHECKLIST, evaluate_checklist
+from packet.errors import UsageError
+from packet.index import FolderIndex, Progress, index_folder
+from packet.models import DocumentOut, Problem, ProblemKind, Report, Severity
+from packet.timeline import merged_timeline
+
+
+def require_folder(folder: Path) -> Path:
+    if not folder.exists():
+        raise UsageError(
+            f"There is no folder '{folder}'.",
+            "Check the spelling, or create it with `packet init FOLDER`.",
+        )
+    if not folder.is_dir():
+        raise UsageError(
+            f"'{folder}' is a file, not a folder.", "Give the folder that holds the records."
+        )
+    return folder
+
+
+def _settings_problems(index: FolderIndex) -> list[Problem]:
+    known = {spec.id for spec in CHECKLIST}
+    return [
+        Problem(
+            path="packet.toml",
+            kind=ProblemKind.CAREGIVER_FILE,
+            severity=Severity.WARNING,
+            message=f"packet.toml has [checklist.{name}], which is not a checklist item.",
+            fix="Use one of: " + ", ".join(sorted(known)) + ".",
+        )
+        for name in sorted(set(index.caregiver.settings.checklist) - known)
+    ]
+
+
+def build_report(index: FolderIndex) -> Report:
+    return Report(
+        folder=str(index.folder),
+        patient_name=index.caregiver.settings.patient.name,
+        documents=[DocumentOut.of(d) for d in index.documents],
+        imaging_studies=index.studies,
+        checklist=evaluate_checklist(index),
+        timeline=merged_timeline(index),
+        medications=index.caregiver.medications,
+        questions=index.caregiver.questions,
+        caregiver_files=index.caregiver.files,
+        ignored=index.ignored,
+        problems=index.problems + _settings_problems(index),
+    )
+
+
+def check_folder(
+    folder: Path, progress: Progress | None = None, today: date | None = None
+) -> tuple[Report, FolderIndex]:
+    index = index_folder(require_folder(folder), progress, today)
+    return build_report(index), index

@@ -1,0 +1,169 @@
+"""The second-opinion checklist: which items a complete packet holds, and the status of each for
+this folder. The caregiver's status in packet.toml always wins: the check never nags about what
+the caregiver has marked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from packet.index import FolderIndex
+from packet.models import Category, ChecklistItem, ItemStatus, TimelineType
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    id: str
+    label: str
+    requirement: str  # required | recommended | conditional
+    categories: tuple[Category, ...]
+    fix: str
+
+
+CHECKLIST: tuple[ItemSpec, ...] = (
+    ItemSpec("pathology", "Pathology reports", "required", (Category.PATHOLOGY,),
+             "Ask the hospital's pathology department (or the patient portal) for every pathology "
+             "report: biopsies, surgery, cytology and any outside review."),
+    ItemSpec("slides", "Pathology slides / tissue blocks", "recommended", (),
+             "Ask the pathology lab that holds the slides to send them (or the blocks) to the center, "
+             'then record it in packet.toml: [checklist.slides] status = "pending".'),
+    ItemSpec("imaging", "Imaging reports", "required", (Category.IMAGING,),
+             "Download the radiology reports (CT, MRI, PET, mammogram, ultrasound) from the portal "
+             "or ask the imaging center's records office."),
+    ItemSpec("imaging_files", "Imaging scan files (DICOM disc)", "recommended", (),
+             "Ask the imaging center for a disc of the scans and copy it into the records folder, "
+             'or mark [checklist.imaging_files] status = "sent_separately" once it is mailed.'),
+    ItemSpec("operative", "Operative and procedure notes", "surgery", (Category.OPERATIVE,),
+             "Ask the surgeon's office or hospital records for the operative report."),
+    ItemSpec("clinic_notes", "Notes from key oncology visits", "required", (Category.CLINIC_NOTES,),
+             "Download the consult and progress notes from the portal (Visits > notes) or ask the "
+             "oncologist's office."),
+    ItemSpec("biomarkers", "Biomarker, molecular and genetic results", "required", (Category.BIOMARKERS,),
+             "Ask the oncologist's office for the biomarker reports (receptor status, genomic or "
+             'germline tests); if tests are still running, set [checklist.biomarkers] status = "pending".'),
+    ItemSpec("treatment", "Treatment records (chemotherapy, radiation)", "treatment", (Category.TREATMENT,),
+             "Ask the infusion or radiation center for a treatment summary."),
+    ItemSpec("medications", "Current medications, including supplements", "required", (Category.MEDICATIONS,),
+             "Fill in medications.csv (one row per medicine, vitamins and supplements too)."),
+    ItemSpec("timeline", "Timeline of symptoms, tests and treatments", "required", (),
+             "Fill in timeline.csv: one row per event (date,type,description)."),
+    ItemSpec("questions", "Questions for the second-opinion doctor", "recommended", (),
+             "Write your questions in questions.md, one per line."),
+    ItemSpec("recommendation", "Current diagnosis and recommended plan", "recommended", (),
+             "Add an [[opinion]] to packet.toml with the diagnosis and plan you were given, or "
+             "include the oncologist's note that states it."),
+)  # fmt: skip
+
+
+def _surgery_known(index: FolderIndex) -> str | None:
+    patient = index.caregiver.settings.patient
+    if patient.surgery:
+        return "packet.toml says surgery has happened"
+    if any(e.type is TimelineType.SURGERY for e in index.caregiver.timeline):
+        return "timeline.csv has a surgery"
+    if any(d.category is Category.OPERATIVE for d in index.included):
+        return "an operative note is in the folder"
+    return None
+
+
+def _treatment_known(index: FolderIndex) -> str | None:
+    patient = index.caregiver.settings.patient
+    if patient.treatment_started:
+        return "packet.toml says treatment has started"
+    if any(e.type is TimelineType.TREATMENT for e in index.caregiver.timeline):
+        return "timeline.csv has a treatment"
+    if any(d.category is Category.TREATMENT for d in index.included):
+        return "treatment records are in the folder"
+    return None
+
+
+def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
+    data = index.caregiver
+    items = []
+    for spec in CHECKLIST:
+        docs = [d.path for d in index.included if d.category in spec.categories]
+        required = spec.requirement == "required"
+        requirement = spec.requirement
+        status = ItemStatus.PRESENT if docs else ItemStatus.MISSING
+        detail = f"{len(docs)} document(s)" if docs else ""
+
+        if spec.requirement in ("surgery", "treatment"):
+            known = (
+                _surgery_known(index) if spec.requirement == "surgery" else _treatment_known(index)
+            )
+            if spec.requirement == "surgery":
+                required = known is not None
+                requirement = (
+                    "required (surgery is known)" if known else "required if surgery has happened"
+                )
+            else:
+                requirement = (
+                    "recommended (treatment has started)"
+                    if known
+                    else "recommended once treatment starts"
+                )
+            if known is None and not docs:
+                status = ItemStatus.NOT_APPLICABLE
+                detail = (
+                    "no surgery is known"
+                    if spec.requirement == "surgery"
+                    else "no treatment is known yet"
+                )
+            elif known:
+                detail = f"{detail}; {known}" if detail else known
+        elif spec.id == "imaging_files":
+            if index.studies:
+                status = ItemStatus.PRESENT
+                images = sum(s.images for s in index.studies)
+                detail = f"{len(index.studies)} scan study(ies), {images} images"
+                docs = sorted({s.folder for s in index.studies})
+        elif spec.id == "medications":
+            if data.medications:
+                status = ItemStatus.PRESENT
+                detail = f"medications.csv: {len(data.medications)} medicine(s)" + (
+                    f"; {detail}" if detail else ""
+                )
+        elif spec.id == "timeline":
+            if data.timeline:
+                status = ItemStatus.PRESENT
+                detail = f"timeline.csv: {len(data.timeline)} event(s)"
+        elif spec.id == "questions":
+            if data.questions:
+                status = ItemStatus.PRESENT
+                detail = f"questions.md: {len(data.questions)} question(s)"
+        elif spec.id == "recommendation":
+            notes = [d.path for d in index.included if d.category is Category.CLINIC_NOTES]
+            if data.settings.opinion:
+                status = ItemStatus.PRESENT
+                detail = f"packet.toml: {len(data.settings.opinion)} opinion(s)"
+            elif notes:
+                status = ItemStatus.PRESENT
+                detail = "stated in the clinic notes"
+                docs = notes
+
+        entry = data.settings.checklist.get(spec.id)
+        note = entry.note if entry else ""
+        if entry and entry.status is not None:
+            status = entry.status
+            detail = "as marked in packet.toml" + (
+                f"; {detail}" if detail and status is ItemStatus.PRESENT else ""
+            )
+        items.append(
+            ChecklistItem(
+                id=spec.id,
+                label=spec.label,
+                status=status,
+                required=required,
+                requirement=requirement,
+                documents=docs,
+                note=note,
+                detail=detail,
+                fix=spec.fix if status is ItemStatus.MISSING else "",
+            )
+        )
+    return items
+
+
+def unknown_checklist_ids(index: FolderIndex) -> list[str]:
+    known = {spec.id for spec in CHECKLIST}
+    return sorted(set(index.caregiver.settings.checklist) - known)

@@ -1,0 +1,155 @@
+"""The command line: parses arguments, calls the library, renders the result. Nothing else.
+
+stdout carries results (the report, the JSON); stderr carries progress, hints and errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from packet import __version__
+from packet.check import check_folder
+from packet.errors import ExitCode, PacketError
+from packet.index import Progress as ProgressCallback
+from packet.init import init_folder
+from packet.terminal import report_view
+
+app = typer.Typer(
+    help="Turn a folder of cancer records into a complete, organized packet for a second opinion.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+out = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+Folder = Annotated[Path, typer.Argument(help="The folder of records.", show_default=False)]
+Verbose = Annotated[
+    bool, typer.Option("--verbose", help="Show the full error when something unexpected breaks.")
+]
+
+
+def fail(code: ExitCode, message: str, hint: str = "", as_json: bool = False) -> NoReturn:
+    if as_json:
+        out.print_json(json.dumps({"error": {"code": int(code), "message": message, "hint": hint}}))
+    err.print(f"[bold red]Error:[/] {message}", highlight=False)
+    if hint:
+        err.print(f"[dim]Hint:[/] {hint}", highlight=False)
+    raise typer.Exit(int(code))
+
+
+def run(action: Callable[[], T], verbose: bool, as_json: bool = False) -> T:
+    """The one place errors become messages and exit codes."""
+    try:
+        return action()
+    except PacketError as exc:
+        fail(exc.exit_code, exc.message, exc.hint, as_json)
+    except KeyboardInterrupt:
+        fail(ExitCode.INCOMPLETE, "Stopped.", "Nothing in the records folder was changed.")
+    except Exception as exc:
+        if verbose:
+            raise
+        fail(
+            ExitCode.INCOMPLETE,
+            f"packet hit an unexpected error ({exc.__class__.__name__}).",
+            "Run the same command with --verbose to see the details, and report it; "
+            "nothing in the records folder was changed.",
+            as_json,
+        )
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[ProgressCallback | None]:
+    """A progress bar on stderr, only when stderr is a terminal. File names are not shown."""
+    if not err.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int, what: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"packet {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Turn a folder of cancer records into a complete, organized packet for a second opinion.
+
+    Start with `packet init my-records`, put the records in that folder, then run
+    `packet check my-records`.
+    """
+
+
+@app.command()
+def init(folder: Folder, verbose: Verbose = False) -> None:
+    """Start a records folder: create packet.toml, timeline.csv, medications.csv and questions.md.
+
+    Existing files are never overwritten. Example: packet init my-records
+    """
+    result = run(lambda: init_folder(folder), verbose)
+    for name in result.created:
+        out.print(f"[green]created[/] {folder / name}", highlight=False)
+    for name in result.kept:
+        out.print(f"[dim]kept (already there)[/] {folder / name}", highlight=False)
+    out.print(
+        "\nNext:\n"
+        f"  1. Fill in {folder / 'packet.toml'} (name and date of birth at least).\n"
+        f"  2. Copy the records into {folder} — any folders, any names.\n"
+        "  3. Add events to timeline.csv, medicines to medications.csv, questions to questions.md.\n"
+        f"  4. Run: packet check {folder}",
+        highlight=False,
+    )
+
+
+@app.command()
+def check(
+    folder: Folder,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report as JSON on stdout.")
+    ] = False,
+    verbose: Verbose = False,
+) -> None:
+    """Say what is present, missing or pending, what could not be read, and what to do.
+
+    Exit code 0 when every required item is present (or marked pending / not applicable in
+    packet.toml), 1 while a required item is missing. Example: packet check my-records
+    """
+    with progress_bar("Reading records") as progress:
+        report, _ = run(lambda: check_folder(folder, progress), verbose, as_json)
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        out.print(report_view(report))
+    if report.missing_required:
+        raise typer.Exit(int(ExitCode.INCOMPLETE))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,272 @@
+"""Finding a document's clinical date: the day of service, collection, procedure, exam or visit.
+
+Records carry many dates: birth, printed on, signed, received, comparison exams, the next
+appointment. Each date found in the text is classified by the label in front of it, and only a
+date whose label (or place at the top of the page) says "this is when it happened" is chosen.
+No such date means no date: a wrong date is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
+    "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12,
+    "december": 12,
+}  # fmt: skip
+
+_MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+
+# One alternation, tried left to right; names tell which parts were matched.
+_DATE_RE = re.compile(
+    r"(?<![\w/.-])(?:"
+    r"(?P<iy>(?:19|20)\d\d)[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})(?=$|[^\d])"  # 2026-02-10
+    r"|(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>(?:19|20)?\d\d)(?![\d/])"  # 02/10/2026, 2/10/26
+    rf"|{_MONTH.replace('mon', 'mon1')}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)\b"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?[\s-]*{_MONTH.replace('mon', 'mon2')}[\s,-]*(?P<y2>(?:19|20)?\d\d)\b"
+    r")",
+    re.IGNORECASE,
+)
+
+
+class DateOrder(StrEnum):
+    MONTH_FIRST = "month-first"
+    DAY_FIRST = "day-first"
+
+
+class Label(StrEnum):
+    """What the words in front of a date say it is."""
+
+    SERVICE = "service"  # date of service, collected, procedure, exam, visit, admitted...
+    GENERIC = "generic"  # a bare "Date:"
+    NONE = "none"  # no label
+    BIRTH = "birth"
+    PRINTED = "printed"
+    SIGNED = "signed"
+    REPORTED = "reported"
+    RECEIVED = "received"
+    COMPARISON = "comparison"
+    FUTURE = "future"
+    HISTORY = "history"
+
+
+# Checked in this order: the first that matches the label text decides.
+_LABEL_PATTERNS: tuple[tuple[Label, re.Pattern[str]], ...] = tuple(
+    (label, re.compile(pattern, re.IGNORECASE))
+    for label, pattern in (
+        (Label.BIRTH, r"\b(dob|d\.o\.b|date of birth|birth\s*date|birthdate|born|birthday)\b"),
+        (Label.COMPARISON, r"\b(comparison|compared|prior (study|exam)|previous (study|exam))\b"),
+        (
+            Label.FUTURE,
+            r"\b(next|follow[- ]?up|return(ing)? (visit|on|in)|scheduled|upcoming|due|expir\w*"
+            r"|rtc|refill|valid (until|through))\b",
+        ),
+        (Label.HISTORY, r"\b(history|hx|previously|prior to|in the past)\b"),
+        (
+            Label.PRINTED,
+            r"\b(print\w*|run date|generated|downloaded|created on|page created|as of|fax\w*)\b",
+        ),
+        (
+            Label.SIGNED,
+            r"\b(sign\w*|e-?signed|verified|finali[sz]ed|authenticated|dictated|transcribed"
+            r"|approved|amended|addendum|cosigned)\b",
+        ),
+        (Label.RECEIVED, r"\b(received|receipt|accession\w*|logged|ordered)\b"),
+        (Label.REPORTED, r"\b(report\w*|resulted|issued|released|completed on)\b"),
+        (
+            Label.SERVICE,
+            r"\b(date of service|service date|dos|collect\w*|specimen (date|taken|obtained)"
+            r"|procedure|operation|surgery|exam(ination)?|study|scan|imaging|visit|encounter"
+            r"|admi(t|tted|ssion)|consult\w*|seen on|performed|acquired|obtained|biopsy"
+            r"|treatment|infusion|administered|arrival|arrived|appointment date|date of (visit|exam|procedure"
+            r"|study|service|surgery|consultation|admission|collection))\b",
+        ),
+        (Label.GENERIC, r"\bdate\b"),
+    )
+)
+
+_LABEL_TAIL = re.compile(r"[^\d:|]*$")
+CLINICAL_LABELS = frozenset({Label.SERVICE, Label.GENERIC, Label.NONE})
+TOP_LINES = 12  # an unlabeled date this near the top is the document's own date (letters, notes)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    value: date
+    text: str
+    start: int
+    line: int
+    label: Label
+    label_text: str
+
+
+def two_digit_year(yy: int, today: date) -> int:
+    """26 -> 2026, 61 -> 1961: a year more than a year ahead of today belongs to last century."""
+    year = 2000 + yy
+    return year if year <= today.year + 1 else year - 100
+
+
+def _make(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _parse_match(m: re.Match[str], order: DateOrder, today: date) -> date | None:
+    g = m.groupdict()
+    if g["iy"]:
+        return _make(int(g["iy"]), int(g["im"]), int(g["id"]))
+    if g["a"]:
+        a, b, y = int(g["a"]), int(g["b"]), g["y"]
+        year = int(y) if len(y) == 4 else two_digit_year(int(y), today)
+        first, second = (b, a) if order is DateOrder.DAY_FIRST else (a, b)
+        # An impossible reading (month 13) falls back to the other order.
+        return _make(year, first, second) or _make(year, second, first)
+    if g["mon1"]:
+        return _make(int(g["y1"]), MONTHS[g["mon1"].lower().rstrip(".")], int(g["d1"]))
+    if g["mon2"]:
+        y = g["y2"]
+        year = int(y) if len(y) == 4 else two_digit_year(int(y), today)
+        return _make(year, MONTHS[g["mon2"].lower().rstrip(".")], int(g["d2"]))
+    return None
+
+
+def parse_date(
+    text: str, order: DateOrder = DateOrder.MONTH_FIRST, today: date | None = None
+) -> date | None:
+    """Parse one date written in any of the forms records use; None if it is not one."""
+    m = _DATE_RE.search(text.strip())
+    if m is None or m.start() != 0:
+        return None
+    return _parse_match(m, order, today or date.today())
+
+
+def classify_label(text: str) -> Label:
+    text = text.strip(" \t:-|#*,.").lower()
+    if not text:
+        return Label.NONE
+    for label, pattern in _LABEL_PATTERNS:
+        if pattern.search(text):
+            return label
+    return Label.NONE
+
+
+# Words that make a line above a date its label ("Date of Service" / "02/18/2026").
+_LABEL_LINE = re.compile(
+    r"\b(date|dob|d\.o\.b|born|collected|received|signed|printed|reported|service|exam|visit)\b",
+    re.I,
+)
+# Section labels that rule over whatever else stands in front of the date.
+_OVERRIDING = frozenset({Label.BIRTH, Label.COMPARISON, Label.FUTURE, Label.HISTORY})
+
+
+def _label_before(
+    before: str, lines: list[str], number: int, previous_end: int
+) -> tuple[Label, str]:
+    # A wide gap or a column separator ends one label and starts the next.
+    segment = re.split(r"\s{3,}|\t|\|", before)[-1][-60:].strip(" :\t-")
+    if not segment and number > 0 and previous_end == 0:
+        above = lines[number - 1].strip()
+        if (
+            len(above) <= 40
+            and not _DATE_RE.search(above)
+            and (above.endswith(":") or _LABEL_LINE.search(above))
+        ):
+            segment = above.strip(" :\t-")
+    # A value ends the label before it: "MRN: 00481516 Date of service" is "Date of service".
+    tail_match = _LABEL_TAIL.search(segment)
+    tail = tail_match.group(0).strip() if tail_match else segment
+    whole, near = classify_label(segment), classify_label(tail)
+    if whole in _OVERRIDING or near is Label.NONE:
+        return whole, segment
+    return near, tail
+
+
+def find_dates(
+    text: str, order: DateOrder = DateOrder.MONTH_FIRST, today: date | None = None
+) -> list[DateMention]:
+    """Every date in the text, in reading order, with the label in front of it."""
+    today = today or date.today()
+    mentions: list[DateMention] = []
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        previous_end = 0
+        for m in _DATE_RE.finditer(line):
+            value = _parse_match(m, order, today)
+            if value is None or value.year < 1900:
+                continue
+            label, label_text = _label_before(
+                line[previous_end : m.start()], lines, number, previous_end
+            )
+            mentions.append(DateMention(value, m.group(0), m.start(), number, label, label_text))
+            previous_end = m.end()
+    return mentions
+
+
+@dataclass(frozen=True)
+class ClinicalDate:
+    value: date
+    how: str  # the evidence, in words
+
+
+def clinical_date(
+    text: str,
+    order: DateOrder = DateOrder.MONTH_FIRST,
+    birth_date: date | None = None,
+    today: date | None = None,
+) -> ClinicalDate | None:
+    """The date the document's event happened, or None when the text does not say."""
+    today = today or date.today()
+    mentions = find_dates(text, order, today)
+    births = {m.value for m in mentions if m.label is Label.BIRTH}
+    if birth_date is not None:
+        births.add(birth_date)
+    usable = [m for m in mentions if m.value not in births and m.value <= today]
+
+    for wanted in (Label.SERVICE, Label.GENERIC):
+        for m in usable:
+            if m.label is wanted:
+                label = " ".join(m.label_text.strip(" \t:-|#*").split())
+                return ClinicalDate(m.value, f"'{label}: {m.text}' (line {m.line + 1})")
+
+    # Unlabeled dates count only at the top of the document, and only when they agree.
+    nonblank = [i for i, line in enumerate(text.splitlines()) if line.strip()][:TOP_LINES]
+    top_limit = nonblank[-1] if nonblank else -1
+    top = [m for m in usable if m.label is Label.NONE and m.line <= top_limit]
+    if top and len({m.value for m in top}) == 1:
+        m = top[0]
+        return ClinicalDate(m.value, f"'{m.text}' at the top of the document (line {m.line + 1})")
+    return None
+
+
+# File and folder names: "MAMMO DX BILAT 2-3-26.pdf", "2026-03-05 CT chest", "path_20260210.pdf".
+_COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)")
+_CAMERA_NAME_RE = re.compile(
+    r"^(img|pxl|dsc|dscn|dcim|photo|screenshot|signal|whatsapp|vid|mvimg)", re.I
+)
+
+
+def date_from_name(
+    name: str, order: DateOrder = DateOrder.MONTH_FIRST, today: date | None = None
+) -> date | None:
+    """A date written into a file or folder name by a person, not by a camera or scanner."""
+    today = today or date.today()
+    if _CAMERA_NAME_RE.match(name):
+        return None  # a camera's timestamp is when the photo was taken, not the day of care
+    spaced = re.sub(r"[_]+", " ", name)
+    for m in _DATE_RE.finditer(spaced):
+        value = _parse_match(m, order, today)
+        if value is not None and value.year >= 1900 and value <= today:
+            return value
+    compact = _COMPACT_RE.search(name)
+    if compact:
+        value = _make(int(compact.group(1)), int(compact.group(2)), int(compact.group(3)))
+        if value is not None and value <= today:
+            return value
+    return None

@@ -1,0 +1,148 @@
+"""Scan discs: recognizing DICOM files whatever their names and summarizing them into studies.
+
+Only headers are read (reading stops before the pixel data), so a disc of thousands of images is
+summarized quickly. The images themselves are never put into the packet: the center receives
+the disc.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+from packet.models import ImagingStudy
+
+DICOMDIR_CLASS = "1.2.840.10008.1.3.10"  # Media Storage Directory: the disc's index
+# Non-image objects that still belong to a study: structured reports, RT plans, presentation states.
+NON_IMAGE_MODALITIES = frozenset({"SR", "RTPLAN", "RTSTRUCT", "RTRECORD", "PR", "KO", "DOC", "REG"})
+
+HEADER_TAGS = [
+    "SOPClassUID", "StudyInstanceUID", "SeriesInstanceUID", "StudyDate", "SeriesDate",
+    "Modality", "StudyDescription", "SeriesDescription", "BodyPartExamined", "PatientName",
+    "PatientBirthDate", "MediaStorageSOPClassUID",
+]  # fmt: skip
+
+
+def looks_like_dicom(head: bytes) -> bool:
+    """True for a DICOM file: 'DICM' after the 128-byte preamble, or a bare data set that starts
+    with a group 0002 or 0008 element (older discs drop the preamble)."""
+    if len(head) >= 132 and head[128:132] == b"DICM":
+        return True
+    if len(head) < 8:
+        return False
+    group, element = struct.unpack("<HH", head[:4])
+    if group not in (0x0002, 0x0008) or element > 0x0100:
+        return False
+    vr = head[4:6]
+    if vr.isalpha() and vr.isupper():
+        return True  # explicit VR
+    length: int = struct.unpack("<I", head[4:8])[0]
+    return length < 1024  # implicit VR with a plausible first element length
+
+
+@dataclass(frozen=True)
+class DicomHeader:
+    relative: str
+    study_uid: str
+    series_uid: str
+    study_date: date | None
+    modality: str
+    study_description: str
+    series_description: str
+    body_part: str
+    patient_name: str
+    patient_birth_date: date | None
+    is_directory: bool
+
+
+def _dicom_date(value: object) -> date | None:
+    text = str(value or "").strip()
+    if len(text) >= 8 and text[:8].isdigit():
+        try:
+            return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+        except ValueError:
+            return None
+    return None
+
+
+def _person_name(value: object) -> str:
+    """DICOM writes names as 'FAMILY^GIVEN^MIDDLE'; show them as 'Given Middle Family'."""
+    parts = [p.strip() for p in str(value or "").split("^")]
+    if len(parts) >= 2:
+        parts = [*parts[1:3], parts[0]]
+    return " ".join(p for p in parts if p).title()
+
+
+def read_header(path: Path, relative: str) -> DicomHeader:
+    """Read one file's header. Raises ValueError when it is not a readable DICOM object."""
+    import pydicom  # imported here: most runs never meet a scan disc
+    from pydicom.errors import InvalidDicomError
+
+    try:
+        ds = pydicom.dcmread(path, stop_before_pixels=True, force=True)
+    except (InvalidDicomError, OSError, EOFError, struct.error, KeyError, ValueError) as exc:
+        raise ValueError(f"not a readable DICOM file ({exc.__class__.__name__})") from exc
+    meta = getattr(ds, "file_meta", None)
+    sop_class = str(getattr(meta, "MediaStorageSOPClassUID", "") or ds.get("SOPClassUID", ""))
+    is_directory = sop_class == DICOMDIR_CLASS or "DirectoryRecordSequence" in ds
+    study_uid = str(ds.get("StudyInstanceUID", "") or "")
+    if not study_uid and not is_directory:
+        raise ValueError("DICOM file without a study identifier")
+    return DicomHeader(
+        relative=relative,
+        study_uid=study_uid,
+        series_uid=str(ds.get("SeriesInstanceUID", "") or ""),
+        study_date=_dicom_date(ds.get("StudyDate") or ds.get("SeriesDate")),
+        modality=str(ds.get("Modality", "") or "").upper(),
+        study_description=str(ds.get("StudyDescription", "") or "").strip(),
+        series_description=str(ds.get("SeriesDescription", "") or "").strip(),
+        body_part=str(ds.get("BodyPartExamined", "") or "").strip(),
+        patient_name=_person_name(ds.get("PatientName", "")),
+        patient_birth_date=_dicom_date(ds.get("PatientBirthDate")),
+        is_directory=is_directory,
+    )
+
+
+def _common_folder(paths: list[str]) -> str:
+    parents = [PurePosixPath(p).parent.parts for p in paths]
+    common: list[str] = []
+    for level in zip(*parents, strict=False):
+        if len(set(level)) != 1:
+            break
+        common.append(level[0])
+    return "/".join(common) or "."
+
+
+def summarize_studies(headers: list[DicomHeader]) -> list[ImagingStudy]:
+    """Group files into studies, oldest first."""
+    by_study: dict[str, list[DicomHeader]] = defaultdict(list)
+    for h in headers:
+        if not h.is_directory:
+            by_study[h.study_uid].append(h)
+    studies = []
+    for uid, files in by_study.items():
+        images = [f for f in files if f.modality not in NON_IMAGE_MODALITIES]
+        modalities = sorted({f.modality for f in (images or files) if f.modality})
+        first = files[0]
+        description = next((f.study_description for f in files if f.study_description), "")
+        if not description:
+            description = next((f.series_description for f in files if f.series_description), "")
+        studies.append(
+            ImagingStudy(
+                date=next((f.study_date for f in files if f.study_date), None),
+                modality="/".join(modalities) or "unknown",
+                description=description or "(no description)",
+                body_part=next((f.body_part for f in files if f.body_part), ""),
+                series=len({f.series_uid for f in files}),
+                images=len(images),
+                folder=_common_folder([f.relative for f in files]),
+                patient_name=first.patient_name,
+                patient_birth_date=first.patient_birth_date,
+                study_uid=uid,
+            )
+        )
+    studies.sort(key=lambda s: (s.date or date.min, s.modality, s.description, s.study_uid))
+    return studies

@@ -1,0 +1,38 @@
+"""Exit codes and the errors that stop a command, each with a hint the caregiver can act on.
+
+A problem with one file is never one of these: it becomes a `Problem` in the report.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes are a stable interface; the README lists them."""
+
+    OK = 0
+    INCOMPLETE = 1  # check: a required item is missing; build: the packet could not be built
+    USAGE = 2  # bad arguments, a folder that does not exist, an output that already exists
+    CAREGIVER_FILE = 3  # packet.toml or another caregiver file cannot be used as written
+
+
+class PacketError(Exception):
+    exit_code: ExitCode = ExitCode.INCOMPLETE
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(PacketError):
+    exit_code = ExitCode.USAGE
+
+
+class CaregiverFileError(PacketError):
+    exit_code = ExitCode.CAREGIVER_FILE
+
+
+class BuildError(PacketError):
+    exit_code = ExitCode.INCOMPLETE

@@ -1,0 +1,273 @@
+"""Indexing the records folder: every file read, classified, dated, deduplicated, and either
+included or excluded with a reason. This is the shared first stage of `check` and `build`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+from packet.caregiver import CaregiverData, load_caregiver_files
+from packet.classify import classify, make_title
+from packet.dates import clinical_date, date_from_name
+from packet.dicom import DicomHeader, summarize_studies
+from packet.models import (
+    Category,
+    Document,
+    DocumentStatus,
+    Evidence,
+    FileKind,
+    IgnoredFile,
+    ImagingStudy,
+    Problem,
+    ProblemKind,
+    Severity,
+)
+from packet.reading import FileReading, read_file
+from packet.scan import scan_folder
+
+Progress = Callable[[int, int, str], None]  # (done, total, what); never given record contents
+
+
+@dataclass
+class FolderIndex:
+    folder: Path
+    caregiver: CaregiverData
+    documents: list[Document] = field(default_factory=list)
+    sources: dict[str, Path] = field(default_factory=dict)  # document path -> file to open
+    studies: list[ImagingStudy] = field(default_factory=list)
+    ignored: list[IgnoredFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def included(self) -> list[Document]:
+        return [d for d in self.documents if d.status is DocumentStatus.INCLUDED]
+
+
+def _understand(doc: Document, reading: FileReading, data: CaregiverData, today: date) -> None:
+    """Category, date and title for a usable document, strongest evidence first."""
+    override = data.overrides.get(doc.path)
+    order = data.settings.reading.date_order
+    found = classify(reading.text, doc.path)
+    doc.category, doc.category_evidence = found.category, found.evidence
+    if override and override.category:
+        doc.category = override.category
+        doc.category_evidence = Evidence(source="override", detail="documents.csv")
+
+    when = clinical_date(reading.text, order, data.settings.patient.date_of_birth, today)
+    if override and override.date:
+        doc.date, doc.date_evidence = (
+            override.date,
+            Evidence(source="override", detail="documents.csv"),
+        )
+    elif when:
+        doc.date, doc.date_evidence = when.value, Evidence(source="text", detail=when.how)
+    else:
+        parts = doc.path.split("/")
+        for name in reversed(parts):  # the file name, then the folders around it
+            value = date_from_name(name, order, today)
+            if value and value != data.settings.patient.date_of_birth:
+                source = "file name" if name == parts[-1] else "folder"
+                doc.date, doc.date_evidence = value, Evidence(source=source, detail=f"'{name}'")
+                break
+
+    doc.title = (override.title if override and override.title else "") or make_title(
+        doc.category,
+        found.heading if found.category is doc.category else "",
+        reading.text,
+        doc.path,
+    )
+
+
+def _patient_mismatch(study: ImagingStudy, data: CaregiverData) -> str | None:
+    patient = data.settings.patient
+    if (
+        patient.date_of_birth
+        and study.patient_birth_date
+        and patient.date_of_birth != study.patient_birth_date
+    ):
+        return f"born {study.patient_birth_date.isoformat()}"
+    if patient.name and study.patient_name:
+        ours = {w.lower().strip(".,") for w in patient.name.split() if len(w) > 1}
+        theirs = {w.lower().strip(".,") for w in study.patient_name.split() if len(w) > 1}
+        if ours and theirs and not ours & theirs:
+            return f"named {study.patient_name}"
+    return None
+
+
+def _pair_studies(
+    studies: list[ImagingStudy], documents: list[Document], data: CaregiverData
+) -> list[Problem]:
+    problems = []
+    reports = [
+        d
+        for d in documents
+        if d.category is Category.IMAGING and d.status is DocumentStatus.INCLUDED
+    ]
+    for study in studies:
+        match = next((d for d in reports if d.date and d.date == study.date), None)
+        study.report = match.path if match else None
+        mismatch = _patient_mismatch(study, data)
+        if mismatch:
+            problems.append(
+                Problem(
+                    path=study.folder,
+                    kind=ProblemKind.OTHER_PATIENT,
+                    severity=Severity.ERROR,
+                    message=(
+                        f"The scan study in '{study.folder}' ({study.modality}, "
+                        f"{study.date or 'no date'}) belongs to a patient {mismatch}, "
+                        f"not {data.settings.patient.name or 'the patient in packet.toml'}."
+                    ),
+                    fix="Take this study out of the records folder and check which disc it came from; "
+                    "if packet.toml has a typo in the name or date of birth, correct it.",
+                )
+            )
+    return problems
+
+
+def index_folder(
+    folder: Path, progress: Progress | None = None, today: date | None = None
+) -> FolderIndex:
+    today = today or date.today()
+    data = load_caregiver_files(folder)
+    found = scan_folder(folder)
+    index = FolderIndex(folder=folder, caregiver=data, ignored=list(found.ignored))
+    index.problems.extend(data.problems)
+    index.problems.extend(found.problems)
+
+    for link, reason in found.excluded_links:
+        index.documents.append(
+            Document(
+                path=link.relative,
+                kind=FileKind.OTHER,
+                status=DocumentStatus.EXCLUDED,
+                reason=reason,
+            )
+        )
+        index.problems.append(
+            Problem(
+                path=link.relative,
+                kind=ProblemKind.LINK_OUTSIDE,
+                severity=Severity.WARNING,
+                message=f"This is {reason.split(' — ')[0]}.",
+                fix="Copy the real file or folder into the records folder in place of the link.",
+            )
+        )
+
+    headers: list[DicomHeader] = []
+    total = len(found.files)
+    for number, item in enumerate(found.files, start=1):
+        if progress:
+            progress(number, total, "reading")
+        reading = read_file(item.path, item.relative, data.password_for(item.relative))
+        doc = Document(
+            path=item.relative,
+            kind=reading.kind,
+            pages=reading.pages,
+            has_text=bool(reading.text.strip()),
+            size=reading.size,
+            sha256=reading.sha256,
+        )
+        index.sources[item.relative] = item.path
+        if reading.problem:
+            index.problems.append(reading.problem)
+        if reading.dicom:
+            headers.append(reading.dicom)
+            doc.category = Category.IMAGING
+        override = data.overrides.get(item.relative)
+        if reading.built_by_packet:
+            doc.status = DocumentStatus.EXCLUDED
+            doc.reason = "a packet built earlier by packet (never merged into a new one)"
+        elif not reading.usable:
+            doc.status = DocumentStatus.EXCLUDED
+            doc.reason = reading.exclusion
+        elif override and not override.include:
+            doc.status = DocumentStatus.EXCLUDED
+            doc.reason = "left out by the caregiver (documents.csv include = no)"
+            _understand(doc, reading, data, today)
+        else:
+            _understand(doc, reading, data, today)
+        index.documents.append(doc)
+
+    _mark_duplicates(index.documents)
+    for doc in index.included:
+        _note_gaps(doc, index.problems)
+
+    index.studies = summarize_studies(headers)
+    index.problems.extend(_pair_studies(index.studies, index.documents, data))
+    _note_scanned(index)
+    return index
+
+
+_COPY_MARK = re.compile(r"\bcopy\b|\bkopie\b|\(\d+\)", re.IGNORECASE)
+_GENERIC_NAME = re.compile(
+    r"^(scan|img|image|document|doc|download|file|untitled|page|pxl|dsc)[\s_()\d-]*$", re.IGNORECASE
+)
+
+
+def _keeper_rank(doc: Document) -> tuple[int, bool, str]:
+    """Of identical copies, keep the one whose name says most: not 'Document (3)', not 'copy'."""
+    stem = PurePosixPath(doc.path).stem
+    return (len(_COPY_MARK.findall(stem)), bool(_GENERIC_NAME.search(stem)), doc.path)
+
+
+def _mark_duplicates(documents: list[Document]) -> None:
+    copies: dict[str, list[Document]] = defaultdict(list)
+    for doc in documents:
+        if doc.status is DocumentStatus.INCLUDED:
+            copies[doc.sha256].append(doc)
+    for group in copies.values():
+        keeper, *others = sorted(group, key=_keeper_rank)
+        for doc in others:
+            doc.status = DocumentStatus.DUPLICATE
+            doc.duplicate_of = keeper.path
+            doc.reason = f"identical to {keeper.path}, which is included"
+
+
+def _note_gaps(doc: Document, problems: list[Problem]) -> None:
+    if doc.category_evidence is None:
+        problems.append(
+            Problem(
+                path=doc.path,
+                kind=ProblemKind.UNCLASSIFIED,
+                severity=Severity.WARNING,
+                message="packet could not tell what kind of record this is, so it is filed under 'other'.",
+                fix=f"Add a line to documents.csv: {doc.path},pathology,2026-02-10,Title,yes "
+                "(with the right category, date and title), or move it into a folder named after its kind.",
+            )
+        )
+    if doc.date is None:
+        problems.append(
+            Problem(
+                path=doc.path,
+                kind=ProblemKind.NO_DATE,
+                severity=Severity.WARNING,
+                message="No date of service, collection, procedure or visit was found; the date is left unknown.",
+                fix=f"If you know it, add it in documents.csv: {doc.path},,2026-02-10,,yes",
+            )
+        )
+
+
+def _note_scanned(index: FolderIndex) -> None:
+    scanned = [
+        d for d in index.included if d.kind in (FileKind.PDF, FileKind.IMAGE) and not d.has_text
+    ]
+    if scanned:
+        index.problems.append(
+            Problem(
+                path=None,
+                kind=ProblemKind.NO_TEXT,
+                severity=Severity.WARNING,
+                message=(
+                    f"{len(scanned)} document(s) are scanned pages or photos without readable text; "
+                    "packet filed and dated them from their folder and file names only."
+                ),
+                fix="Check their category and date below; correct any in documents.csv, or give them "
+                "descriptive names such as 'CT chest 2026-03-05.pdf'.",
+            )
+        )

@@ -1,0 +1,279 @@
+"""The domain nouns of a packet: documents, problems, checklist items, caregiver entries.
+
+Closed sets are StrEnums because their values are a stable interface: they appear in `--json`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Category(StrEnum):
+    PATHOLOGY = "pathology"
+    BIOMARKERS = "biomarkers"
+    IMAGING = "imaging"
+    OPERATIVE = "operative"
+    TREATMENT = "treatment"
+    CLINIC_NOTES = "clinic_notes"
+    HOSPITAL = "hospital"
+    LABS = "labs"
+    MEDICATIONS = "medications"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return CATEGORY_LABELS[self]
+
+
+CATEGORY_LABELS: dict[Category, str] = {
+    Category.PATHOLOGY: "Pathology",
+    Category.BIOMARKERS: "Biomarkers and molecular tests",
+    Category.IMAGING: "Imaging reports",
+    Category.OPERATIVE: "Operative and procedure notes",
+    Category.TREATMENT: "Treatment records",
+    Category.CLINIC_NOTES: "Clinic notes",
+    Category.HOSPITAL: "Hospital and emergency",
+    Category.LABS: "Lab results",
+    Category.MEDICATIONS: "Medications",
+    Category.OTHER: "Other",
+}
+
+# The order records appear in the packet (DESIGN.md, "The built PDF").
+CATEGORY_ORDER: tuple[Category, ...] = tuple(Category)
+
+
+class FileKind(StrEnum):
+    PDF = "pdf"
+    IMAGE = "image"
+    TEXT = "text"
+    DICOM = "dicom"
+    OTHER = "other"
+
+
+class DocumentStatus(StrEnum):
+    INCLUDED = "included"
+    EXCLUDED = "excluded"
+    DUPLICATE = "duplicate"
+
+
+class ItemStatus(StrEnum):
+    PRESENT = "present"
+    MISSING = "missing"
+    PENDING = "pending"
+    SENT_SEPARATELY = "sent_separately"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # a file could not be used at all
+    WARNING = "warning"  # it was used, but something about it needs a look
+
+
+class ProblemKind(StrEnum):
+    EMPTY_FILE = "empty_file"
+    CORRUPT_PDF = "corrupt_pdf"
+    INCOMPLETE_PDF = "incomplete_pdf"
+    NOT_A_PDF = "not_a_pdf"
+    LOCKED_PDF = "locked_pdf"
+    WRONG_PASSWORD = "wrong_password"
+    UNSUPPORTED_FORMAT = "unsupported_format"
+    UNREADABLE_FILE = "unreadable_file"
+    BROKEN_IMAGE = "broken_image"
+    NO_TEXT = "no_text"
+    UNCLASSIFIED = "unclassified"
+    NO_DATE = "no_date"
+    CAREGIVER_FILE = "caregiver_file"
+    LINK_OUTSIDE = "link_outside"
+    OTHER_PATIENT = "other_patient"
+    CONSISTENCY = "consistency"
+
+
+class Evidence(BaseModel):
+    """Why packet believes something about a document, in words a caregiver can check."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str  # override | text | folder | file name | default
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.detail}"
+
+
+class Problem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    path: str | None  # relative to the records folder; None for folder-wide problems
+    kind: ProblemKind
+    severity: Severity
+    message: str
+    fix: str
+
+
+class Document(BaseModel):
+    """One file of the records folder, as packet understood it."""
+
+    path: str  # relative to the records folder, with forward slashes
+    kind: FileKind
+    category: Category = Category.OTHER
+    category_evidence: Evidence | None = None
+    date: dt.date | None = None
+    date_evidence: Evidence | None = None
+    title: str = ""
+    pages: int = 0
+    has_text: bool = False
+    size: int = 0
+    sha256: str = ""
+    status: DocumentStatus = DocumentStatus.INCLUDED
+    reason: str = ""  # why excluded, or which copy a duplicate repeats
+    duplicate_of: str | None = None
+
+    @property
+    def evidence(self) -> list[str]:
+        return [str(e) for e in (self.category_evidence, self.date_evidence) if e is not None]
+
+
+class DocumentOut(BaseModel):
+    """A document in the JSON report: the shape DESIGN.md promises."""
+
+    path: str
+    kind: FileKind
+    category: Category
+    date: dt.date | None
+    title: str
+    pages: int
+    status: DocumentStatus
+    reason: str
+    duplicate_of: str | None
+    evidence: list[str]
+
+    @classmethod
+    def of(cls, doc: Document) -> DocumentOut:
+        return cls(
+            path=doc.path,
+            kind=doc.kind,
+            category=doc.category,
+            date=doc.date,
+            title=doc.title,
+            pages=doc.pages,
+            status=doc.status,
+            reason=doc.reason,
+            duplicate_of=doc.duplicate_of,
+            evidence=doc.evidence,
+        )
+
+
+class ImagingStudy(BaseModel):
+    """One DICOM study (a scan), summarized from file headers."""
+
+    date: dt.date | None
+    modality: str
+    description: str
+    body_part: str = ""
+    series: int
+    images: int
+    folder: str
+    patient_name: str = ""
+    patient_birth_date: dt.date | None = None
+    study_uid: str = ""
+    report: str | None = None  # path of the imaging report that matches it, if any
+
+
+class ChecklistItem(BaseModel):
+    id: str
+    label: str
+    status: ItemStatus
+    required: bool
+    requirement: str  # "required", "recommended", "required (surgery is known)"...
+    documents: list[str] = Field(default_factory=list)
+    note: str = ""  # the caregiver's note from packet.toml
+    detail: str = ""  # why packet gave this status
+    fix: str = ""  # what to do when it is missing
+
+
+class TimelineType(StrEnum):
+    SYMPTOM = "symptom"
+    TEST = "test"
+    DIAGNOSIS = "diagnosis"
+    TREATMENT = "treatment"
+    SURGERY = "surgery"
+    VISIT = "visit"
+    OTHER = "other"
+
+
+class PartialDate(BaseModel):
+    """A timeline date that may lack its day or month ("2026-01", "2026")."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __str__(self) -> str:
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    @classmethod
+    def of(cls, day: dt.date) -> PartialDate:
+        return cls(year=day.year, month=day.month, day=day.day)
+
+
+class TimelineEvent(BaseModel):
+    date: PartialDate
+    type: TimelineType
+    description: str
+    source: str  # "timeline.csv line 3" or the document path
+    document: str | None = None  # path of the record this event points to
+
+
+class Medication(BaseModel):
+    name: str
+    dose: str = ""
+    how_often: str = ""
+    reason: str = ""
+    started: str = ""
+    notes: str = ""
+
+
+class CaregiverFile(BaseModel):
+    """One of the files the caregiver writes (packet.toml, timeline.csv, ...)."""
+
+    path: str
+    role: str
+    rows: int
+
+
+class IgnoredFile(BaseModel):
+    path: str
+    reason: str
+
+
+class Report(BaseModel):
+    """The result of `packet check`: what is there, what is missing and what to do."""
+
+    folder: str
+    patient_name: str
+    documents: list[DocumentOut]
+    imaging_studies: list[ImagingStudy]
+    checklist: list[ChecklistItem]
+    timeline: list[TimelineEvent]
+    medications: list[Medication]
+    questions: list[str]
+    caregiver_files: list[CaregiverFile]
+    ignored: list[IgnoredFile]
+    problems: list[Problem]
+
+    @property
+    def missing_required(self) -> list[ChecklistItem]:
+        return [i for i in self.checklist if i.required and i.status is ItemStatus.MISSING]

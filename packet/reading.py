@@ -1,0 +1,363 @@
+"""Reading one file: what it really is (by its bytes, not its name), how many pages, the text of
+its first pages, and its content hash. A file that cannot be used comes back with a Problem that
+says what to do, never an exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from packet.dicom import DicomHeader, looks_like_dicom, read_header
+from packet.models import FileKind, Problem, ProblemKind, Severity
+
+TEXT_PAGES = 3  # pages whose text is read for classification and dating
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+PACKET_CREATOR = "packet (second-opinion records packet)"  # marks packets packet itself built
+
+# Formats caregivers meet, what they are, and how to bring them in.
+UNSUPPORTED: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        (".doc", ".docx", ".odt", ".rtf", ".pages", ".wpd"),
+        ("Word document", "open it and save as PDF (File > Save As > PDF)"),
+    ),
+    **dict.fromkeys(
+        (".xls", ".xlsx", ".ods", ".numbers", ".csv", ".tsv"),
+        ("spreadsheet", "open it and save or print it as PDF"),
+    ),
+    **dict.fromkeys((".ppt", ".pptx", ".odp", ".key"), ("presentation", "open it and save as PDF")),
+    **dict.fromkeys(
+        (".html", ".htm", ".mhtml", ".mht", ".webarchive", ".xml"),
+        ("web page", "open it in a browser and print it to PDF"),
+    ),
+    **dict.fromkeys(
+        (".eml", ".msg"), ("email", "open it and print it to PDF, saving any attachments as files")
+    ),
+    **dict.fromkeys(
+        (".zip", ".rar", ".7z", ".tar", ".gz"),
+        ("compressed folder", "unzip it into the records folder, then delete the .zip"),
+    ),
+    **dict.fromkeys(
+        (".heic", ".heif"),
+        (
+            "iPhone photo (HEIC)",
+            "export it as JPEG (on iPhone: Settings > Camera > Formats > Most Compatible)",
+        ),
+    ),
+    **dict.fromkeys(
+        (".mov", ".mp4", ".avi", ".m4v", ".mp3", ".m4a", ".wav"),
+        (
+            "video or sound recording",
+            "it cannot go into a PDF; send it separately if the center needs it",
+        ),
+    ),
+    **dict.fromkeys(
+        (".exe", ".dll", ".msi", ".app", ".dmg", ".jar", ".bat", ".cmd", ".ocx", ".sys", ".cab"),
+        ("program (scan discs carry a viewer)", "nothing to do: the center has its own viewer"),
+    ),
+}
+
+DISC_SOFTWARE = "program (scan discs carry a viewer)"
+
+
+@dataclass
+class FileReading:
+    kind: FileKind
+    size: int
+    sha256: str
+    pages: int = 0
+    text: str = ""
+    usable: bool = True  # can go into the packet
+    exclusion: str = ""  # why not, when it cannot
+    problem: Problem | None = None
+    dicom: DicomHeader | None = None
+    built_by_packet: bool = False
+    is_disc_software: bool = False
+
+
+def _hash_file(path: Path) -> tuple[bytes, int, str]:
+    """The first bytes (for sniffing), the size and the SHA-256, in one read of the file."""
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            if not head:
+                head = chunk[:2048]
+            digest.update(chunk)
+            size += len(chunk)
+    return head, size, digest.hexdigest()
+
+
+def sniff(head: bytes, suffix: str) -> FileKind:
+    if b"%PDF-" in head[:1024]:
+        return FileKind.PDF
+    if head.startswith(
+        (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
+    ) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return FileKind.IMAGE
+    if looks_like_dicom(head) or suffix == ".dcm":
+        return FileKind.DICOM
+    if suffix in TEXT_SUFFIXES:
+        return FileKind.TEXT
+    return FileKind.OTHER
+
+
+def _problem(
+    relative: str, kind: ProblemKind, message: str, fix: str, severity: Severity = Severity.ERROR
+) -> Problem:
+    return Problem(path=relative, kind=kind, severity=severity, message=message, fix=fix)
+
+
+def _describe_content(head: bytes) -> str:
+    start = head.lstrip()[:200].lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")) or b"<html" in start:
+        return "a web page (HTML), probably an error or login page saved instead of the document"
+    if head.startswith(b"PK\x03\x04"):
+        return "a Word/Office document or a zip file"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old-style Office document"
+    if head.startswith(b"{\\rtf"):
+        return "a rich-text (RTF) document"
+    return "not a PDF"
+
+
+def read_file(path: Path, relative: str, passwords: list[str]) -> FileReading:
+    suffix = path.suffix.lower()
+    try:
+        head, size, sha = _hash_file(path)
+    except OSError as exc:
+        return FileReading(
+            kind=FileKind.OTHER,
+            size=0,
+            sha256="",
+            usable=False,
+            exclusion="could not be read",
+            problem=_problem(
+                relative,
+                ProblemKind.UNREADABLE_FILE,
+                f"This file cannot be opened ({exc.strerror or exc.__class__.__name__}).",
+                "Check that you have permission to read it (or copy it again from its source).",
+            ),
+        )
+    if size == 0:
+        return FileReading(
+            kind=FileKind.OTHER,
+            size=0,
+            sha256=sha,
+            usable=False,
+            exclusion="empty file (0 bytes)",
+            problem=_problem(
+                relative,
+                ProblemKind.EMPTY_FILE,
+                "This file is empty (0 bytes): the download or copy did not finish.",
+                "Download or copy it again from where it came from.",
+            ),
+        )
+    kind = sniff(head, suffix)
+    reading = FileReading(kind=kind, size=size, sha256=sha)
+    if kind is FileKind.PDF:
+        _read_pdf(path, relative, passwords, reading)
+    elif kind is FileKind.IMAGE:
+        _read_image(path, relative, reading)
+    elif kind is FileKind.TEXT:
+        _read_text_file(path, reading)
+    elif kind is FileKind.DICOM:
+        _read_dicom(path, relative, reading)
+    else:
+        _unsupported(head, suffix, relative, reading)
+    return reading
+
+
+def _unsupported(head: bytes, suffix: str, relative: str, reading: FileReading) -> None:
+    reading.usable = False
+    if suffix == ".pdf":
+        what = _describe_content(head)
+        reading.exclusion = f"named .pdf but is really {what}"
+        reading.problem = _problem(
+            relative,
+            ProblemKind.NOT_A_PDF,
+            f"This file is named .pdf but is really {what}.",
+            "Download the document again from the portal (use its Download or Print to PDF button).",
+        )
+        return
+    what, fix = UNSUPPORTED.get(suffix, ("file type packet cannot read", "save or print it as PDF"))
+    if what == DISC_SOFTWARE:
+        reading.is_disc_software = True
+        reading.exclusion = "viewer program or disc software, not a record"
+        return
+    label = f"{what} ({suffix or 'no extension'})" if what.startswith("file type") else what
+    reading.exclusion = f"{label}: {fix}"
+    reading.problem = _problem(
+        relative,
+        ProblemKind.UNSUPPORTED_FORMAT,
+        f"{label[0].upper()}{label[1:]}: packet cannot put this into the PDF.",
+        f"{fix[0].upper()}{fix[1:]}, and keep the copy in the records folder.",
+    )
+
+
+def _read_pdf(path: Path, relative: str, passwords: list[str], reading: FileReading) -> None:
+    import pypdfium2 as pdfium
+
+    error: Exception | None = None
+    document = None
+    tried_password = False
+    for password in [None, *passwords]:
+        tried_password = password is not None
+        try:
+            document = pdfium.PdfDocument(str(path), password=password)
+            break
+        except pdfium.PdfiumError as exc:
+            error = exc
+            if getattr(exc, "err_code", None) != 4:  # 4: a password is needed
+                break
+    if document is None:
+        reading.usable = False
+        if getattr(error, "err_code", None) == 4:
+            reading.exclusion = "locked with a password"
+            message = (
+                "This PDF is locked with a password, and the password in packet.toml does not open it."
+                if tried_password
+                else "This PDF is locked with a password, so packet cannot read it or put it in the packet."
+            )
+            reading.problem = _problem(
+                relative,
+                ProblemKind.WRONG_PASSWORD if tried_password else ProblemKind.LOCKED_PDF,
+                message,
+                f'Add the password to packet.toml under [passwords], as "{relative}" = "the password" '
+                "(or open it and save an unlocked copy in its place).",
+            )
+        else:
+            reading.exclusion = "damaged PDF that cannot be opened"
+            reading.problem = _problem(
+                relative,
+                ProblemKind.CORRUPT_PDF,
+                "This PDF is damaged and cannot be opened"
+                + (
+                    " (it looks cut off: the download did not finish)."
+                    if _looks_truncated(path)
+                    else "."
+                ),
+                "Download it again from the portal, or ask the office that made it for a new copy.",
+            )
+        return
+    try:
+        reading.pages = len(document)
+        if reading.pages == 0:
+            reading.usable = False
+            reading.exclusion = "PDF with no pages"
+            reading.problem = _problem(
+                relative,
+                ProblemKind.CORRUPT_PDF,
+                "This PDF has no pages.",
+                "Download it again from where it came from.",
+            )
+            return
+        texts = []
+        for index in range(min(TEXT_PAGES, reading.pages)):
+            page = document[index]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        reading.text = "\n".join(texts).replace("\r\n", "\n").replace("\r", "\n")
+        creator = (
+            document.get_metadata_value("Creator")
+            if hasattr(document, "get_metadata_value")
+            else ""
+        )
+        reading.built_by_packet = str(creator or "").startswith(PACKET_CREATOR)
+    except pdfium.PdfiumError:
+        reading.usable = False
+        reading.exclusion = "damaged PDF whose pages cannot be read"
+        reading.problem = _problem(
+            relative,
+            ProblemKind.CORRUPT_PDF,
+            "This PDF opens but its pages are damaged.",
+            "Download it again from the portal, or ask the office that made it for a new copy.",
+        )
+        return
+    finally:
+        document.close()
+    if _looks_truncated(path):
+        reading.problem = _problem(
+            relative,
+            ProblemKind.INCOMPLETE_PDF,
+            f"This PDF looks cut off (no end marker); {reading.pages} page(s) could be read, "
+            "but pages may be missing.",
+            "Download it again and compare the page count with the original.",
+            Severity.WARNING,
+        )
+
+
+def _looks_truncated(path: Path) -> bool:
+    with path.open("rb") as f:
+        f.seek(0, 2)
+        size = f.tell()
+        f.seek(max(0, size - 2048))
+        return b"%%EOF" not in f.read()
+
+
+def _read_image(path: Path, relative: str, reading: FileReading) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow warns on odd EXIF and huge images
+            with Image.open(path) as image:
+                if image.width == 0 or image.height == 0:
+                    raise ValueError("image has no pixels")
+                reading.pages = getattr(image, "n_frames", 1) or 1
+                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+                image.load()  # decodes (cheaply, in draft mode) to prove the file is whole
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+    ) as exc:
+        reading.usable = False
+        reading.exclusion = "damaged or unreadable image"
+        reading.problem = _problem(
+            relative,
+            ProblemKind.BROKEN_IMAGE,
+            f"This image cannot be read ({exc.__class__.__name__}); it may be cut off or damaged.",
+            "Take the photo again, or copy it again from the phone.",
+        )
+
+
+def decode_text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _read_text_file(path: Path, reading: FileReading) -> None:
+    reading.text = decode_text(path.read_bytes()).replace("\r\n", "\n")
+    lines = reading.text.count("\n") + 1
+    reading.pages = max(1, -(-lines // 60))
+
+
+def _read_dicom(path: Path, relative: str, reading: FileReading) -> None:
+    reading.usable = False  # scan files go to the center on the disc, never into the PDF
+    try:
+        reading.dicom = read_header(path, relative)
+    except ValueError as exc:
+        reading.exclusion = "damaged scan file"
+        reading.problem = _problem(
+            relative,
+            ProblemKind.UNREADABLE_FILE,
+            f"This looks like a scan (DICOM) file but it cannot be read: {exc}.",
+            "Copy the disc again; if it still fails, ask the imaging center for a new disc.",
+            Severity.WARNING,
+        )
+        return
+    reading.exclusion = (
+        "index of the scan disc (DICOMDIR)"
+        if reading.dicom.is_directory
+        else "scan image (DICOM): sent on the disc"
+    )

@@ -1,0 +1,127 @@
+"""Walking the records folder: every file found, in a stable order, sorted into records,
+the caregiver's own files, and system junk that is ignored but counted.
+
+Nothing here opens a record; it only decides what each path is.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packet.caregiver import CAREGIVER_FILES
+from packet.models import IgnoredFile, Problem, ProblemKind, Severity
+
+JUNK_NAMES = frozenset(
+    {".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r", ".localized", "autorun.inf"}
+)
+JUNK_FOLDERS = frozenset(
+    {
+        "__macosx", ".spotlight-v100", ".trashes", ".fseventsd", ".temporaryitems",
+        "$recycle.bin", "system volume information", ".git", ".documentrevisions-v100",
+    }
+)  # fmt: skip
+
+
+def display_path(relative: str) -> str:
+    """A path that can always be printed and written to JSON, whatever bytes the name holds."""
+    return os.fsencode(relative).decode("utf-8", errors="replace")
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    path: Path  # where to open it
+    relative: str  # how to show it: relative to the folder, forward slashes
+
+
+@dataclass
+class FolderScan:
+    files: list[FoundFile] = field(default_factory=list)
+    caregiver_files: list[FoundFile] = field(default_factory=list)
+    ignored: list[IgnoredFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    excluded_links: list[tuple[FoundFile, str]] = field(default_factory=list)
+
+
+def junk_reason(name: str) -> str | None:
+    lower = name.lower()
+    if lower in JUNK_NAMES:
+        return "system file" if lower != "autorun.inf" else "disc autorun file"
+    if name.startswith("~$"):
+        return "temporary lock file left by an office program"
+    if name.startswith("._"):
+        return "macOS metadata file"
+    return None
+
+
+def _is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def scan_folder(folder: Path) -> FolderScan:
+    """Every file below `folder`, without following links out of it or into loops."""
+    folder = folder.resolve()
+    result = FolderScan()
+
+    def on_error(error: OSError) -> None:
+        relative = display_path(os.path.relpath(error.filename or str(folder), folder))
+        result.problems.append(
+            Problem(
+                path=relative.replace(os.sep, "/"),
+                kind=ProblemKind.UNREADABLE_FILE,
+                severity=Severity.ERROR,
+                message="This folder cannot be opened (no permission to read it).",
+                fix="Give yourself read access to it (or copy its files into another folder).",
+            )
+        )
+
+    for root, dirnames, filenames in os.walk(folder, onerror=on_error, followlinks=False):
+        root_path = Path(root)
+        kept = []
+        for name in sorted(dirnames):
+            full = root_path / name
+            relative = display_path(full.relative_to(folder).as_posix())
+            if name.lower() in JUNK_FOLDERS:
+                result.ignored.append(IgnoredFile(path=relative + "/", reason="system folder"))
+            elif full.is_symlink():
+                found = FoundFile(full, relative)
+                result.excluded_links.append(
+                    (
+                        found,
+                        "a link to a folder; links are not followed — copy the folder in instead",
+                    )
+                )
+            else:
+                kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            full = root_path / name
+            relative = display_path(full.relative_to(folder).as_posix())
+            found = FoundFile(full, relative)
+            reason = junk_reason(name)
+            if reason:
+                result.ignored.append(IgnoredFile(path=relative, reason=reason))
+            elif root_path == folder and name in CAREGIVER_FILES:
+                result.caregiver_files.append(found)
+            elif full.is_symlink():
+                if not full.exists():
+                    result.excluded_links.append(
+                        (found, "a link whose target is missing (or a loop of links)")
+                    )
+                elif not _is_inside(full, folder):
+                    result.excluded_links.append(
+                        (
+                            found,
+                            "a link to a file outside the records folder — copy the file in instead",
+                        )
+                    )
+                else:
+                    result.files.append(found)
+            else:
+                result.files.append(found)
+    return result

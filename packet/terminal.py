@@ -1,0 +1,167 @@
+"""Showing results in the terminal: rich renderables built from the same models as `--json`.
+
+Nothing here prints; the CLI decides where each renderable goes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from packet.models import DocumentStatus, FileKind, ItemStatus, Report, Severity
+
+STATUS_STYLE: dict[ItemStatus, tuple[str, str]] = {
+    ItemStatus.PRESENT: ("present", "green"),
+    ItemStatus.MISSING: ("MISSING", "bold red"),
+    ItemStatus.PENDING: ("pending", "yellow"),
+    ItemStatus.SENT_SEPARATELY: ("sent separately", "cyan"),
+    ItemStatus.NOT_APPLICABLE: ("not applicable", "dim"),
+}
+
+
+def checklist_table(report: Report) -> Table:
+    table = Table(title="Checklist", title_justify="left", expand=False)
+    table.add_column("Item", ratio=1)
+    table.add_column("Status")
+    table.add_column("Needed")
+    table.add_column("What satisfies it / what to do", ratio=3)
+    for item in report.checklist:
+        label, style = STATUS_STYLE[item.status]
+        if item.status is ItemStatus.MISSING and not item.required:
+            style = "yellow"
+        parts = []
+        if item.detail:
+            parts.append(item.detail)
+        if item.documents and item.id not in ("imaging_files",):
+            shown = ", ".join(item.documents[:3]) + (
+                f" (+{len(item.documents) - 3} more)" if len(item.documents) > 3 else ""
+            )
+            parts.append(shown)
+        if item.note:
+            parts.append(f"Note: {item.note}")
+        if item.fix:
+            parts.append(f"→ {item.fix}")
+        table.add_row(
+            Text(item.label),
+            Text(label, style=style),
+            Text(item.requirement),
+            Text("\n".join(parts)),
+        )
+    return table
+
+
+def documents_table(report: Report) -> Table:
+    table = Table(title="Documents", title_justify="left")
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Category")
+    table.add_column("Title")
+    table.add_column("Pages", justify="right")
+    table.add_column("File")
+    table.add_column("Evidence", style="dim")
+    shown = [d for d in report.documents if d.kind is not FileKind.DICOM]
+    for doc in sorted(
+        shown,
+        key=lambda d: (
+            d.status is not DocumentStatus.INCLUDED,
+            d.category.value,
+            d.date or "",
+            d.path,
+        ),
+    ):
+        if doc.status is DocumentStatus.INCLUDED:
+            date = doc.date.isoformat() if doc.date else Text("unknown", style="yellow")
+            table.add_row(
+                date,
+                Text(doc.category.value),
+                Text(doc.title),
+                Text(str(doc.pages)),
+                Text(doc.path),
+                Text("\n".join(doc.evidence), style="dim"),
+            )
+        else:
+            table.add_row(
+                Text("—", style="dim"),
+                Text(doc.status.value, style="dim"),
+                Text(doc.title or "", style="dim"),
+                "",
+                Text(doc.path, style="dim"),
+                Text(doc.reason, style="dim"),
+            )
+    return table
+
+
+def studies_table(report: Report) -> Table:
+    table = Table(
+        title="Scan studies (DICOM) — sent to the center on the disc", title_justify="left"
+    )
+    for column in ("Date", "Modality", "Description", "Series", "Images", "Folder", "Report"):
+        table.add_column(column, justify="right" if column in ("Series", "Images") else "left")
+    for s in report.imaging_studies:
+        report_cell = (
+            Text(f"report found: {s.report}", style="green")
+            if s.report
+            else Text("no report found — ask the imaging center for it", style="yellow")
+        )
+        table.add_row(
+            s.date.isoformat() if s.date else "unknown",
+            Text(s.modality),
+            Text(s.description + (f" ({s.body_part.lower()})" if s.body_part else "")),
+            str(s.series),
+            str(s.images),
+            Text(s.folder),
+            report_cell,
+        )
+    return table
+
+
+def problems_table(report: Report) -> Table:
+    table = Table(title="Problems and what to do", title_justify="left")
+    table.add_column("File")
+    table.add_column("Problem")
+    table.add_column("What to do")
+    order = {Severity.ERROR: 0, Severity.WARNING: 1}
+    for p in sorted(report.problems, key=lambda p: order[p.severity]):
+        style = "red" if p.severity is Severity.ERROR else "yellow"
+        table.add_row(Text(p.path or "(whole folder)"), Text(p.message, style=style), Text(p.fix))
+    return table
+
+
+def summary(report: Report) -> Text:
+    counts = Counter(d.status for d in report.documents if d.kind is not FileKind.DICOM)
+    missing = report.missing_required
+    text = Text()
+    text.append(f"{counts[DocumentStatus.INCLUDED]} document(s) to include")
+    if counts[DocumentStatus.DUPLICATE]:
+        text.append(f", {counts[DocumentStatus.DUPLICATE]} duplicate(s) counted once")
+    if counts[DocumentStatus.EXCLUDED]:
+        text.append(f", {counts[DocumentStatus.EXCLUDED]} not included")
+    if report.imaging_studies:
+        images = sum(s.images for s in report.imaging_studies)
+        text.append(f", {len(report.imaging_studies)} scan study(ies) with {images} image(s)")
+    if report.ignored:
+        text.append(f", {len(report.ignored)} system file(s) ignored")
+    text.append(".\n")
+    if missing:
+        text.append(
+            "Missing required: " + ", ".join(i.label for i in missing) + ". ",
+            style="bold red",
+        )
+        text.append(
+            "Each row above says what to do; mark an item pending in packet.toml once requested."
+        )
+    else:
+        text.append("Every required item is present or accounted for.", style="bold green")
+    return text
+
+
+def report_view(report: Report) -> RenderableType:
+    parts: list[RenderableType] = [checklist_table(report), documents_table(report)]
+    if report.imaging_studies:
+        parts.append(studies_table(report))
+    if report.problems:
+        parts.append(problems_table(report))
+    parts.append(summary(report))
+    return Group(*parts)

@@ -1,0 +1,103 @@
+"""The caregiver's files: read what is right, and say exactly where and how the rest is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from packet.caregiver import load_caregiver_files, parse_partial_date
+from packet.models import ItemStatus, PartialDate, TimelineType
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_a_bad_timeline_line_names_the_line_and_column_and_keeps_the_rest(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "timeline.csv",
+        "date,type,description\n2026-01,symptom,Lump\n13/45/2026,test,Biopsy\n2026,operation,Lumpectomy\n",
+    )
+    data = load_caregiver_files(tmp_path)
+    assert [str(e.date) for e in data.timeline] == ["2026-01", "2026"]
+    assert data.timeline[1].type is TimelineType.SURGERY  # "operation" is a surgery
+    [problem] = data.problems
+    assert "line 3" in problem.message and "column date" in problem.message
+    assert "2026-02-10" in problem.fix
+
+
+def test_an_unknown_timeline_type_is_kept_as_other_with_a_problem(tmp_path: Path) -> None:
+    write(tmp_path, "timeline.csv", "date,type,description\n2026-02-01,holiday,Trip\n")
+    data = load_caregiver_files(tmp_path)
+    assert data.timeline[0].type is TimelineType.OTHER
+    assert "column type" in data.problems[0].message
+
+
+def test_a_broken_packet_toml_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    write(tmp_path, "packet.toml", '[patient]\nname = "Ana\n')
+    data = load_caregiver_files(tmp_path)
+    assert data.problems and "packet.toml" in data.problems[0].message
+
+
+def test_a_bad_value_in_packet_toml_keeps_the_valid_parts(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "packet.toml",
+        '[patient]\nname = "Ana Example"\n[checklist.slides]\nstatus = "lost"\n',
+    )
+    data = load_caregiver_files(tmp_path)
+    assert data.settings.patient.name == "Ana Example"
+    assert "lost" in data.problems[0].message
+
+
+def test_statuses_accept_the_words_caregivers_write(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "packet.toml",
+        '[checklist.slides]\nstatus = "Requested"\nnote = "asked 11/3"\n'
+        '[checklist.imaging_files]\nstatus = "sent separately"\n',
+    )
+    data = load_caregiver_files(tmp_path)
+    assert data.settings.checklist["slides"].status is ItemStatus.PENDING
+    assert data.settings.checklist["imaging_files"].status is ItemStatus.SENT_SEPARATELY
+
+
+def test_questions_are_lines_and_bullets_without_headings_or_comments(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "questions.md",
+        "# Questions\n<!-- a note\n- not this -->\n- First?\n2. Second?\nThird?\n\n",
+    )
+    assert load_caregiver_files(tmp_path).questions == ["First?", "Second?", "Third?"]
+
+
+def test_medications_keep_supplements_and_report_a_nameless_row(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "medications.csv",
+        "name,dose,how_often,reason,started,notes\nvitamin D3,2000 IU,daily,,,\n,5 mg,,,,\n",
+    )
+    data = load_caregiver_files(tmp_path)
+    assert [m.name for m in data.medications] == ["vitamin D3"]
+    assert "line 3" in data.problems[0].message
+
+
+def test_a_spreadsheet_saved_in_windows_encoding_is_read(tmp_path: Path) -> None:
+    (tmp_path / "medications.csv").write_bytes("name,dose\ncaf\xe9 extract,1\n".encode("cp1252"))
+    assert load_caregiver_files(tmp_path).medications[0].name == "café extract"
+
+
+@given(st.integers(1900, 2099), st.one_of(st.none(), st.integers(1, 12)))
+def test_partial_dates_round_trip(year: int, month: int | None) -> None:
+    text = f"{year}" if month is None else f"{year}-{month:02d}"
+    assert parse_partial_date(text) == PartialDate(year=year, month=month)
+
+
+@given(st.text(max_size=40))
+def test_any_timeline_date_text_parses_or_is_refused_without_crashing(text: str) -> None:
+    result = parse_partial_date(text)
+    assert result is None or 1900 <= result.year <= 2099

@@ -1,0 +1,204 @@
+"""`packet check` end to end on a messy folder: every file accounted for, nothing invented,
+nothing touched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import CONSULT_TEXT, fingerprint, make_pdf
+
+from packet.check import check_folder
+from packet.models import Category, DocumentStatus, ItemStatus, ProblemKind, Report
+
+
+def by_path(report: Report) -> dict[str, object]:
+    return {d.path: d for d in report.documents}
+
+
+def test_every_file_is_included_excluded_or_ignored(messy_folder: Path) -> None:
+    report, _ = check_folder(messy_folder)
+    accounted = (
+        {d.path for d in report.documents}
+        | {i.path for i in report.ignored}
+        | {c.path for c in report.caregiver_files}
+    )
+    on_disk = {
+        p.relative_to(messy_folder).as_posix() for p in messy_folder.rglob("*") if p.is_file()
+    }
+    ignored_dirs = {i.path for i in report.ignored if i.path.endswith("/")}
+    unaccounted = {p for p in on_disk - accounted if not any(p.startswith(d) for d in ignored_dirs)}
+    assert unaccounted == set()
+
+
+def test_text_documents_land_in_the_right_category_whatever_their_names(messy_folder: Path) -> None:
+    report, _ = check_folder(messy_folder)
+    docs = {d.path: d for d in report.documents}
+    assert docs["Path reports/scan0001.pdf"].category is Category.PATHOLOGY
+    assert docs["Radiology/Document (3).pdf"].category is Category.IMAGING
+    assert docs["Doctor visits/MyChart - Visit Summary.pdf"].category is Category.CLINIC_NOTES
+    assert docs["Radiology/MAMMO DX BILAT 2-3-26.pdf"].category is Category.IMAGING
+    assert docs["loose page.pdf"].category is Category.OTHER
+
+
+def test_clinical_dates_come_from_service_labels_and_are_never_invented(messy_folder: Path) -> None:
+    report, _ = check_folder(messy_folder)
+    docs = {d.path: d for d in report.documents}
+    assert str(docs["Path reports/scan0001.pdf"].date) == "2026-02-10"  # not signed 02/13, not DOB
+    assert str(docs["Radiology/Document (3).pdf"].date) == "2026-03-04"  # not the comparison exam
+    assert str(docs["Doctor visits/MyChart - Visit Summary.pdf"].date) == "2026-02-18"
+    assert str(docs["Radiology/MAMMO DX BILAT 2-3-26.pdf"].date) == "2026-02-03"  # from its name
+    assert docs["scan0002.pdf"].date is None
+    assert docs["IMG_4431.JPG"].date is None
+    assert docs["loose page.pdf"].date is None
+    for doc in report.documents:
+        assert str(doc.date) != "1961-04-02"
+
+
+def test_identical_files_are_counted_once_keeping_the_better_name(messy_folder: Path) -> None:
+    report, _ = check_folder(messy_folder)
+    docs = {d.path: d for d in report.documents}
+    duplicate = docs["Downloads/Document (3) copy.pdf"]
+    assert duplicate.status is DocumentStatus.DUPLICATE
+    assert duplicate.duplicate_of == "Radiology/Document (3).pdf"
+    assert docs["Radiology/Document (3).pdf"].status is DocumentStatus.INCLUDED
+
+
+def test_broken_files_are_excluded_with_a_problem_and_a_fix(messy_folder: Path) -> None:
+    report, _ = check_folder(messy_folder)
+    docs = {d.path: d for d in report.documents}
+    problems = {p.path: p for p in report.problems}
+    expected = {
+        "empty.pdf": ProblemKind.EMPTY_FILE,
+        "portal-error.pdf": ProblemKind.NOT_A_PDF,
+        "half-downloaded.pdf": ProblemKind.CORRUPT_PDF,
+        "Locked results.pdf": ProblemKind.LOCKED_PDF,
+        "letter.docx": ProblemKind.UNSUPPORTED_FORMAT,
+    }
+    for path, kind in expected.items():
+        assert docs[path].status is DocumentStatus.EXCLUDED, path
+        assert docs[path].reason
+        assert problems[path].kind is kind
+        assert problems[path].fix
+    assert "Word document" in problems["letter.docx"].message
+    assert "[passwords]" in problems["Locked results.pdf"].fix
+    assert "web page" in problems["portal-error.pdf"].message
+
+
+def test_junk_is_ignored_and_counted_and_disc_software_is_not_a_problem(messy_folder: Path) -> None:
+    report, _ = check_folder(messy_folder)
+    ignored = {i.path for i in report.ignored}
+    assert {".DS_Store", "Thumbs.db", "~$letter.docx", "__MACOSX/", "CD/AUTORUN.INF"} <= ignored
+    docs = {d.path: d for d in report.documents}
+    assert docs["CD/viewer.exe"].status is DocumentStatus.EXCLUDED
+    assert not [p for p in report.problems if p.path == "CD/viewer.exe"]
+
+
+def test_dicom_files_are_recognized_whatever_their_names(messy_folder: Path) -> None:
+    report, _ = check_folder(messy_folder)
+    assert len(report.imaging_studies) == 1
+    study = report.imaging_studies[0]
+    assert study.images == 3 and study.modality == "CT" and str(study.date) == "2026-03-04"
+    assert study.report == "Radiology/Document (3).pdf"
+    imaging_files = next(i for i in report.checklist if i.id == "imaging_files")
+    assert imaging_files.status is ItemStatus.PRESENT
+
+
+def test_the_folder_is_byte_for_byte_unchanged(messy_folder: Path) -> None:
+    before = fingerprint(messy_folder)
+    check_folder(messy_folder)
+    assert fingerprint(messy_folder) == before
+
+
+def test_a_pdf_with_only_an_owner_password_is_read_normally(tmp_path: Path) -> None:
+    from conftest import make_locked_pdf
+
+    root = tmp_path / "r"
+    source = make_pdf(tmp_path / "consult.pdf", CONSULT_TEXT)
+    make_locked_pdf(root / "Owner only.pdf", source, user_password="")
+    report, _ = check_folder(root)
+    doc = report.documents[0]
+    assert doc.status is DocumentStatus.INCLUDED
+    assert doc.category is Category.CLINIC_NOTES
+    assert not [p for p in report.problems if p.kind is ProblemKind.LOCKED_PDF]
+
+
+def test_a_password_in_packet_toml_unlocks_a_pdf(tmp_path: Path) -> None:
+    from conftest import make_locked_pdf
+
+    root = tmp_path / "r"
+    source = make_pdf(tmp_path / "consult.pdf", CONSULT_TEXT)
+    make_locked_pdf(root / "Portal" / "Locked.pdf", source, user_password="s3cret")
+    (root / "packet.toml").write_text('[passwords]\n"Portal/Locked.pdf" = "s3cret"\n')
+    report, _ = check_folder(root)
+    doc = next(d for d in report.documents if d.path == "Portal/Locked.pdf")
+    assert doc.status is DocumentStatus.INCLUDED and doc.category is Category.CLINIC_NOTES
+
+
+def test_a_wrong_password_is_reported_as_such(tmp_path: Path) -> None:
+    from conftest import make_locked_pdf
+
+    root = tmp_path / "r"
+    source = make_pdf(tmp_path / "consult.pdf", CONSULT_TEXT)
+    make_locked_pdf(root / "Locked.pdf", source, user_password="right")
+    (root / "packet.toml").write_text('[passwords]\n"Locked.pdf" = "wrong"\n')
+    report, _ = check_folder(root)
+    assert [p.kind for p in report.problems if p.path == "Locked.pdf"] == [
+        ProblemKind.WRONG_PASSWORD
+    ]
+
+
+def test_a_scan_disc_of_another_patient_is_a_loud_problem(tmp_path: Path) -> None:
+    from conftest import make_dicom
+
+    root = tmp_path / "r"
+    (root / "disc").mkdir(parents=True)
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    make_dicom(root / "disc" / "IM1", name="OTHER^SOMEONE", birth="19700101")
+    report, _ = check_folder(root)
+    assert [p.kind for p in report.problems] == [ProblemKind.OTHER_PATIENT]
+
+
+def test_links_out_of_the_folder_are_not_followed(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    root.mkdir()
+    secret = make_pdf(tmp_path / "elsewhere.pdf", CONSULT_TEXT)
+    (root / "link.pdf").symlink_to(secret)
+    (root / "loop").symlink_to(root)
+    report, _ = check_folder(root)
+    docs = {d.path: d for d in report.documents}
+    assert docs["link.pdf"].status is DocumentStatus.EXCLUDED
+    assert docs["loop"].status is DocumentStatus.EXCLUDED
+
+
+def test_documents_csv_overrides_category_date_title_and_inclusion(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    make_pdf(root / "a.pdf", "nothing to see")
+    make_pdf(root / "b.pdf", CONSULT_TEXT)
+    (root / "documents.csv").write_text(
+        "path,category,date,title,include\na.pdf,labs,2026-05-01,Tumor markers,yes\nb.pdf,,,,no\n"
+    )
+    report, _ = check_folder(root)
+    docs = {d.path: d for d in report.documents}
+    assert docs["a.pdf"].category is Category.LABS
+    assert str(docs["a.pdf"].date) == "2026-05-01"
+    assert docs["a.pdf"].title == "Tumor markers"
+    assert any("override" in e for e in docs["a.pdf"].evidence)
+    assert docs["b.pdf"].status is DocumentStatus.EXCLUDED
+
+
+def test_an_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    import os
+
+    root = tmp_path / "r"
+    locked = make_pdf(root / "no access.pdf", CONSULT_TEXT)
+    locked.chmod(0)
+    try:
+        if os.access(locked, os.R_OK):  # running as root: permissions do not bite
+            return
+        report, _ = check_folder(root)
+        assert report.documents[0].status is DocumentStatus.EXCLUDED
+        assert report.problems[0].kind is ProblemKind.UNREADABLE_FILE
+    finally:
+        locked.chmod(0o644)
