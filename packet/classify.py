@@ -135,6 +135,13 @@ ACRONYMS = {
     "er", "pr", "ngs", "ihc", "fish", "pd-l1", "brca1", "brca2", "cbc", "cmp", "ed", "er/pr",
     "fna", "ii", "iii", "iv", "tnm", "dna", "rna", "msi", "tmb", "ki-67", "cea", "psa",
 }  # fmt: skip
+ABBREVIATIONS = {
+    "mammo": "mammogram",
+    "bilat": "bilateral",
+    "lt": "left",
+    "rt": "right",
+    "cap": "chest/abdomen/pelvis",
+}
 MODALITY_WORDS = {
     "ct": "CT",
     "mri": "MRI",
@@ -180,6 +187,8 @@ def clinical_case(text: str) -> str:
             words.append(lower.replace(core, MODALITY_WORDS[core]))
         elif core in ACRONYMS:
             words.append(word.upper())
+        elif core in ABBREVIATIONS:
+            words.append(lower.replace(core, ABBREVIATIONS[core]))
         else:
             words.append(lower)
     out = " ".join(words)

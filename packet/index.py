@@ -230,18 +230,20 @@ def _mark_duplicates(documents: list[Document]) -> None:
 
 
 def _note_gaps(doc: Document, problems: list[Problem]) -> None:
+    """One problem per document that needs the caregiver's help, saying everything it lacks."""
     if doc.category_evidence is None:
+        lacking = "what kind of record this is" + (" or its date" if doc.date is None else "")
         problems.append(
             Problem(
                 path=doc.path,
                 kind=ProblemKind.UNCLASSIFIED,
                 severity=Severity.WARNING,
-                message="packet could not tell what kind of record this is, so it is filed under 'other'.",
-                fix=f"Add a line to documents.csv: {doc.path},pathology,2026-02-10,Title,yes "
+                message=f"packet could not tell {lacking}; it is filed under 'other'.",
+                fix=f"Add a line to documents.csv such as: {doc.path},pathology,2026-02-10,Title,yes "
                 "(with the right category, date and title), or move it into a folder named after its kind.",
             )
         )
-    if doc.date is None:
+    elif doc.date is None:
         problems.append(
             Problem(
                 path=doc.path,

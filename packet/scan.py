@@ -25,8 +25,13 @@ JUNK_FOLDERS = frozenset(
 
 
 def display_path(relative: str) -> str:
-    """A path that can always be printed and written to JSON, whatever bytes the name holds."""
-    return os.fsencode(relative).decode("utf-8", errors="replace")
+    """A path that can always be printed and written to JSON, whatever bytes the name holds.
+    Names that are not UTF-8 are nearly always from Windows or old discs (cp1252)."""
+    raw = os.fsencode(relative)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 @dataclass(frozen=True)

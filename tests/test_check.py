@@ -202,3 +202,31 @@ def test_an_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
         assert report.problems[0].kind is ProblemKind.UNREADABLE_FILE
     finally:
         locked.chmod(0o644)
+
+
+def test_names_in_any_encoding_are_accounted_for_and_printable(tmp_path: Path) -> None:
+    import os
+
+    root = tmp_path / "r"
+    root.mkdir()
+    latin1 = os.fsdecode("caf\xe9 r\xe9sultat.pdf".encode("latin-1"))
+    make_pdf(root / latin1, CONSULT_TEXT)
+    make_pdf(root / "Ärztebrief – 診断書.pdf", CONSULT_TEXT + "\n(second copy with more)")
+    report, _ = check_folder(root)
+    paths = sorted(d.path for d in report.documents)
+    assert paths == ["Ärztebrief – 診断書.pdf", "café résultat.pdf"]
+    report.model_dump_json()  # encodable
+
+
+def test_a_photo_saved_with_a_pdf_name_is_used_as_the_photo_it_is(tmp_path: Path) -> None:
+    from conftest import make_image
+
+    root = tmp_path / "r"
+    photo = make_image(tmp_path / "p.jpg")
+    root.mkdir()
+    (root / "Labs").mkdir()
+    (root / "Labs" / "results.pdf").write_bytes(photo.read_bytes())
+    report, _ = check_folder(root)
+    doc = report.documents[0]
+    assert doc.status is DocumentStatus.INCLUDED and doc.kind == "image"
+    assert doc.category is Category.LABS
