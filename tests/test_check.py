@@ -214,7 +214,7 @@ def test_names_in_any_encoding_are_accounted_for_and_printable(tmp_path: Path) -
     make_pdf(root / "Ärztebrief – 診断書.pdf", CONSULT_TEXT + "\n(second copy with more)")
     report, _ = check_folder(root)
     paths = sorted(d.path for d in report.documents)
-    assert paths == ["Ärztebrief – 診断書.pdf", "café résultat.pdf"]
+    assert paths == sorted(["Ärztebrief – 診断書.pdf", "café résultat.pdf"])
     report.model_dump_json()  # encodable
 
 
