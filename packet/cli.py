@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
 
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from packet import __version__
+from packet.build import build_packet
 from packet.check import check_folder
 from packet.errors import ExitCode, PacketError
 from packet.index import Progress as ProgressCallback
@@ -32,6 +34,12 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 T = TypeVar("T")
+
+
+class PaperSize(StrEnum):
+    letter = "letter"
+    a4 = "a4"
+
 
 Folder = Annotated[Path, typer.Argument(help="The folder of records.", show_default=False)]
 Verbose = Annotated[
@@ -149,6 +157,48 @@ def check(
         out.print(report_view(report))
     if report.missing_required:
         raise typer.Exit(int(ExitCode.INCOMPLETE))
+
+
+@app.command()
+def build(
+    folder: Folder,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Where to write the packet (default: FOLDER-packet.pdf here, never inside FOLDER).",
+        ),
+    ] = None,
+    paper: Annotated[
+        PaperSize, typer.Option("--paper", help="Paper size for photos and generated pages.")
+    ] = PaperSize.letter,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the output file if it exists.")
+    ] = False,
+    verbose: Verbose = False,
+) -> None:
+    """Merge every record into one PDF for the second-opinion center.
+
+    Cover, clickable contents, checklist status, timeline, medications, questions, opinions, then
+    every record by category, oldest first; every page stamped with the patient's name, date of
+    birth and page number. Example: packet build my-records -o ~/Desktop/packet.pdf
+    """
+    with progress_bar("Building packet") as progress:
+        result = run(lambda: build_packet(folder, output, paper.value, force, progress), verbose)
+    left = len(result.left_out)
+    err.print(
+        f"[green]Wrote[/] {result.output}\n"
+        f"  {result.pages} pages, {result.size / 1_000_000:.1f} MB, {result.documents} documents"
+        + (f"; {left} file(s) not included (listed on the last pages)" if left else ""),
+        highlight=False,
+    )
+    missing = result.report.missing_required
+    if missing:
+        err.print(
+            "[yellow]Still missing:[/] " + ", ".join(i.label for i in missing), highlight=False
+        )
+    out.print(str(result.output), highlight=False)
 
 
 def main() -> None:

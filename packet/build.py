@@ -1,0 +1,413 @@
+"""`packet build`: one PDF for the center — the packet's own pages, then every record grouped by
+category and oldest first, every page stamped, with links, an outline and matching page labels.
+
+The output is written to a temporary file beside it and renamed into place; nothing is ever
+written inside the records folder.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.annotations import Link
+from pypdf.constants import PageLabelStyle
+from pypdf.errors import PdfReadError
+from reportlab.lib.pagesizes import A4, letter
+from reportlab.pdfgen.canvas import Canvas
+
+from packet.caregiver import PacketSettings
+from packet.check import check_folder, require_folder
+from packet.convert import image_to_pdf, text_to_pdf
+from packet.errors import BuildError, CaregiverFileError, UsageError
+from packet.index import FolderIndex, Progress
+from packet.layout import draw_footer
+from packet.models import (
+    CATEGORY_ORDER,
+    Document,
+    DocumentOut,
+    FileKind,
+    Problem,
+    ProblemKind,
+    Report,
+    Severity,
+)
+from packet.pages import (
+    SECTION_TITLES,
+    Numbering,
+    PacketContext,
+    Record,
+    Rendered,
+    back_matter,
+    front_matter,
+    left_out_rows,
+    stamp_left,
+)
+from packet.reading import PACKET_CREATOR
+from packet.stamp import bottom_is_free, display_of, form_xobject, stamp_page, user_rect
+
+PAPERS = {"letter": letter, "a4": A4}
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output: Path
+    pages: int
+    size: int
+    documents: int
+    left_out: list[tuple[str, str]]
+    problems: list[Problem]
+    report: Report
+
+
+@dataclass
+class Source:
+    """A record opened for merging."""
+
+    doc: Document
+    out: DocumentOut  # the same document as the report shows it
+    reader: PdfReader
+    pdfium: Any = None  # the same document in PDFium, to see whether its page bottoms are free
+    generated: bool = False  # converted by packet: the bottom band is free by construction
+
+
+@dataclass
+class Plan:
+    sources: list[Source] = field(default_factory=list)
+    failed: list[tuple[Document, str]] = field(default_factory=list)
+
+
+def default_output(folder: Path) -> Path:
+    """`<folder>-packet.pdf` in the current folder, or beside the records folder when the
+    current folder is inside it."""
+    name = f"{folder.resolve().name or 'records'}-packet.pdf"
+    here = Path.cwd().resolve()
+    if here == folder.resolve() or folder.resolve() in here.parents:
+        return folder.resolve().parent / name
+    return here / name
+
+
+def _check_output(folder: Path, output: Path, force: bool) -> Path:
+    output = output.expanduser()
+    resolved = output.resolve()
+    records = folder.resolve()
+    if resolved == records or records in resolved.parents:
+        raise UsageError(
+            f"The packet would be written inside the records folder ({output}).",
+            "packet never writes into the records folder; choose another place with -o, "
+            "e.g. -o ~/Desktop/packet.pdf",
+        )
+    if not resolved.parent.is_dir():
+        raise UsageError(
+            f"The folder {output.parent} does not exist.", "Create it first, or choose another -o."
+        )
+    if resolved.exists() and not force:
+        raise UsageError(
+            f"{output} already exists.",
+            "Add --force to replace it, or choose another name with -o.",
+        )
+    if resolved.suffix.lower() != ".pdf":
+        raise UsageError(f"{output} does not end in .pdf.", "Name the packet something.pdf.")
+    return resolved
+
+
+def _require_patient(settings: PacketSettings) -> None:
+    missing = [
+        label
+        for label, value in (
+            ("name", settings.patient.name),
+            ("date_of_birth", settings.patient.date_of_birth),
+        )
+        if not value
+    ]
+    if missing:
+        raise CaregiverFileError(
+            f"packet.toml does not give the patient's {' and '.join(missing).replace('_', ' ')}; "
+            "every page of the packet is stamped with them.",
+            'Add them under [patient] in packet.toml, e.g. name = "Ana Example" and date_of_birth = 1961-04-02 '
+            "(run `packet init FOLDER` to create the file).",
+        )
+
+
+def record_order(docs: list[Document]) -> list[Document]:
+    """Grouped by category in the packet's order, oldest first, undated last, then by title."""
+    rank = {category: n for n, category in enumerate(CATEGORY_ORDER)}
+    return sorted(
+        docs, key=lambda d: (rank[d.category], d.date is None, d.date or date.min, d.title, d.path)
+    )
+
+
+def _open_pdf(stack: ExitStack, path: Path, passwords: list[str]) -> tuple[PdfReader, Any]:
+    import pypdfium2 as pdfium
+
+    handle = stack.enter_context(path.open("rb"))
+    pdfium_doc = None
+    for password in [None, *passwords]:
+        try:
+            pdfium_doc = pdfium.PdfDocument(str(path), password=password)
+            break
+        except pdfium.PdfiumError:
+            continue
+    try:
+        reader = PdfReader(handle, strict=False)
+        if reader.is_encrypted and not any(reader.decrypt(pw) for pw in ["", *passwords]):
+            raise PdfReadError("password")
+        _ = len(reader.pages)
+        return reader, pdfium_doc
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError):
+        if pdfium_doc is None:
+            raise
+    # pypdf could not parse it but PDFium could (a broken cross-reference table, say):
+    # PDFium rewrites it, and the rewritten copy is merged.
+    repaired = io.BytesIO()
+    pdfium_doc.save(repaired)
+    repaired.seek(0)
+    return PdfReader(repaired, strict=False), pdfium_doc
+
+
+def _open_sources(
+    stack: ExitStack, index: FolderIndex, report: Report, paper: tuple[float, float]
+) -> Plan:
+    plan = Plan()
+    outs = {d.path: d for d in report.documents}
+    for doc in record_order(index.included):
+        path = index.sources[doc.path]
+        out = outs[doc.path]
+        try:
+            if doc.kind is FileKind.PDF:
+                reader, pdfium_doc = _open_pdf(stack, path, index.caregiver.password_for(doc.path))
+                if pdfium_doc is not None:
+                    stack.callback(pdfium_doc.close)
+                plan.sources.append(Source(doc, out, reader, pdfium_doc))
+            elif doc.kind is FileKind.IMAGE:
+                pdf = image_to_pdf(path, paper)
+                plan.sources.append(Source(doc, out, PdfReader(io.BytesIO(pdf)), generated=True))
+            elif doc.kind is FileKind.TEXT:
+                pdf = text_to_pdf(path, paper)
+                plan.sources.append(Source(doc, out, PdfReader(io.BytesIO(pdf)), generated=True))
+        except Exception as exc:  # one bad record must not stop the packet
+            plan.failed.append(
+                (doc, f"could not be merged ({exc.__class__.__name__}); the file may be damaged")
+            )
+    return plan
+
+
+def _layout(
+    ctx_base: dict[str, Any], plan: Plan
+) -> tuple[PacketContext, Numbering, Rendered, Rendered]:
+    """Render the front and back pages until their page counts settle, so that every number in
+    the contents is the number stamped on the page."""
+    numbering = Numbering()
+    front_pages, back_pages = 0, 1
+    for _ in range(6):
+        first = front_pages + 1
+        records = []
+        for source in plan.sources:
+            count = len(source.reader.pages)
+            records.append(Record(source.out, first, first + count - 1))
+            first += count
+        ctx = PacketContext(records=records, **ctx_base)
+        numbering.total = first - 1 + back_pages
+        front = front_matter(ctx, numbering)
+        back = back_matter(ctx, numbering, first_page=first)
+        sections = {key: 1 + page for key, page in front.sections.items()}
+        sections |= {key: first + page for key, page in back.sections.items()}
+        if (
+            front.pages == front_pages
+            and back.pages == back_pages
+            and sections == numbering.sections
+        ):
+            return ctx, numbering, front, back
+        front_pages, back_pages, numbering.sections = front.pages, back.pages, sections
+    raise BuildError(
+        "The packet's page numbers did not settle.", "Report this; it is a bug in packet."
+    )
+
+
+def _stamps(
+    pages: list[tuple[PageObject, str]], first: int, total: int, settings: PacketSettings
+) -> PdfReader:
+    """One stamp per record page, each drawn at that page's displayed size."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1, pageCompression=1)
+    left = stamp_left(settings)
+    for offset, (page, title) in enumerate(pages):
+        display = display_of(page)
+        canvas.setPageSize((display.width, display.height))
+        canvas.saveState()
+        canvas.scale(display.scale, display.scale)
+        draw_footer(
+            canvas, display.width / display.scale, left, title, f"Page {first + offset} of {total}"
+        )
+        canvas.restoreState()
+        canvas.showPage()
+    canvas.save()
+    return PdfReader(buffer)
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs what it repairs in damaged files; the caregiver has nothing to do about it."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def build_packet(
+    folder: Path,
+    output: Path | None = None,
+    paper: str = "letter",
+    force: bool = False,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> BuildResult:
+    folder = require_folder(folder)
+    target = _check_output(folder, output or default_output(folder), force)
+    if paper not in PAPERS:
+        raise UsageError(f"Unknown paper size '{paper}'.", "Use --paper letter or --paper a4.")
+    report, index = check_folder(folder, progress, today)
+    settings = index.caregiver.settings
+    _require_patient(settings)
+    size = PAPERS[paper]
+
+    with ExitStack() as stack, _quiet_pypdf():
+        plan = _open_sources(stack, index, report, size)
+        problems = list(report.problems)
+        for doc, reason in plan.failed:
+            problems.append(
+                Problem(path=doc.path, kind=ProblemKind.CORRUPT_PDF, severity=Severity.ERROR, message=f"This file {reason}.",
+                        fix="Open it and save or print it as a new PDF, then build again.")
+            )  # fmt: skip
+        left_out, ignored = left_out_rows(report)
+        left_out = sorted(left_out + [(doc.path, reason) for doc, reason in plan.failed])
+        ctx_base = {
+            "report": report,
+            "settings": settings,
+            "paper": size,
+            "prepared_on": today or date.today(),
+            "left_out": left_out,
+            "ignored_summary": ignored,
+        }
+        ctx, numbering, front, back = _layout(ctx_base, plan)
+        writer = _assemble(ctx, numbering, front, back, plan, progress)
+        _write(writer, target)
+    return BuildResult(
+        output=target,
+        pages=numbering.total,
+        size=target.stat().st_size,
+        documents=len(ctx.records),
+        left_out=left_out,
+        problems=problems,
+        report=report,
+    )
+
+
+def _assemble(
+    ctx: PacketContext,
+    numbering: Numbering,
+    front: Rendered,
+    back: Rendered,
+    plan: Plan,
+    progress: Progress | None,
+) -> PdfWriter:
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(front.data)).pages:
+        writer.add_page(page)
+
+    record_pages: list[tuple[PageObject, str, Source, int]] = []
+    for source in plan.sources:
+        for number, page in enumerate(source.reader.pages):
+            record_pages.append((writer.add_page(page), source.doc.title, source, number))
+    first_record = front.pages + 1
+    stamps = _stamps(
+        [(p, t) for p, t, _, _ in record_pages], first_record, numbering.total, ctx.settings
+    )
+    for done, (page, _, source, number) in enumerate(record_pages, start=1):
+        shrink = False
+        if not source.generated:
+            display = display_of(page)
+            band = user_rect(display, (0, 0, display.width, display.band))
+            shrink = source.pdfium is None or not bottom_is_free(source.pdfium[number], band)
+        stamp_page(writer, page, form_xobject(writer, stamps.pages[done - 1]), shrink)
+        if progress:
+            progress(done, len(record_pages), "stamping")
+
+    for page in PdfReader(io.BytesIO(back.data)).pages:
+        writer.add_page(page)
+
+    _links(writer, ctx, numbering, front)
+    _outline(writer, ctx, numbering)
+    writer.set_page_label(0, numbering.total - 1, style=PageLabelStyle.DECIMAL, start=1)
+    writer.add_metadata(
+        {
+            "/Title": f"Second-opinion packet — {ctx.settings.patient.name}",
+            "/Author": "packet",
+            "/Subject": "Medical records for a second opinion",
+            "/Creator": PACKET_CREATOR,
+            "/Producer": "packet",
+        }
+    )
+    return writer
+
+
+def _target_page(target: str, ctx: PacketContext, numbering: Numbering) -> int | None:
+    kind, _, key = target.partition(":")
+    if kind == "doc":
+        return next((r.first - 1 for r in ctx.records if r.doc.path == key), None)
+    page = numbering.sections.get(key)
+    return page - 1 if page else None
+
+
+def _links(writer: PdfWriter, ctx: PacketContext, numbering: Numbering, front: Rendered) -> None:
+    for spot in front.links:
+        page = _target_page(spot.target, ctx, numbering)
+        if page is not None:
+            writer.add_annotation(spot.page, Link(rect=spot.rect, target_page_index=page))
+
+
+def _outline(writer: PdfWriter, ctx: PacketContext, numbering: Numbering) -> None:
+    for key, page in numbering.sections.items():
+        if key != "not_included":
+            writer.add_outline_item(title=SECTION_TITLES[key], page_number=page - 1)
+    records = (
+        writer.add_outline_item(title="Records", page_number=ctx.records[0].first - 1)
+        if ctx.records
+        else None
+    )
+    current = None
+    parent = None
+    for record in ctx.records:
+        if record.doc.category is not current:
+            current = record.doc.category
+            parent = writer.add_outline_item(
+                title=current.label, page_number=record.first - 1, parent=records
+            )
+        date_text = record.doc.date.isoformat() if record.doc.date else "date unknown"
+        title = f"{record.doc.title} ({date_text})"
+        writer.add_outline_item(title=title, page_number=record.first - 1, parent=parent)
+    writer.add_outline_item(
+        title=SECTION_TITLES["not_included"], page_number=numbering.sections["not_included"] - 1
+    )
+
+
+def _write(writer: PdfWriter, target: Path) -> None:
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        with temporary.open("wb") as f:
+            writer.write(f)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

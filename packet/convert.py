@@ -1,0 +1,105 @@
+"""Turning photos, scans and text files into PDF pages for the packet.
+
+Photos are fitted to the paper (portrait or landscape, whichever suits them), turned upright
+from their EXIF orientation, downscaled to about 200 DPI at that size and JPEG-compressed.
+Every page keeps the bottom band free for the stamp.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+from PIL import Image, ImageOps, ImageSequence
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from packet.layout import FOOTER_BAND, PageWriter
+from packet.reading import PACKET_CREATOR, decode_text
+
+TARGET_DPI = 200
+JPEG_QUALITY = 80
+PHOTO_MARGIN = 24.0
+
+
+def _page_size(paper: tuple[float, float], landscape: bool) -> tuple[float, float]:
+    short, long = sorted(paper)
+    return (long, short) if landscape else (short, long)
+
+
+def _prepared(frame: Image.Image, box: tuple[float, float]) -> tuple[Image.Image, float, float]:
+    """The frame upright, in RGB or greyscale, scaled to about TARGET_DPI inside `box` (points)."""
+    frame = ImageOps.exif_transpose(frame) or frame
+    if frame.mode not in ("RGB", "L"):
+        if frame.mode in ("I;16", "I;16B", "I;16L", "I"):
+            frame = frame.point(lambda v: v / 256).convert("L")  # 16-bit scans to 8-bit grey
+        elif frame.mode in ("RGBA", "LA", "P", "PA"):
+            rgba = frame.convert("RGBA")
+            background = Image.new("RGB", rgba.size, (255, 255, 255))
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            frame = background
+        else:
+            frame = frame.convert("RGB")  # CMYK, YCbCr, 1-bit...
+    scale = min(box[0] / frame.width, box[1] / frame.height)
+    width_pt, height_pt = frame.width * scale, frame.height * scale
+    target = (max(1, round(width_pt / 72 * TARGET_DPI)), max(1, round(height_pt / 72 * TARGET_DPI)))
+    if target[0] < frame.width:
+        frame = frame.resize(target, Image.Resampling.LANCZOS)
+    return frame, width_pt, height_pt
+
+
+def image_to_pdf(path: Path, paper: tuple[float, float]) -> bytes:
+    """Every frame of an image file as a page fitted to the paper."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1, pageCompression=1)
+    canvas.setCreator(PACKET_CREATOR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Image.open(path) as image:
+            for frame in ImageSequence.Iterator(image):
+                oriented = _oriented_size(frame)
+                size = _page_size(paper, landscape=oriented[0] > oriented[1])
+                box = (size[0] - 2 * PHOTO_MARGIN, size[1] - PHOTO_MARGIN - FOOTER_BAND - 6)
+                if frame.format == "JPEG" or image.format == "JPEG":
+                    # Decode at a reduced size straight away: far faster, far less memory.
+                    frame.draft(
+                        "RGB", (int(box[0] / 72 * TARGET_DPI), int(box[1] / 72 * TARGET_DPI))
+                    )
+                ready, w, h = _prepared(frame, box)
+                encoded = io.BytesIO()
+                ready.save(encoded, "JPEG", quality=JPEG_QUALITY, optimize=True)
+                encoded.seek(0)
+                canvas.setPageSize(size)
+                x = (size[0] - w) / 2
+                y = FOOTER_BAND + 6 + (box[1] - h) / 2
+                canvas.drawImage(ImageReader(encoded), x, y, width=w, height=h)
+                canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _oriented_size(frame: Image.Image) -> tuple[int, int]:
+    orientation = frame.getexif().get(0x0112, 1)
+    return (
+        (frame.height, frame.width) if orientation in (5, 6, 7, 8) else (frame.width, frame.height)
+    )
+
+
+def text_to_pdf(path: Path, paper: tuple[float, float]) -> bytes:
+    """A plain-text or Markdown file as readable pages: headings bold, everything else as written."""
+    writer = PageWriter(paper, footer=lambda canvas, n: None)
+    writer.new_page()
+    writer.paragraph(path.name, size=9, bold=True)
+    writer.space(6)
+    for line in decode_text(path.read_bytes()).replace("\r\n", "\n").split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            writer.space(4)
+            writer.paragraph(stripped.lstrip("#").strip(), size=12, bold=True)
+        elif not stripped:
+            writer.space(6)
+        else:
+            writer.paragraph(line.rstrip().expandtabs(4), size=10)
+    data, _, _ = writer.finish()
+    return data

@@ -1,0 +1,339 @@
+"""Drawing the packet's own pages with reportlab: text in any script, wrapped tables that break
+across pages, and the rectangles of rows that must become links once the packet is assembled.
+
+A canvas is drawn directly (not platypus) because the contents and timeline need each row's
+position on its page to link it to the record it names.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+from reportlab.lib.colors import Color, HexColor, black, white
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from packet.reading import PACKET_CREATOR
+
+REGULAR, BOLD, FALLBACK = "PacketSans", "PacketSans-Bold", "PacketCJK"
+MARGIN = 54.0
+FOOTER_BAND = 30.0  # the strip at the bottom of every page that carries the stamp
+
+INK = HexColor("#1a1a1a")
+MUTED = HexColor("#5c5c5c")
+RULE = HexColor("#c8c8c8")
+SHADE = HexColor("#f1f3f5")
+ALERT = HexColor("#b00020")
+WARN = HexColor("#8a5a00")
+OK = HexColor("#1b6e2e")
+LINK = HexColor("#0b4f9c")
+
+
+@cache
+def register_fonts() -> None:
+    """DejaVu Sans for Latin, Greek, Cyrillic, Arabic and Hebrew; Droid Sans Fallback for Chinese,
+    Japanese and Korean. Both are bundled with their licences in packet/fonts."""
+    folder = files("packet.fonts")
+    for name, filename in (
+        (REGULAR, "DejaVuSans.ttf"),
+        (BOLD, "DejaVuSans-Bold.ttf"),
+        (FALLBACK, "DroidSansFallbackFull.ttf"),
+    ):
+        pdfmetrics.registerFont(TTFont(name, io.BytesIO(folder.joinpath(filename).read_bytes())))
+
+
+@cache
+def _coverage(font: str) -> frozenset[int]:
+    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+
+
+def runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
+    """Split text into (piece, font) runs so every character is drawn by a font that has it."""
+    register_fonts()
+    primary = BOLD if bold else REGULAR
+    have, fallback = _coverage(primary), _coverage(FALLBACK)
+    out: list[tuple[str, str]] = []
+    for ch in text:
+        font = primary if ord(ch) in have or ord(ch) not in fallback else FALLBACK
+        if out and out[-1][1] == font:
+            out[-1] = (out[-1][0] + ch, font)
+        else:
+            out.append((ch, font))
+    return out
+
+
+def width_of(text: str, size: float, bold: bool = False) -> float:
+    return float(sum(pdfmetrics.stringWidth(piece, font, size) for piece, font in runs(text, bold)))
+
+
+def draw(
+    canvas: Canvas,
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    bold: bool = False,
+    align: str = "left",
+) -> float:
+    """Draw one line; returns its width."""
+    width = width_of(text, size, bold)
+    if align == "right":
+        x -= width
+    elif align == "center":
+        x -= width / 2
+    for piece, font in runs(text, bold):
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, piece)
+        x += pdfmetrics.stringWidth(piece, font, size)
+    return width
+
+
+def fit(text: str, width: float, size: float, bold: bool = False) -> str:
+    """The text, cut with an ellipsis if it does not fit on one line."""
+    if width_of(text, size, bold) <= width:
+        return text
+    while text and width_of(text + "…", size, bold) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """Word-wrap to a width; words longer than a line (or scripts without spaces) break anywhere."""
+    lines: list[str] = []
+    for paragraph in str(text).split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if width_of(candidate, size, bold) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = ""
+            while width_of(word, size, bold) > width:
+                cut = len(word)
+                while cut > 1 and width_of(word[:cut], size, bold) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+@dataclass(frozen=True)
+class LinkSpot:
+    """A rectangle on a generated page that must link to a page of the packet."""
+
+    page: int  # index among the generated pages of this document
+    rect: tuple[float, float, float, float]
+    target: str  # a key the builder resolves to a packet page
+
+
+@dataclass
+class Column:
+    title: str
+    width: float  # share of the table width
+    align: str = "left"
+
+
+@dataclass
+class Cell:
+    text: str
+    bold: bool = False
+    color: Color = INK
+
+
+Footer = Callable[[Canvas, int], None]  # draws the stamp of the n-th generated page
+
+
+@dataclass
+class PageWriter:
+    """Flowing text and tables onto pages, keeping track of where links must go."""
+
+    size: tuple[float, float]
+    footer: Footer
+    canvas: Canvas = field(init=False)
+    buffer: io.BytesIO = field(default_factory=io.BytesIO)
+    y: float = 0.0
+    page: int = 0
+    links: list[LinkSpot] = field(default_factory=list)
+    started: bool = False
+
+    def __post_init__(self) -> None:
+        register_fonts()
+        self.canvas = Canvas(self.buffer, pagesize=self.size, invariant=1, pageCompression=1)
+        self.canvas.setCreator(PACKET_CREATOR)
+        self.y = self.top
+
+    @property
+    def top(self) -> float:
+        return self.size[1] - MARGIN
+
+    @property
+    def bottom(self) -> float:
+        return MARGIN + 6
+
+    @property
+    def width(self) -> float:
+        return self.size[0] - 2 * MARGIN
+
+    def new_page(self) -> None:
+        if self.started:
+            self.footer(self.canvas, self.page)
+            self.canvas.showPage()
+            self.page += 1
+        self.started = True
+        self.y = self.top
+
+    def ensure(self, height: float) -> None:
+        if not self.started or self.y - height < self.bottom:
+            self.new_page()
+
+    def title(self, text: str, subtitle: str = "") -> None:
+        """A section title at the top of the current page."""
+        self.canvas.setFillColor(INK)
+        draw(self.canvas, MARGIN, self.y - 18, text, 18, bold=True)
+        self.y -= 26
+        if subtitle:
+            self.canvas.setFillColor(MUTED)
+            for line in wrap(subtitle, self.width, 9.5):
+                draw(self.canvas, MARGIN, self.y - 10, line, 9.5)
+                self.y -= 13
+        self.y -= 10
+        self.canvas.setFillColor(INK)
+
+    def heading(self, text: str, color: Color = INK) -> None:
+        self.ensure(40)
+        self.canvas.setFillColor(color)
+        draw(self.canvas, MARGIN, self.y - 12, text, 12, bold=True)
+        self.canvas.setFillColor(INK)
+        self.y -= 20
+
+    def paragraph(
+        self, text: str, size: float = 10, color: Color = INK, bold: bool = False, indent: float = 0
+    ) -> None:
+        leading = size * 1.35
+        for line in wrap(text, self.width - indent, size, bold):
+            self.ensure(leading)
+            self.canvas.setFillColor(color)
+            draw(self.canvas, MARGIN + indent, self.y - size, line, size, bold)
+            self.y -= leading
+        self.canvas.setFillColor(INK)
+
+    def space(self, points: float) -> None:
+        self.y -= points
+
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[Cell | str]],
+        links: Sequence[str | None] | None = None,
+        size: float = 8.5,
+        shade: Sequence[Color | None] | None = None,
+    ) -> None:
+        """A table whose rows wrap, break across pages with the header repeated, and may link."""
+        total = sum(c.width for c in columns)
+        widths = [self.width * c.width / total for c in columns]
+        leading = size * 1.3
+        pad = 3.0
+
+        def header() -> None:
+            self.ensure(leading + 2 * pad + 20)
+            self.canvas.setFillColor(INK)
+            x = MARGIN
+            for column, width in zip(columns, widths, strict=True):
+                text = fit(column.title, width - 2 * pad, size, bold=True)
+                anchor = x + width - pad if column.align == "right" else x + pad
+                draw(self.canvas, anchor, self.y - size - pad, text, size, True, column.align)
+                x += width
+            self.y -= leading + 2 * pad
+            self.canvas.setStrokeColor(INK)
+            self.canvas.setLineWidth(0.8)
+            self.canvas.line(MARGIN, self.y, MARGIN + self.width, self.y)
+
+        header()
+        for index, row in enumerate(rows):
+            cells = [c if isinstance(c, Cell) else Cell(str(c)) for c in row]
+            wrapped = [
+                wrap(c.text, w - 2 * pad, size, c.bold) for c, w in zip(cells, widths, strict=True)
+            ]
+            height = max(len(lines) for lines in wrapped) * leading + 2 * pad
+            if self.y - height < self.bottom:
+                self.new_page()
+                header()
+            fill = shade[index] if shade else None
+            if fill is not None:
+                self.canvas.setFillColor(fill)
+                self.canvas.rect(MARGIN, self.y - height, self.width, height, stroke=0, fill=1)
+            x = MARGIN
+            target = links[index] if links else None
+            for cell, lines, column, width in zip(cells, wrapped, columns, widths, strict=True):
+                self.canvas.setFillColor(LINK if target and column is columns[0] else cell.color)
+                for n, line in enumerate(lines):
+                    anchor = x + width - pad if column.align == "right" else x + pad
+                    draw(
+                        self.canvas,
+                        anchor,
+                        self.y - pad - size - n * leading,
+                        line,
+                        size,
+                        cell.bold,
+                        column.align,
+                    )
+                x += width
+            if target:
+                self.links.append(
+                    LinkSpot(
+                        self.page, (MARGIN, self.y - height, MARGIN + self.width, self.y), target
+                    )
+                )
+            self.y -= height
+            self.canvas.setStrokeColor(RULE)
+            self.canvas.setLineWidth(0.4)
+            self.canvas.line(MARGIN, self.y, MARGIN + self.width, self.y)
+        self.canvas.setFillColor(INK)
+        self.y -= 10
+
+    def finish(self) -> tuple[bytes, int, list[LinkSpot]]:
+        """The PDF bytes, its page count and the link spots."""
+        if not self.started:
+            self.new_page()
+        self.footer(self.canvas, self.page)
+        self.canvas.showPage()
+        self.canvas.save()
+        return self.buffer.getvalue(), self.page + 1, self.links
+
+
+def draw_footer(
+    canvas: Canvas, width: float, left: str, middle: str, right: str, size: float = 7.5
+) -> None:
+    """The stamp: patient and date of birth left, the document title centred, the page right,
+    on a white band so it stays legible over any page."""
+    canvas.saveState()
+    canvas.setFillColor(white)
+    canvas.rect(0, 0, width, FOOTER_BAND - 8, stroke=0, fill=1)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    canvas.line(18, FOOTER_BAND - 8, width - 18, FOOTER_BAND - 8)
+    canvas.setFillColor(black)
+    right_width = draw(canvas, width - 18, 10, right, size, bold=True, align="right")
+    left_width = width_of(left, size, bold=True)
+    space = width - 36 - left_width - right_width - 24
+    draw(canvas, 18, 10, left, size, bold=True)
+    if middle and space > 30:
+        canvas.setFillColor(MUTED)
+        draw(
+            canvas,
+            18 + left_width + 12 + space / 2,
+            10,
+            fit(middle, space, size),
+            size,
+            align="center",
+        )
+    canvas.restoreState()

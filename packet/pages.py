@@ -1,0 +1,516 @@
+"""The packet's own pages: the cover, the contents, the checklist status, the timeline,
+medications, questions, the opinions side by side, the scans sent separately, and the files not
+included. Page numbers come from the builder, so the contents match the stamps.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from reportlab.lib.colors import Color
+from reportlab.pdfgen.canvas import Canvas
+
+from packet.caregiver import Opinion, PacketSettings
+from packet.layout import (
+    ALERT,
+    INK,
+    MARGIN,
+    MUTED,
+    OK,
+    SHADE,
+    WARN,
+    Cell,
+    Column,
+    LinkSpot,
+    PageWriter,
+    draw,
+    draw_footer,
+    wrap,
+)
+from packet.models import (
+    CATEGORY_LABELS,
+    Category,
+    DocumentOut,
+    DocumentStatus,
+    FileKind,
+    ItemStatus,
+    Report,
+)
+
+STATUS_TEXT = {
+    ItemStatus.PRESENT: ("Present", OK),
+    ItemStatus.MISSING: ("MISSING", ALERT),
+    ItemStatus.PENDING: ("Pending", WARN),
+    ItemStatus.SENT_SEPARATELY: ("Sent separately", INK),
+    ItemStatus.NOT_APPLICABLE: ("Not applicable", MUTED),
+}
+OPINION_FIELDS: tuple[tuple[str, str], ...] = (
+    ("diagnosis", "Diagnosis and cancer type"),
+    ("stage", "Stage; is staging complete?"),
+    ("goal", "Goal of treatment"),
+    ("treatment_sequence", "Recommended sequence"),
+    ("expected_benefits", "Expected benefits"),
+    ("risks", "Major risks and side effects"),
+    ("start_by", "When treatment must start"),
+    ("tests_used", "Tests and records relied on"),
+    ("would_change_plan", "What would change the plan"),
+)
+NOT_STATED = "not stated — ask"
+
+
+@dataclass(frozen=True)
+class Record:
+    """A document as placed in the packet."""
+
+    doc: DocumentOut
+    first: int  # packet page numbers, 1-based
+    last: int
+
+
+@dataclass
+class Numbering:
+    total: int = 0
+    sections: dict[str, int] = field(default_factory=dict)  # section id -> first page
+
+
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    pages: int
+    links: list[LinkSpot]
+    sections: dict[str, int]  # section id -> index of its first page in this rendering
+    section_titles: dict[str, str]
+
+
+@dataclass(frozen=True)
+class PacketContext:
+    report: Report
+    settings: PacketSettings
+    records: list[Record]
+    paper: tuple[float, float]
+    prepared_on: date
+    left_out: list[tuple[str, str]]  # (path, reason) for the "Files not included" page
+    ignored_summary: str
+
+
+def stamp_left(settings: PacketSettings) -> str:
+    patient = settings.patient
+    dob = patient.date_of_birth.isoformat() if patient.date_of_birth else "?"
+    return f"{patient.name} · DOB {dob}"
+
+
+def _fmt(day: date | None) -> str:
+    return day.isoformat() if day else "date unknown"
+
+
+def _pages(record: Record) -> str:
+    return str(record.first) if record.first == record.last else f"{record.first}–{record.last}"
+
+
+class _Sections:
+    """Runs a PageWriter and remembers on which page each section starts."""
+
+    def __init__(
+        self, ctx: PacketContext, numbering: Numbering, first_page: int, label: str
+    ) -> None:
+        self.ctx = ctx
+        self.titles: dict[str, str] = {}
+        self.starts: dict[str, int] = {}
+        self.current = ""
+
+        def footer(canvas: Canvas, index: int) -> None:
+            total = numbering.total or 0
+            number = first_page + index
+            right = f"Page {number} of {total}" if total else f"Page {number}"
+            draw_footer(
+                canvas,
+                ctx.paper[0],
+                stamp_left(ctx.settings),
+                self.titles.get(self.current, label),
+                right,
+            )
+
+        self.writer = PageWriter(ctx.paper, footer)
+
+    def start(self, key: str, title: str, subtitle: str = "") -> PageWriter:
+        """Every section starts on a new page; its title names the page in the footer."""
+        self.writer.new_page()
+        self.current = key
+        self.titles[key] = title
+        self.starts[key] = self.writer.page
+        self.writer.title(title, subtitle)
+        return self.writer
+
+    def finish(self) -> Rendered:
+        data, pages, links = self.writer.finish()
+        return Rendered(data, pages, links, self.starts, self.titles)
+
+
+SECTION_TITLES = {
+    "cover": "Cover",
+    "contents": "Contents",
+    "checklist": "Checklist status",
+    "timeline": "Timeline",
+    "medications": "Current medications",
+    "questions": "Questions for the second-opinion doctor",
+    "opinions": "Current opinions side by side",
+    "imaging": "Imaging sent separately",
+    "not_included": "Files not included",
+}
+
+
+def present_sections(ctx: PacketContext) -> list[str]:
+    skip = set()
+    if not ctx.report.timeline:
+        skip.add("timeline")
+    if not ctx.settings.opinion:
+        skip.add("opinions")
+    if not ctx.report.imaging_studies:
+        skip.add("imaging")
+    return [key for key in SECTION_TITLES if key not in skip]
+
+
+def front_matter(ctx: PacketContext, numbering: Numbering) -> Rendered:
+    sections = _Sections(ctx, numbering, first_page=1, label="Second-opinion packet")
+    draw_section = {
+        "cover": lambda: _cover(sections, ctx),
+        "contents": lambda: _contents(sections, ctx, numbering),
+        "checklist": lambda: _checklist(sections, ctx),
+        "timeline": lambda: _timeline(sections, ctx),
+        "medications": lambda: _medications(sections, ctx),
+        "questions": lambda: _questions(sections, ctx),
+        "opinions": lambda: _opinions(sections, ctx),
+        "imaging": lambda: _imaging(sections, ctx),
+    }
+    for key in present_sections(ctx):
+        if key in draw_section:
+            draw_section[key]()
+    return sections.finish()
+
+
+def back_matter(ctx: PacketContext, numbering: Numbering, first_page: int) -> Rendered:
+    sections = _Sections(ctx, numbering, first_page=first_page, label="Files not included")
+    w = sections.start(
+        "not_included",
+        SECTION_TITLES["not_included"],
+        "Every file in the records folder is either in this packet or listed here with the reason.",
+    )
+    if ctx.left_out:
+        w.table(
+            [Column("File in the records folder", 5), Column("Why it is not in this packet", 5)],
+            [[path, reason] for path, reason in ctx.left_out],
+        )
+    else:
+        w.paragraph("None: every record file is in this packet.")
+    if ctx.ignored_summary:
+        w.paragraph(ctx.ignored_summary, size=9, color=MUTED)
+    return sections.finish()
+
+
+def _cover(sections: _Sections, ctx: PacketContext) -> None:
+    w = sections.start("cover", "Second-opinion records")
+    patient = ctx.settings.patient
+    canvas = w.canvas
+    w.space(20)
+    canvas.setFillColor(INK)
+    for line in wrap(patient.name or "(patient name not given)", w.width, 26, bold=True):
+        draw(canvas, MARGIN, w.y - 26, line, 26, bold=True)
+        w.y -= 34
+    w.space(6)
+    rows: list[tuple[str, str]] = [
+        (
+            "Date of birth",
+            patient.date_of_birth.isoformat() if patient.date_of_birth else "not given",
+        ),
+        ("Diagnosis", patient.diagnosis),
+        ("Stage", patient.stage),
+        ("Treating doctor", patient.treating_doctor),
+        (
+            "Prepared for",
+            ", ".join(
+                v
+                for v in (ctx.settings.second_opinion.doctor, ctx.settings.second_opinion.center)
+                if v
+            ),
+        ),
+        ("Prepared on", ctx.prepared_on.isoformat()),
+    ]
+    pages = sum(r.last - r.first + 1 for r in ctx.records)
+    rows.append(("This packet", f"{len(ctx.records)} documents, {pages} pages of records"))
+    for label, value in rows:
+        if not value:
+            continue
+        lines = wrap(value, w.width - 130, 12)
+        w.ensure(len(lines) * 16 + 4)
+        canvas.setFillColor(MUTED)
+        draw(canvas, MARGIN, w.y - 12, label, 10)
+        canvas.setFillColor(INK)
+        for line in lines:
+            draw(canvas, MARGIN + 130, w.y - 12, line, 12)
+            w.y -= 16
+        w.y -= 6
+    separate = [
+        i
+        for i in ctx.report.checklist
+        if i.status in (ItemStatus.SENT_SEPARATELY, ItemStatus.PENDING)
+    ]
+    if separate or ctx.report.imaging_studies:
+        w.space(14)
+        w.heading("Coming separately or still pending")
+        for item in separate:
+            note = f" — {item.note}" if item.note else ""
+            w.paragraph(f"• {item.label}: {STATUS_TEXT[item.status][0].lower()}{note}", size=10)
+        if ctx.report.imaging_studies:
+            count = len(ctx.report.imaging_studies)
+            w.paragraph(
+                f"• Scan files (DICOM): {count} study(ies), listed on the 'Imaging sent separately' page",
+                size=10,
+            )
+    missing = [i for i in ctx.report.checklist if i.status is ItemStatus.MISSING and i.required]
+    if missing:
+        w.space(8)
+        w.paragraph(
+            "Missing: " + ", ".join(i.label for i in missing), size=10, color=ALERT, bold=True
+        )
+
+
+def _contents(sections: _Sections, ctx: PacketContext, numbering: Numbering) -> None:
+    w = sections.start(
+        "contents",
+        "Contents",
+        "Every row links to its page. Page numbers are the ones stamped at the foot of each page.",
+    )
+    front_rows: list[list[Cell | str]] = []
+    front_links: list[str | None] = []
+    for key, title in SECTION_TITLES.items():
+        if key in present_sections(ctx) and key not in ("cover", "contents", "not_included"):
+            front_rows.append(
+                [Cell(title, bold=True), "", "", str(numbering.sections.get(key, ""))]
+            )
+            front_links.append(f"section:{key}")
+    rows: list[list[Cell | str]] = list(front_rows)
+    links: list[str | None] = list(front_links)
+    shade: list[Color | None] = [None] * len(rows)
+    current: Category | None = None
+    for record in ctx.records:
+        if record.doc.category is not current:
+            current = record.doc.category
+            rows.append([Cell(CATEGORY_LABELS[current], bold=True), "", "", ""])
+            links.append(None)
+            shade.append(SHADE)
+        rows.append(
+            [record.doc.title, record.doc.category.value, _fmt(record.doc.date), _pages(record)]
+        )
+        links.append(f"doc:{record.doc.path}")
+        shade.append(None)
+    rows.append(
+        [
+            Cell("Files not included", bold=True),
+            "",
+            "",
+            str(numbering.sections.get("not_included", "")),
+        ]
+    )
+    links.append("section:not_included")
+    shade.append(None)
+    w.table(
+        [
+            Column("Document", 6),
+            Column("Category", 1.8),
+            Column("Date", 1.5),
+            Column("Pages", 1.1, "right"),
+        ],
+        rows,
+        links,
+        shade=shade,
+    )
+
+
+def _checklist(sections: _Sections, ctx: PacketContext) -> None:
+    w = sections.start(
+        "checklist",
+        "Checklist status",
+        "What a complete second-opinion packet holds, and where each item stands. "
+        "Missing and pending items are marked.",
+    )
+    rows: list[list[Cell | str]] = []
+    shade: list[Color | None] = []
+    for item in ctx.report.checklist:
+        text, color = STATUS_TEXT[item.status]
+        detail = [item.detail] if item.detail and not item.detail.startswith("as marked") else []
+        if item.note:
+            detail.append(f"Note: {item.note}")
+        if item.status is ItemStatus.MISSING and item.fix:
+            detail.append(item.fix)
+        rows.append(
+            [
+                Cell(item.label, bold=True),
+                Cell(text, bold=True, color=color),
+                item.requirement,
+                "\n".join(detail),
+            ]
+        )
+        shade.append(
+            SHADE
+            if item.status is ItemStatus.PENDING
+            or (item.status is ItemStatus.MISSING and item.required)
+            else None
+        )
+    w.table(
+        [Column("Item", 3), Column("Status", 1.6), Column("Needed", 2), Column("Details", 5)],
+        rows,
+        shade=shade,
+    )
+
+
+def _timeline(sections: _Sections, ctx: PacketContext) -> None:
+    w = sections.start(
+        "timeline",
+        "Timeline",
+        "The family's timeline and every dated record, oldest first. Rows with a page number link to the record.",
+    )
+    pages = {r.doc.path: r for r in ctx.records}
+    rows: list[list[Cell | str]] = []
+    links: list[str | None] = []
+    for event in ctx.report.timeline:
+        record = pages.get(event.document or "")
+        where = _pages(record) if record else ("family" if event.document is None else "")
+        rows.append([str(event.date), event.type.value, event.description, where])
+        links.append(f"doc:{event.document}" if record else None)
+    w.table(
+        [
+            Column("Date", 1.4),
+            Column("Type", 1.2),
+            Column("Event", 6.5),
+            Column("Page", 1.2, "right"),
+        ],
+        rows,
+        links,
+    )
+
+
+def _medications(sections: _Sections, ctx: PacketContext) -> None:
+    w = sections.start(
+        "medications",
+        "Current medications",
+        "Including vitamins and supplements, as listed by the family.",
+    )
+    if not ctx.report.medications:
+        w.paragraph("No medications were listed in medications.csv.", color=MUTED)
+        return
+    w.table(
+        [
+            Column("Medicine", 2.4),
+            Column("Dose", 1.3),
+            Column("How often", 1.6),
+            Column("Why", 2),
+            Column("Started", 1.3),
+            Column("Notes", 2.2),
+        ],
+        [
+            [m.name, m.dose, m.how_often, m.reason, m.started, m.notes]
+            for m in ctx.report.medications
+        ],
+    )
+
+
+def _questions(sections: _Sections, ctx: PacketContext) -> None:
+    w = sections.start("questions", "Questions for the second-opinion doctor")
+    if not ctx.report.questions:
+        w.paragraph("No questions were written in questions.md.", color=MUTED)
+    for number, question in enumerate(ctx.report.questions, start=1):
+        w.paragraph(f"{number}. {question}", size=11)
+        w.space(4)
+
+
+def _value(opinion: Opinion, key: str) -> str:
+    return str(getattr(opinion, key, "") or "").strip()
+
+
+def _opinions(sections: _Sections, ctx: PacketContext) -> None:
+    opinions = ctx.settings.opinion
+    w = sections.start(
+        "opinions",
+        "Current opinions side by side",
+        "The plans recommended so far, as the family recorded them. Rows where the doctors differ are shaded; "
+        f"a blank reads '{NOT_STATED}'.",
+    )
+    columns = [Column("", 2.2)] + [
+        Column(o.doctor or f"Opinion {n}", 4) for n, o in enumerate(opinions, 1)
+    ]
+    rows: list[list[Cell | str]] = []
+    shade: list[Color | None] = []
+    if any(o.date for o in opinions):
+        rows.append([Cell("Date given", bold=True), *[_value(o, "date") or "—" for o in opinions]])
+        shade.append(None)
+    for key, label in OPINION_FIELDS:
+        values = [_value(o, key) for o in opinions]
+        differ = len({v.lower() for v in values}) > 1
+        cells: list[Cell | str] = [Cell(label, bold=True)]
+        cells += [Cell(v) if v else Cell(NOT_STATED, color=WARN) for v in values]
+        rows.append(cells)
+        shade.append(SHADE if differ and len(opinions) > 1 else None)
+    w.table(columns, rows, shade=shade, size=8.5 if len(opinions) < 4 else 7.5)
+
+
+def _imaging(sections: _Sections, ctx: PacketContext) -> None:
+    studies = ctx.report.imaging_studies
+    w = sections.start(
+        "imaging",
+        "Imaging sent separately",
+        f"The scan files (DICOM) of {len(studies)} study(ies) go to the center on the disc; "
+        "they are not printed in this packet.",
+    )
+    rows: list[list[Cell | str]] = []
+    for s in studies:
+        report = s.report
+        rows.append(
+            [
+                _fmt(s.date),
+                s.modality,
+                s.description + (f" ({s.body_part.lower()})" if s.body_part else ""),
+                str(s.series),
+                str(s.images),
+                s.folder,
+                Cell(
+                    "report included" if report else "no report found", color=OK if report else WARN
+                ),
+            ]
+        )
+    w.table(
+        [Column("Date", 1.4), Column("Modality", 1.1), Column("Description", 3.5), Column("Series", 0.9, "right"),
+         Column("Images", 0.9, "right"), Column("Folder", 2.4), Column("Report", 1.6)],
+        rows,
+    )  # fmt: skip
+
+
+def left_out_rows(report: Report) -> tuple[list[tuple[str, str]], str]:
+    """Every file not in the packet with its reason; scan files grouped by study folder, junk counted."""
+    rows: list[tuple[str, str]] = []
+    dicom = Counter()
+    for doc in report.documents:
+        if doc.status is DocumentStatus.INCLUDED:
+            continue
+        if doc.kind is FileKind.DICOM and doc.reason.startswith(
+            ("scan image", "index of the scan")
+        ):
+            folder = doc.path.rsplit("/", 1)[0] if "/" in doc.path else "."
+            dicom[folder] += 1
+            continue
+        rows.append((doc.path, doc.reason))
+    for folder, count in sorted(dicom.items()):
+        rows.append(
+            (
+                f"{folder}/ ({count} scan files)",
+                "scan images (DICOM): sent to the center on the disc",
+            )
+        )
+    rows.sort()
+    ignored = ""
+    if report.ignored:
+        names = Counter(i.path.rsplit("/", 1)[-1] or i.path for i in report.ignored)
+        shown = ", ".join(f"{n} ×{c}" if c > 1 else n for n, c in sorted(names.items()))
+        ignored = f"Also ignored: {len(report.ignored)} system file(s) and folder(s) that are not records ({shown})."
+    return rows, ignored

@@ -1,0 +1,210 @@
+"""Stamping record pages: the footer (patient, date of birth, page number, document title) drawn
+upright on the page as it is displayed, whatever its /Rotate, crop box or size.
+
+The page's own content is never decoded or re-encoded: it is wrapped in `q … Q` and the stamp is
+appended as one more content stream that draws a form XObject (as qpdf's overlay does). When
+the bottom of the displayed page is not free, the content is shrunk a little towards the top to
+make room for the footer, so the stamp never covers what the page says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pypdf import PageObject, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    RectangleObject,
+    StreamObject,
+)
+
+from packet.layout import FOOTER_BAND
+
+Matrix = tuple[float, float, float, float, float, float]
+STAMP_NAME = "/PacketStamp"
+
+
+@dataclass(frozen=True)
+class Display:
+    """A page as a reader sees it: its displayed size and the map from display to user space."""
+
+    width: float
+    height: float
+    to_user: Matrix
+
+    @property
+    def scale(self) -> float:
+        """How much to enlarge the stamp so it reads the same on odd-sized pages."""
+        return max(0.6, min(4.0, min(self.width, self.height) / 612.0))
+
+    @property
+    def band(self) -> float:
+        return FOOTER_BAND * self.scale
+
+
+def display_of(page: PageObject) -> Display:
+    box = page.cropbox
+    mediabox = page.mediabox
+    # A crop box larger than the media box is clipped to it by every viewer.
+    x0, y0 = (
+        max(float(box.left), float(mediabox.left)),
+        max(float(box.bottom), float(mediabox.bottom)),
+    )
+    x1, y1 = min(float(box.right), float(mediabox.right)), min(float(box.top), float(mediabox.top))
+    if x1 <= x0 or y1 <= y0:
+        x0, y0, x1, y1 = (
+            float(v) for v in (mediabox.left, mediabox.bottom, mediabox.right, mediabox.top)
+        )
+    w, h = x1 - x0, y1 - y0
+    rotation = (page.get("/Rotate", 0) or 0) % 360
+    if rotation == 90:
+        return Display(h, w, (0, 1, -1, 0, x1, y0))
+    if rotation == 180:
+        return Display(w, h, (-1, 0, 0, -1, x1, y1))
+    if rotation == 270:
+        return Display(h, w, (0, -1, 1, 0, x0, y1))
+    return Display(w, h, (1, 0, 0, 1, x0, y0))
+
+
+def multiply(m: Matrix, n: Matrix) -> Matrix:
+    """The matrix that applies m, then n (PDF row-vector convention)."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = n
+    return (
+        a * p + b * r,
+        a * q + b * s,
+        c * p + d * r,
+        c * q + d * s,
+        e * p + f * r + t,
+        e * q + f * s + u,
+    )
+
+
+def invert(m: Matrix) -> Matrix:
+    a, b, c, d, e, f = m
+    det = a * d - b * c
+    return (d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det)
+
+
+def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return (a * x + c * y + e, b * x + d * y + f)
+
+
+def user_rect(
+    display: Display, rect: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """A rectangle in display coordinates, as an axis-aligned rectangle in user space."""
+    xs, ys = zip(
+        *(apply(display.to_user, x, y) for x in (rect[0], rect[2]) for y in (rect[1], rect[3])),
+        strict=True,
+    )
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def shrink_matrix(display: Display) -> Matrix:
+    """User-space matrix that shrinks the displayed content towards its top, freeing the band."""
+    s = (display.height - display.band) / display.height
+    in_display: Matrix = (s, 0, 0, s, (1 - s) * display.width / 2, display.band)
+    to_display = invert(display.to_user)
+    return multiply(multiply(to_display, in_display), display.to_user)
+
+
+def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return writer._add_object(stream)
+
+
+def _cm(m: Matrix) -> bytes:
+    return (" ".join(f"{v:.6f}".rstrip("0").rstrip(".") or "0" for v in m) + " cm").encode()
+
+
+def _content_refs(page: PageObject) -> list[Any]:
+    contents = page.get("/Contents")
+    if contents is None:
+        return []
+    resolved = contents.get_object()
+    if isinstance(resolved, ArrayObject):
+        return list(resolved)
+    return [contents]
+
+
+def form_xobject(writer: PdfWriter, stamp_page: PageObject) -> IndirectObject:
+    """A stamp page (drawn by reportlab at the displayed size) as a form XObject in `writer`."""
+    data = b"".join(
+        ref.get_object().get_data()
+        for ref in _content_refs(stamp_page)
+        if isinstance(ref.get_object(), StreamObject)
+    )
+    form = DecodedStreamObject()
+    form.set_data(data)
+    box = stamp_page.mediabox
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): RectangleObject([0, 0, float(box.width), float(box.height)]),
+            NameObject("/Resources"): stamp_page["/Resources"].clone(writer),
+        }
+    )
+    return writer._add_object(form.flate_encode())
+
+
+def stamp_page(writer: PdfWriter, page: PageObject, stamp: IndirectObject, shrink: bool) -> None:
+    """Wrap the page's content, optionally shrink it, and draw the stamp over the bottom band."""
+    display = display_of(page)
+    prefix = b"q\n"
+    if shrink:
+        matrix = shrink_matrix(display)
+        prefix += _cm(matrix) + b"\n"
+        _move_annotations(page, matrix)
+    suffix = b"\nQ\nq " + _cm(display.to_user) + b" " + STAMP_NAME.encode() + b" Do Q\n"
+    page[NameObject("/Contents")] = ArrayObject(
+        [_stream(writer, prefix), *_content_refs(page), _stream(writer, suffix)]
+    )
+    # A private copy of the resources: pages often share one dictionary, and each stamp differs.
+    old = page.get("/Resources")
+    resources = DictionaryObject(old.get_object()) if old is not None else DictionaryObject()
+    xobjects = resources.get("/XObject")
+    xobjects = (
+        DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
+    )
+    xobjects[NameObject(STAMP_NAME)] = stamp
+    resources[NameObject("/XObject")] = xobjects
+    page[NameObject("/Resources")] = resources
+
+
+def _move_annotations(page: PageObject, matrix: Matrix) -> None:
+    """Links and form fields shrink with the content they sit on."""
+    annotations = page.get("/Annots")
+    if annotations is None:
+        return
+    for ref in annotations.get_object():
+        annotation = ref.get_object()
+        rect = annotation.get("/Rect")
+        if rect is None or len(rect) != 4:
+            continue
+        x0, y0, x1, y1 = (float(v) for v in rect)
+        corners = [apply(matrix, x, y) for x in (x0, x1) for y in (y0, y1)]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        annotation[NameObject("/Rect")] = ArrayObject(
+            [FloatObject(min(xs)), FloatObject(min(ys)), FloatObject(max(xs)), FloatObject(max(ys))]
+        )
+
+
+def bottom_is_free(pdfium_page: object, band: tuple[float, float, float, float]) -> bool:
+    """True when nothing on the page (text, drawing, image) reaches into the band, given in user
+    space. Object bounds are conservative, so a doubtful page is shrunk rather than covered."""
+    x0, y0, x1, y1 = band
+    for obj in pdfium_page.get_objects(max_depth=1):  # type: ignore[attr-defined]
+        left, bottom, right, top = obj.get_bounds()
+        if left < x1 and right > x0 and bottom < y1 and top > y0:
+            return False
+    return True
