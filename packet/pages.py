@@ -489,14 +489,14 @@ def _imaging(sections: _Sections, ctx: PacketContext) -> None:
 def left_out_rows(report: Report) -> tuple[list[tuple[str, str]], str]:
     """Every file not in the packet with its reason; scan files grouped by study folder, junk counted."""
     rows: list[tuple[str, str]] = []
-    dicom = Counter()
+    study_folders = sorted({s.folder for s in report.imaging_studies}, key=len)
+    dicom: Counter[str] = Counter()
     for doc in report.documents:
         if doc.status is DocumentStatus.INCLUDED:
             continue
-        if doc.kind is FileKind.DICOM and doc.reason.startswith(
-            ("scan image", "index of the scan")
-        ):
-            folder = doc.path.rsplit("/", 1)[0] if "/" in doc.path else "."
+        if doc.kind is FileKind.DICOM and doc.reason.startswith("scan image"):
+            parent = doc.path.rsplit("/", 1)[0] if "/" in doc.path else "."
+            folder = next((f for f in study_folders if doc.path.startswith(f + "/")), parent)
             dicom[folder] += 1
             continue
         rows.append((doc.path, doc.reason))
