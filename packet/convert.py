@@ -8,6 +8,7 @@ Every page keeps the bottom band free for the stamp.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from pathlib import Path
 
@@ -92,7 +93,12 @@ def text_to_pdf(path: Path, paper: tuple[float, float]) -> bytes:
     writer.new_page()
     writer.paragraph(path.name, size=9, bold=True)
     writer.space(6)
+    markdown = path.suffix.lower() in (".md", ".markdown")
     for line in decode_text(path.read_bytes()).replace("\r\n", "\n").split("\n"):
+        if markdown:
+            line = re.sub(
+                r"(\*\*|__|`)(.+?)\1", r"\2", line
+            )  # bold and code marks, not their words
         stripped = line.strip()
         if stripped.startswith("#"):
             writer.space(4)

@@ -1,0 +1,222 @@
+"""`packet build`, checked by reading the packet back: pages, stamps, links, outline, labels."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import RectangleObject
+from typer.testing import CliRunner
+
+from conftest import CONSULT_TEXT, CT_TEXT, PATHOLOGY_TEXT, fingerprint, make_image, make_pdf
+from packet.build import build_packet
+from packet.check import check_folder
+from packet.cli import app
+from packet.models import DocumentStatus
+
+runner = CliRunner()
+EXAMPLE = Path(__file__).parent.parent / "examples" / "sample-records"
+
+
+def page_texts(path: Path) -> list[str]:
+    pdf = pdfium.PdfDocument(str(path))
+    texts = []
+    for page in pdf:
+        textpage = page.get_textpage()
+        texts.append(textpage.get_text_range())
+    return texts
+
+
+def transformed(source: Path, target: Path, how: str) -> Path:
+    writer = PdfWriter(clone_from=PdfReader(source))
+    page = writer.pages[0]
+    if how.startswith("rotate"):
+        page.rotate(int(how[6:]))
+    elif how == "crop":
+        page.cropbox = RectangleObject([40, 120, 520, 760])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as f:
+        writer.write(f)
+    return target
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Path:
+    root = tmp_path / "records"
+    root.mkdir()
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Zoë Ångström-Núñez 王芳"\ndate_of_birth = 1961-04-02\n'
+        '[second_opinion]\ncenter = "Example Cancer Center"\n',
+        encoding="utf-8",
+    )
+    (root / "timeline.csv").write_text("date,type,description\n2026-02-10,test,Biopsy\n")
+    (root / "questions.md").write_text("- Is staging complete?\n")
+    plain = make_pdf(tmp_path / "consult.pdf", CONSULT_TEXT, "page two of the consult")
+    make_pdf(root / "Pathology" / "path.pdf", PATHOLOGY_TEXT)
+    ct = make_pdf(tmp_path / "ct.pdf", CT_TEXT)
+    for angle in (90, 180, 270):
+        transformed(ct, root / "Imaging" / f"ct rotate{angle}.pdf", f"rotate{angle}")
+    transformed(plain, root / "Visits" / "consult cropped.pdf", "crop")
+    make_pdf(root / "Visits" / "landscape visit summary.pdf", CONSULT_TEXT, size=(792, 612))
+    make_pdf(root / "Labs" / "receipt-sized lab slip.pdf", "LAB RESULTS\nCBC", size=(280, 200))
+    make_pdf(root / "Imaging" / "poster-sized.pdf", "RADIOLOGY REPORT", size=(2000, 1400))
+    make_image(root / "Medications" / "IMG_0001.JPG", size=(1200, 900), orientation=6)
+    (root / "notes.md").write_text("# My notes\n\nShe felt tired in **March**.\n", encoding="utf-8")
+    (root / "broken.pdf").write_bytes(b"%PDF-1.4\n garbage")
+    shutil.copyfile(root / "Pathology" / "path.pdf", root / "Pathology" / "path (1).pdf")
+    return root
+
+
+def test_the_packet_has_every_part_and_every_page_is_stamped(records: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "packet.pdf"
+    out.parent.mkdir()
+    result = build_packet(records, out)
+    reader = PdfReader(out)
+    texts = page_texts(out)
+    total = len(reader.pages)
+    assert total == result.pages
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {total}" in text, f"page {number} has no stamp"
+        assert "DOB 1961-04-02" in text
+        assert "Zoë Ångström-Núñez 王芳" in text
+    # page count = generated pages + every record's pages
+    report, index = check_folder(records)
+    record_pages = sum(d.pages for d in index.included)
+    assert result.documents == len(index.included)
+    assert total > record_pages  # front and back matter around them
+
+
+def test_contents_links_point_to_the_first_page_of_each_document(
+    records: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "packet.pdf"
+    build_packet(records, out)
+    reader = PdfReader(out)
+    texts = page_texts(out)
+    titles = {}
+    for page_index in range(3):  # the contents is near the front
+        for annot in reader.pages[page_index].get("/Annots", []) or []:
+            annot = annot.get_object()
+            if annot.get("/Subtype") != "/Link":
+                continue
+            pages = [p.indirect_reference.idnum for p in reader.pages]
+            target = pages.index(annot["/Dest"][0].idnum)
+            titles[target] = texts[target]
+    _, index = check_folder(records)
+    assert len(titles) >= len(index.included)
+    for doc in index.included:
+        assert any(doc.title[:30] in text for text in titles.values()), doc.title
+
+
+def test_the_contents_numbers_are_the_stamped_numbers(records: Path, tmp_path: Path) -> None:
+    out = tmp_path / "packet.pdf"
+    build_packet(records, out)
+    texts = page_texts(out)
+    _, index = check_folder(records)
+    for doc in index.included:
+        # the stamp of a record page carries its title: the first page stamped with it
+        stamp = re.compile(rf"DOB 1961-04-02 {re.escape(doc.title[:20])}.*Page (\d+) of")
+        first = next(int(m.group(1)) for text in texts if (m := stamp.search(text)))
+        contents = texts[1] + texts[2]
+        row = next(
+            line
+            for line in contents.splitlines()
+            if doc.title[:25] in line and doc.category.value in line
+        )
+        assert re.search(rf"\b{first}(–\d+)?\s*$", row), (doc.title, row, first)
+
+
+def test_outline_covers_every_document_and_labels_match(records: Path, tmp_path: Path) -> None:
+    out = tmp_path / "packet.pdf"
+    result = build_packet(records, out)
+    reader = PdfReader(out)
+
+    def flatten(items: list) -> list:
+        flat = []
+        for item in items:
+            flat.extend(flatten(item) if isinstance(item, list) else [item])
+        return flat
+
+    titles = [o.title for o in flatten(reader.outline)]
+    _, index = check_folder(records)
+    for doc in index.included:
+        assert any(t.startswith(doc.title) for t in titles), doc.title
+    assert reader.page_labels == [str(n) for n in range(1, result.pages + 1)]
+    meta = reader.metadata
+    assert meta is not None and "Zoë" in (meta.title or "")
+    assert "1961" not in str(dict(meta))
+    assert meta.producer == "packet"
+
+
+def test_files_not_included_are_listed_with_their_reason(records: Path, tmp_path: Path) -> None:
+    out = tmp_path / "packet.pdf"
+    build_packet(records, out)
+    last = "".join(page_texts(out)[-2:])
+    assert "broken.pdf" in last
+    assert "path (1).pdf" in last and "identical to Pathology/path.pdf" in last
+
+
+def test_stamps_sit_at_the_bottom_of_the_page_as_displayed(records: Path, tmp_path: Path) -> None:
+    out = tmp_path / "packet.pdf"
+    build_packet(records, out)
+    pdf = pdfium.PdfDocument(str(out))
+    for index in range(len(pdf)):
+        image = pdf[index].render(scale=0.5).to_pil().convert("L")
+        w, h = image.size
+        band = image.crop((0, int(h * 0.93), w, h))
+        side = image.crop((0, 0, int(w * 0.02), int(h * 0.9)))
+        assert band.getextrema()[0] < 128, f"no stamp at the bottom of page {index + 1}"
+        assert side.getextrema()[0] > 200, (
+            f"something drawn along the left edge of page {index + 1}"
+        )
+
+
+def test_build_never_writes_in_the_folder_and_never_overwrites_without_force(
+    records: Path, tmp_path: Path
+) -> None:
+    before = fingerprint(records)
+    out = tmp_path / "p.pdf"
+    assert runner.invoke(app, ["build", str(records), "-o", str(out)]).exit_code == 0
+    again = runner.invoke(app, ["build", str(records), "-o", str(out)])
+    assert again.exit_code == 2 and "--force" in again.output
+    assert runner.invoke(app, ["build", str(records), "-o", str(out), "--force"]).exit_code == 0
+    inside = runner.invoke(app, ["build", str(records), "-o", str(records / "packet.pdf")])
+    assert inside.exit_code == 2
+    assert fingerprint(records) == before
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_a_packet_copied_into_the_folder_is_never_merged_again(
+    records: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "p.pdf"
+    build_packet(records, out)
+    shutil.copyfile(out, records / "old packet.pdf")
+    report, _ = check_folder(records)
+    old = next(d for d in report.documents if d.path == "old packet.pdf")
+    assert old.status is DocumentStatus.EXCLUDED and "built earlier" in old.reason
+
+
+def test_build_without_patient_name_fails_with_exit_3(tmp_path: Path) -> None:
+    make_pdf(tmp_path / "r" / "a.pdf", CONSULT_TEXT)
+    result = runner.invoke(app, ["build", str(tmp_path / "r"), "-o", str(tmp_path / "o.pdf")])
+    assert result.exit_code == 3
+    assert "packet.toml" in result.output
+
+
+def test_a4_paper_for_generated_pages_and_photos(records: Path, tmp_path: Path) -> None:
+    out = tmp_path / "a4.pdf"
+    build_packet(records, out, paper="a4")
+    first = PdfReader(out).pages[0]
+    assert (round(float(first.mediabox.width)), round(float(first.mediabox.height))) == (595, 842)
+
+
+def test_the_example_builds(tmp_path: Path) -> None:
+    out = tmp_path / "sample.pdf"
+    result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert PdfReader(out).outline
