@@ -12,11 +12,12 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from typer.testing import CliRunner
 
-from conftest import CONSULT_TEXT, CT_TEXT, PATHOLOGY_TEXT, fingerprint, make_image, make_pdf
 from packet.build import build_packet
 from packet.check import check_folder
 from packet.cli import app
 from packet.models import DocumentStatus
+
+from conftest import CONSULT_TEXT, CT_TEXT, PATHOLOGY_TEXT, fingerprint, make_image, make_pdf
 
 runner = CliRunner()
 EXAMPLE = Path(__file__).parent.parent / "examples" / "sample-records"
@@ -84,7 +85,7 @@ def test_the_packet_has_every_part_and_every_page_is_stamped(records: Path, tmp_
         assert "DOB 1961-04-02" in text
         assert "Zoë Ångström-Núñez 王芳" in text
     # page count = generated pages + every record's pages
-    report, index = check_folder(records)
+    _, index = check_folder(records)
     record_pages = sum(d.pages for d in index.included)
     assert result.documents == len(index.included)
     assert total > record_pages  # front and back matter around them

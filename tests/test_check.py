@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import CONSULT_TEXT, fingerprint, make_pdf
-
 from packet.check import check_folder
 from packet.models import Category, DocumentStatus, ItemStatus, ProblemKind, Report
+
+from conftest import CONSULT_TEXT, fingerprint, make_pdf
 
 
 def by_path(report: Report) -> dict[str, object]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CONSULT_TEXT, CT_TEXT, PATHOLOGY_TEXT
 
 from packet.classify import classify, clinical_case, make_title
 from packet.models import Category
+
+from conftest import CONSULT_TEXT, CT_TEXT, PATHOLOGY_TEXT
 
 
 @pytest.mark.parametrize(

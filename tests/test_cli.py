@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import PATHOLOGY_TEXT, fingerprint, make_pdf
 from typer.testing import CliRunner
 
 from packet.cli import app
 from packet.models import Report
+
+from conftest import PATHOLOGY_TEXT, fingerprint, make_pdf
 
 runner = CliRunner()
 EXAMPLE = Path(__file__).parent.parent / "examples" / "sample-records"
