@@ -8,6 +8,7 @@ position on its page to link it to the record it names.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -52,9 +53,24 @@ def _coverage(font: str) -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
 
 
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def visual(text: str) -> str:
+    """Arabic and Hebrew in the order and joined forms they are drawn in (PDF text is drawn left
+    to right, glyph by glyph); everything else unchanged."""
+    if not _RTL.search(text):
+        return text
+    import arabic_reshaper
+    from bidi import get_display
+
+    return str(get_display(arabic_reshaper.reshape(text)))
+
+
 def runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
     """Split text into (piece, font) runs so every character is drawn by a font that has it."""
     register_fonts()
+    text = visual(text)
     primary = BOLD if bold else REGULAR
     have, fallback = _coverage(primary), _coverage(FALLBACK)
     out: list[tuple[str, str]] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -50,7 +51,7 @@ def records(tmp_path: Path) -> Path:
     root = tmp_path / "records"
     root.mkdir()
     (root / "packet.toml").write_text(
-        '[patient]\nname = "Zoë Ångström-Núñez 王芳"\ndate_of_birth = 1961-04-02\n'
+        '[patient]\nname = "Zoë Ångström-Núñez 王芳 فاطمة"\ndate_of_birth = 1961-04-02\n'
         '[second_opinion]\ncenter = "Example Cancer Center"\n',
         encoding="utf-8",
     )
@@ -84,6 +85,8 @@ def test_the_packet_has_every_part_and_every_page_is_stamped(records: Path, tmp_
         assert f"Page {number} of {total}" in text, f"page {number} has no stamp"
         assert "DOB 1961-04-02" in text
         assert "Zoë Ångström-Núñez 王芳" in text
+        # Arabic is drawn joined (presentation forms), and reads back in logical order.
+        assert "فاطمة" in unicodedata.normalize("NFKC", text)
     # page count = generated pages + every record's pages
     _, index = check_folder(records)
     record_pages = sum(d.pages for d in index.included)
