@@ -9,7 +9,7 @@ from packet.checklist import CHECKLIST, evaluate_checklist
 from packet.errors import UsageError
 from packet.index import FolderIndex, Progress, index_folder
 from packet.models import DocumentOut, Problem, ProblemKind, Report, Severity
-from packet.timeline import merged_timeline
+from packet.timeline import consistency_problems, merged_timeline
 
 
 def require_folder(folder: Path) -> Path:
@@ -51,7 +51,7 @@ def build_report(index: FolderIndex) -> Report:
         questions=index.caregiver.questions,
         caregiver_files=index.caregiver.files,
         ignored=index.ignored,
-        problems=index.problems + _settings_problems(index),
+        problems=index.problems + _settings_problems(index) + consistency_problems(index),
     )
 
 

@@ -19,11 +19,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from packet import __version__
 from packet.build import build_packet
-from packet.check import check_folder
+from packet.caregiver import load_caregiver_files
+from packet.check import check_folder, require_folder
 from packet.errors import ExitCode, PacketError
 from packet.index import Progress as ProgressCallback
 from packet.init import init_folder
-from packet.terminal import report_view
+from packet.terminal import comparison_table, report_view, timeline_table
 
 app = typer.Typer(
     help="Turn a folder of cancer records into a complete, organized packet for a second opinion.",
@@ -157,6 +158,50 @@ def check(
         out.print(report_view(report))
     if report.missing_required:
         raise typer.Exit(int(ExitCode.INCOMPLETE))
+
+
+@app.command()
+def timeline(
+    folder: Folder,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the timeline as JSON on stdout.")
+    ] = False,
+    verbose: Verbose = False,
+) -> None:
+    """Show the merged timeline: your events from timeline.csv and every dated record, in order.
+
+    An event and the record of the same day and kind are shown as one. Example: packet timeline my-records
+    """
+    with progress_bar("Reading records") as progress:
+        report, _ = run(lambda: check_folder(folder, progress), verbose, as_json)
+    if as_json:
+        sys.stdout.write(
+            json.dumps([e.model_dump(mode="json") for e in report.timeline], indent=2) + "\n"
+        )
+    else:
+        out.print(timeline_table(report))
+
+
+@app.command()
+def compare(folder: Folder, verbose: Verbose = False) -> None:
+    """Show the opinions in packet.toml side by side, marking where the plans differ.
+
+    Add one [[opinion]] block per doctor to packet.toml. Example: packet compare my-records
+    """
+    data = run(lambda: load_caregiver_files(require_folder(folder)), verbose)
+    for problem in data.problems:
+        err.print(f"[yellow]{problem.message}[/] {problem.fix}", highlight=False, markup=False)
+    opinions = data.settings.opinion
+    if not opinions:
+        err.print(
+            "packet.toml has no [[opinion]] yet.\n"
+            'Add one block per doctor, e.g.:\n\n[[opinion]]\ndoctor = "Dr. First"\ndiagnosis = "..."\n'
+            'treatment_sequence = "..."',
+            highlight=False,
+            markup=False,
+        )
+        raise typer.Exit(int(ExitCode.OK))
+    out.print(comparison_table(opinions))
 
 
 @app.command()

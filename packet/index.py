@@ -84,19 +84,20 @@ def _understand(doc: Document, reading: FileReading, data: CaregiverData, today:
 
 
 def _patient_mismatch(study: ImagingStudy, data: CaregiverData) -> str | None:
+    """Who the study belongs to, when that is not the patient of packet.toml."""
     patient = data.settings.patient
-    if (
+    other_birth = bool(
         patient.date_of_birth
         and study.patient_birth_date
         and patient.date_of_birth != study.patient_birth_date
-    ):
-        return f"born {study.patient_birth_date.isoformat()}"
-    if patient.name and study.patient_name:
-        ours = {w.lower().strip(".,") for w in patient.name.split() if len(w) > 1}
-        theirs = {w.lower().strip(".,") for w in study.patient_name.split() if len(w) > 1}
-        if ours and theirs and not ours & theirs:
-            return f"named {study.patient_name}"
-    return None
+    )
+    ours = {w.lower().strip(".,") for w in patient.name.split() if len(w) > 1}
+    theirs = {w.lower().strip(".,") for w in study.patient_name.split() if len(w) > 1}
+    other_name = bool(ours and theirs and not ours & theirs)
+    if not (other_birth or other_name):
+        return None
+    born = f", born {study.patient_birth_date.isoformat()}" if study.patient_birth_date else ""
+    return f"{study.patient_name or 'another patient'}{born}"
 
 
 def _pair_studies(
@@ -120,7 +121,7 @@ def _pair_studies(
                     severity=Severity.ERROR,
                     message=(
                         f"The scan study in '{study.folder}' ({study.modality}, "
-                        f"{study.date or 'no date'}) belongs to a patient {mismatch}, "
+                        f"{study.date or 'no date'}) belongs to {mismatch}, "
                         f"not {data.settings.patient.name or 'the patient in packet.toml'}."
                     ),
                     fix="Take this study out of the records folder and check which disc it came from; "

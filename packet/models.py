@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
 
 class Category(StrEnum):
@@ -220,6 +221,18 @@ class PartialDate(BaseModel):
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
+    @model_serializer
+    def serialize(self) -> str:
+        return str(self)
+
+    @model_validator(mode="before")
+    @classmethod
+    def parse(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [int(p) for p in value.split("-")]
+            return dict(zip(("year", "month", "day"), parts, strict=False))
+        return value
+
     @property
     def sort_key(self) -> tuple[int, int, int]:
         return (self.year, self.month or 0, self.day or 0)
@@ -234,7 +247,7 @@ class TimelineEvent(BaseModel):
     type: TimelineType
     description: str
     source: str  # "timeline.csv line 3" or the document path
-    document: str | None = None  # path of the record this event points to
+    documents: list[str] = Field(default_factory=list)  # the records of this event
 
 
 class Medication(BaseModel):

@@ -12,7 +12,7 @@ from datetime import date
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
-from packet.caregiver import Opinion, PacketSettings
+from packet.caregiver import PacketSettings
 from packet.layout import (
     ALERT,
     INK,
@@ -38,6 +38,7 @@ from packet.models import (
     ItemStatus,
     Report,
 )
+from packet.opinions import NOT_STATED, compare, doctors
 
 STATUS_TEXT = {
     ItemStatus.PRESENT: ("Present", OK),
@@ -46,18 +47,6 @@ STATUS_TEXT = {
     ItemStatus.SENT_SEPARATELY: ("Sent separately", INK),
     ItemStatus.NOT_APPLICABLE: ("Not applicable", MUTED),
 }
-OPINION_FIELDS: tuple[tuple[str, str], ...] = (
-    ("diagnosis", "Diagnosis and cancer type"),
-    ("stage", "Stage; is staging complete?"),
-    ("goal", "Goal of treatment"),
-    ("treatment_sequence", "Recommended sequence"),
-    ("expected_benefits", "Expected benefits"),
-    ("risks", "Major risks and side effects"),
-    ("start_by", "When treatment must start"),
-    ("tests_used", "Tests and records relied on"),
-    ("would_change_plan", "What would change the plan"),
-)
-NOT_STATED = "not stated — ask"
 
 
 @dataclass(frozen=True)
@@ -369,16 +358,17 @@ def _timeline(sections: _Sections, ctx: PacketContext) -> None:
     w = sections.start(
         "timeline",
         "Timeline",
-        "The family's timeline and every dated record, oldest first. Rows with a page number link to the record.",
+        "The family's timeline and every dated record, oldest first. Rows with a page number link to the record; "
+        "rows without one come from the family's timeline alone.",
     )
     pages = {r.doc.path: r for r in ctx.records}
     rows: list[list[Cell | str]] = []
     links: list[str | None] = []
     for event in ctx.report.timeline:
-        record = pages.get(event.document or "")
-        where = _pages(record) if record else ("family" if event.document is None else "")
+        records = [pages[path] for path in event.documents if path in pages]
+        where = ", ".join(_pages(r) for r in records) if records else ""
         rows.append([str(event.date), event.type.value, event.description, where])
-        links.append(f"doc:{event.document}" if record else None)
+        links.append(f"doc:{records[0].doc.path}" if records else None)
     w.table(
         [
             Column("Date", 1.4),
@@ -425,10 +415,6 @@ def _questions(sections: _Sections, ctx: PacketContext) -> None:
         w.space(4)
 
 
-def _value(opinion: Opinion, key: str) -> str:
-    return str(getattr(opinion, key, "") or "").strip()
-
-
 def _opinions(sections: _Sections, ctx: PacketContext) -> None:
     opinions = ctx.settings.opinion
     w = sections.start(
@@ -437,21 +423,14 @@ def _opinions(sections: _Sections, ctx: PacketContext) -> None:
         "The plans recommended so far, as the family recorded them. Rows where the doctors differ are shaded; "
         f"a blank reads '{NOT_STATED}'.",
     )
-    columns = [Column("", 2.2)] + [
-        Column(o.doctor or f"Opinion {n}", 4) for n, o in enumerate(opinions, 1)
-    ]
+    columns = [Column("", 2.2)] + [Column(name, 4) for name in doctors(opinions)]
     rows: list[list[Cell | str]] = []
     shade: list[Color | None] = []
-    if any(o.date for o in opinions):
-        rows.append([Cell("Date given", bold=True), *[_value(o, "date") or "—" for o in opinions]])
-        shade.append(None)
-    for key, label in OPINION_FIELDS:
-        values = [_value(o, key) for o in opinions]
-        differ = len({v.lower() for v in values}) > 1
-        cells: list[Cell | str] = [Cell(label, bold=True)]
-        cells += [Cell(v) if v else Cell(NOT_STATED, color=WARN) for v in values]
+    for row in compare(opinions):
+        cells: list[Cell | str] = [Cell(row.label, bold=True)]
+        cells += [Cell(v) if v else Cell(NOT_STATED, color=WARN) for v in row.values]
         rows.append(cells)
-        shade.append(SHADE if differ and len(opinions) > 1 else None)
+        shade.append(SHADE if row.differ else None)
     w.table(columns, rows, shade=shade, size=8.5 if len(opinions) < 4 else 7.5)
 
 

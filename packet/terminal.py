@@ -11,7 +11,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from packet.caregiver import Opinion
 from packet.models import DocumentStatus, FileKind, ItemStatus, Report, Severity
+from packet.opinions import NOT_STATED, compare, doctors
 
 STATUS_STYLE: dict[ItemStatus, tuple[str, str]] = {
     ItemStatus.PRESENT: ("present", "green"),
@@ -165,3 +167,37 @@ def report_view(report: Report) -> RenderableType:
         parts.append(problems_table(report))
     parts.append(summary(report))
     return Group(*parts)
+
+
+def timeline_table(report: Report) -> Table:
+    table = Table(title="Timeline", title_justify="left")
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Type")
+    table.add_column("Event", ratio=3)
+    table.add_column("Records", ratio=2)
+    for event in report.timeline:
+        source = "" if event.documents else Text("family timeline", style="dim")
+        table.add_row(
+            str(event.date),
+            Text(event.type.value),
+            Text(event.description),
+            Text("\n".join(event.documents)) if event.documents else source,
+        )
+    return table
+
+
+def comparison_table(opinions: list[Opinion]) -> Table:
+    table = Table(
+        title="Current opinions side by side (rows that differ are marked ≠)", title_justify="left"
+    )
+    table.add_column("", no_wrap=False)
+    for name in doctors(opinions):
+        table.add_column(Text(name), ratio=1)
+    for row in compare(opinions):
+        label = Text(
+            ("≠ " if row.differ else "  ") + row.label,
+            style="bold yellow" if row.differ else "bold",
+        )
+        cells = [Text(v) if v else Text(NOT_STATED, style="yellow") for v in row.values]
+        table.add_row(label, *cells)
+    return table

@@ -157,7 +157,9 @@ def test_a_scan_disc_of_another_patient_is_a_loud_problem(tmp_path: Path) -> Non
     )
     make_dicom(root / "disc" / "IM1", name="OTHER^SOMEONE", birth="19700101")
     report, _ = check_folder(root)
-    assert [p.kind for p in report.problems] == [ProblemKind.OTHER_PATIENT]
+    [loud] = [p for p in report.problems if p.kind is ProblemKind.OTHER_PATIENT]
+    assert loud.severity == "error"
+    assert "Someone Other" in loud.message and "Test Person" in loud.message
 
 
 def test_links_out_of_the_folder_are_not_followed(tmp_path: Path) -> None:
