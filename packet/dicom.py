@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
 
 from packet.models import ImagingStudy
 
@@ -56,6 +57,32 @@ class DicomHeader:
     patient_name: str
     patient_birth_date: date | None
     is_directory: bool
+    referenced: tuple[str, ...] = ()  # for a DICOMDIR: the files it lists, relative to its folder
+
+
+def _pixels_cut_off(fp: BinaryIO, ds: object) -> bool:
+    """True when the pixel data announces more bytes than the file holds. Reading stopped at
+    the pixel data element, so the file position is its start."""
+    start = fp.tell()
+    header = fp.read(12)
+    if len(header) < 8:
+        return False  # no pixel data: a structured report, a plan, a directory
+    fp.seek(0, 2)
+    size = fp.tell()
+    if header[4:6].isalpha():  # explicit VR: OB/OW/UN have 2 reserved bytes and a 4-byte length
+        length = (
+            struct.unpack("<I", header[8:12])[0]
+            if header[4:6] in (b"OB", b"OW", b"UN", b"OF")
+            else (struct.unpack("<H", header[6:8])[0])
+        )
+        body = start + (12 if header[4:6] in (b"OB", b"OW", b"UN", b"OF") else 8)
+    else:
+        length = struct.unpack("<I", header[4:8])[0]
+        body = start + 8
+    if length == 0xFFFFFFFF:  # encapsulated (compressed) frames end with a sequence delimiter
+        fp.seek(max(0, size - 8))
+        return bool(fp.read(8) != b"\xfe\xff\xdd\xe0\x00\x00\x00\x00")
+    return bool(body + length > size)
 
 
 def _dicom_date(value: object) -> date | None:
@@ -82,28 +109,69 @@ def read_header(path: Path, relative: str) -> DicomHeader:
     from pydicom.errors import InvalidDicomError
 
     try:
-        ds = pydicom.dcmread(path, stop_before_pixels=True, force=True)
-    except (InvalidDicomError, OSError, EOFError, struct.error, KeyError, ValueError) as exc:
+        with path.open("rb") as fp:
+            ds = pydicom.dcmread(fp, stop_before_pixels=True, force=True)
+            truncated = _pixels_cut_off(fp, ds)
+    except (
+        InvalidDicomError,
+        OSError,
+        EOFError,
+        struct.error,
+        KeyError,
+        ValueError,
+        TypeError,
+    ) as exc:
         raise ValueError(f"not a readable DICOM file ({exc.__class__.__name__})") from exc
+    if truncated:
+        raise ValueError(
+            "the file is cut off before the end of its image (the copy did not finish)"
+        )
     meta = getattr(ds, "file_meta", None)
-    sop_class = str(getattr(meta, "MediaStorageSOPClassUID", "") or ds.get("SOPClassUID", ""))
-    is_directory = sop_class == DICOMDIR_CLASS or "DirectoryRecordSequence" in ds
-    study_uid = str(ds.get("StudyInstanceUID", "") or "")
+    sop_class = str(getattr(meta, "MediaStorageSOPClassUID", "") or "") or _raw(ds, 0x00080016)
+    is_directory = sop_class == DICOMDIR_CLASS or 0x00041220 in ds
+    study_uid = _raw(ds, 0x0020000D)
     if not study_uid and not is_directory:
         raise ValueError("DICOM file without a study identifier")
     return DicomHeader(
         relative=relative,
         study_uid=study_uid,
-        series_uid=str(ds.get("SeriesInstanceUID", "") or ""),
-        study_date=_dicom_date(ds.get("StudyDate") or ds.get("SeriesDate")),
-        modality=str(ds.get("Modality", "") or "").upper(),
-        study_description=str(ds.get("StudyDescription", "") or "").strip(),
-        series_description=str(ds.get("SeriesDescription", "") or "").strip(),
-        body_part=str(ds.get("BodyPartExamined", "") or "").strip(),
-        patient_name=_person_name(ds.get("PatientName", "")),
-        patient_birth_date=_dicom_date(ds.get("PatientBirthDate")),
+        series_uid=_raw(ds, 0x0020000E),
+        study_date=_dicom_date(_raw(ds, 0x00080020) or _raw(ds, 0x00080021)),
+        modality=_raw(ds, 0x00080060).upper(),
+        study_description=_raw(ds, 0x00081030),
+        series_description=_raw(ds, 0x0008103E),
+        body_part=_raw(ds, 0x00180015),
+        patient_name=_person_name(_raw(ds, 0x00100010)),
+        patient_birth_date=_dicom_date(_raw(ds, 0x00100030)),
         is_directory=is_directory,
+        referenced=_referenced_files(ds) if is_directory else (),
     )
+
+
+def _referenced_files(ds: Any) -> tuple[str, ...]:
+    files = []
+    for record in ds.get("DirectoryRecordSequence", []):
+        parts = record.get("ReferencedFileID")
+        if parts:
+            parts = [parts] if isinstance(parts, str) else list(parts)
+            files.append("/".join(str(p) for p in parts))
+    return tuple(files)
+
+
+def _raw(ds: Any, tag: int) -> str:
+    """One text element, decoded from its raw bytes. pydicom's own value conversion costs more
+    than reading the file; these few elements are plain text (UTF-8 or Latin-1)."""
+    if tag not in ds:
+        return ""
+    value = ds.get_item(tag).value
+    if isinstance(value, bytes):
+        try:
+            text = value.decode("utf-8")
+        except UnicodeDecodeError:
+            text = value.decode("latin-1")
+    else:
+        text = str(value or "")
+    return text.strip(" \x00")
 
 
 def _common_folder(paths: list[str]) -> str:

@@ -4,9 +4,12 @@ included or excluded with a reason. This is the shared first stage of `check` an
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -28,7 +31,7 @@ from packet.models import (
     Severity,
 )
 from packet.reading import FileReading, read_file
-from packet.scan import scan_folder
+from packet.scan import FoundFile, scan_folder
 
 Progress = Callable[[int, int, str], None]  # (done, total, what); never given record contents
 
@@ -161,11 +164,18 @@ def index_folder(
         )
 
     headers: list[DicomHeader] = []
-    total = len(found.files)
-    for number, item in enumerate(found.files, start=1):
-        if progress:
-            progress(number, total, "reading")
-        reading = read_file(item.path, item.relative, data.password_for(item.relative))
+    disc_roots = {
+        item.relative.rsplit("/", 1)[0]
+        for item in found.files
+        if item.path.name.upper() == "DICOMDIR"
+    }
+    for item, reading in zip(found.files, _read_all(found.files, data, progress), strict=True):
+        if reading.kind not in (FileKind.DICOM, FileKind.PDF) and any(
+            item.relative.startswith(root + "/") for root in disc_roots
+        ):
+            # A scan disc's viewer: icons, help pages, programs. Reports on discs are PDFs.
+            reading.usable, reading.problem, reading.is_disc_software = False, None, True
+            reading.exclusion = "part of the scan disc's viewer software, not a record"
         doc = Document(
             path=item.relative,
             kind=reading.kind,
@@ -200,6 +210,7 @@ def index_folder(
         _note_gaps(doc, index.problems)
 
     index.studies = summarize_studies(headers)
+    index.problems.extend(_incomplete_discs(headers, {f.relative.lower() for f in found.files}))
     index.problems.extend(_pair_studies(index.studies, index.documents, data))
     _note_scanned(index)
     return index
@@ -228,6 +239,64 @@ def _mark_duplicates(documents: list[Document]) -> None:
             doc.status = DocumentStatus.DUPLICATE
             doc.duplicate_of = keeper.path
             doc.reason = f"identical to {keeper.path}, which is included"
+
+
+def _incomplete_discs(headers: list[DicomHeader], present: set[str]) -> list[Problem]:
+    problems = []
+    for header in headers:
+        if not header.referenced:
+            continue
+        root = header.relative.rsplit("/", 1)[0] if "/" in header.relative else ""
+        missing = [f for f in header.referenced if f"{root}/{f}".strip("/").lower() not in present]
+        if missing:
+            problems.append(
+                Problem(
+                    path=header.relative,
+                    kind=ProblemKind.UNREADABLE_FILE,
+                    severity=Severity.WARNING,
+                    message=f"The disc's index (DICOMDIR) lists {len(missing)} file(s) that are not in the folder "
+                    f"(for example {missing[0]}): the copy of the disc looks incomplete.",
+                    fix="Copy the whole disc again, every folder on it, or send the disc itself to the center.",
+                )
+            )
+    return problems
+
+
+PARALLEL_FROM = 64  # below this many files, starting worker processes costs more than it saves
+
+
+def _read_job(job: tuple[Path, str, list[str]]) -> FileReading:
+    return read_file(*job)
+
+
+def _read_all(
+    files: list[FoundFile], data: CaregiverData, progress: Progress | None
+) -> Iterator[FileReading]:
+    """Every file read, in order; on several cores, in worker processes (reading is CPU-bound:
+    hashing, PDF text, DICOM headers)."""
+    jobs = [(f.path, f.relative, data.password_for(f.relative)) for f in files]
+    workers = min(4, os.cpu_count() or 1)
+    if (
+        len(jobs) < PARALLEL_FROM
+        or workers < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        readings: Iterator[FileReading] = map(_read_job, jobs)
+        pool = None
+    else:
+        # fork: the workers start at once, with everything already imported
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("fork")
+        )
+        readings = pool.map(_read_job, jobs, chunksize=16)
+    try:
+        for number, reading in enumerate(readings, start=1):
+            if progress:
+                progress(number, len(jobs), "reading")
+            yield reading
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def _note_gaps(doc: Document, problems: list[Problem]) -> None:

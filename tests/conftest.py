@@ -177,6 +177,7 @@ def make_dicom(
     modality: str = "CT",
     description: str = "CT CHEST W CONTRAST",
     preamble: bool = True,
+    pixels: bool = True,
 ) -> Path:
     """A tiny DICOM image, with or without the 128-byte preamble, under any name."""
     from pydicom.dataset import FileDataset, FileMetaDataset
@@ -204,7 +205,8 @@ def make_dicom(
     ds.PixelRepresentation = 0
     ds.SamplesPerPixel = 1
     ds.PhotometricInterpretation = "MONOCHROME2"
-    ds.PixelData = b"\0\1" * 16
+    if pixels:
+        ds.PixelData = b"\0\1" * 16
     if preamble:
         ds.save_as(path, enforce_file_format=True)
     else:
