@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from packet.check import check_folder
 from packet.models import Category, DocumentStatus, ItemStatus, ProblemKind, Report
 
@@ -232,3 +234,21 @@ def test_a_photo_saved_with_a_pdf_name_is_used_as_the_photo_it_is(tmp_path: Path
     doc = report.documents[0]
     assert doc.status is DocumentStatus.INCLUDED and doc.kind == "image"
     assert doc.category is Category.LABS
+
+
+def test_reading_in_worker_processes_gives_the_same_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import packet.index
+
+    root = tmp_path / "r"
+    for n in range(12):
+        make_pdf(
+            root / f"visit {n}.pdf", CONSULT_TEXT.replace("02/18/2026", f"02/{n + 1:02d}/2026")
+        )
+    (root / "empty.pdf").parent.mkdir(exist_ok=True)
+    (root / "empty.pdf").write_bytes(b"")
+    sequential, _ = check_folder(root)
+    monkeypatch.setattr(packet.index, "PARALLEL_FROM", 2)
+    parallel, _ = check_folder(root)
+    assert parallel.model_dump() == sequential.model_dump()
