@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,7 +52,16 @@ from packet.pages import (
     stamp_left,
 )
 from packet.reading import PACKET_CREATOR
-from packet.stamp import bottom_is_free, display_of, form_xobject, stamp_page, user_rect
+from packet.stamp import (
+    Display,
+    bottom_is_free,
+    display_of,
+    form_xobject,
+    number_font,
+    number_width,
+    stamp_page,
+    user_rect,
+)
 
 PAPERS = {"letter": letter, "a4": A4}
 
@@ -233,20 +242,21 @@ def _layout(
 
 
 def _stamps(
-    pages: list[tuple[PageObject, str]], first: int, total: int, settings: PacketSettings
+    keys: list[tuple[str, float, float]], total: int, settings: PacketSettings
 ) -> PdfReader:
-    """One stamp per record page, each drawn at that page's displayed size."""
+    """The shared part of the stamps: one page per document and displayed size, with the
+    patient, date of birth and title, and room kept for the page number."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, invariant=1, pageCompression=1)
     left = stamp_left(settings)
-    for offset, (page, title) in enumerate(pages):
-        display = display_of(page)
-        canvas.setPageSize((display.width, display.height))
+    longest = f"Page {total} of {total}"
+    for title, width, height in keys:
+        display = Display(width, height, (1, 0, 0, 1, 0, 0))
+        canvas.setPageSize((width, height))
         canvas.saveState()
         canvas.scale(display.scale, display.scale)
-        draw_footer(
-            canvas, display.width / display.scale, left, title, f"Page {first + offset} of {total}"
-        )
+        reserve = number_width(longest, display) / display.scale
+        draw_footer(canvas, width / display.scale, left, title, "", reserve=reserve)
         canvas.restoreState()
         canvas.showPage()
     canvas.save()
@@ -265,22 +275,32 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
+@dataclass(frozen=True)
+class BuildOptions:
+    output: Path | None = None  # default: default_output(folder)
+    paper: str = "letter"
+    force: bool = False  # replace an existing output
+    passwords: Mapping[str, str] = field(default_factory=dict)  # for locked records, this run only
+    encrypt_password: str | None = None  # lock the packet itself (AES-256)
+
+
 def build_packet(
     folder: Path,
-    output: Path | None = None,
-    paper: str = "letter",
-    force: bool = False,
+    options: BuildOptions | None = None,
     progress: Progress | None = None,
     today: date | None = None,
 ) -> BuildResult:
+    options = options or BuildOptions()
     folder = require_folder(folder)
-    target = _check_output(folder, output or default_output(folder), force)
-    if paper not in PAPERS:
-        raise UsageError(f"Unknown paper size '{paper}'.", "Use --paper letter or --paper a4.")
-    report, index = check_folder(folder, progress, today)
+    target = _check_output(folder, options.output or default_output(folder), options.force)
+    if options.paper not in PAPERS:
+        raise UsageError(
+            f"Unknown paper size '{options.paper}'.", "Use --paper letter or --paper a4."
+        )
+    report, index = check_folder(folder, progress, today, options.passwords)
     settings = index.caregiver.settings
     _require_patient(settings)
-    size = PAPERS[paper]
+    size = PAPERS[options.paper]
 
     with ExitStack() as stack, _quiet_pypdf():
         plan = _open_sources(stack, index, report, size)
@@ -302,6 +322,12 @@ def build_packet(
         }
         ctx, numbering, front, back = _layout(ctx_base, plan)
         writer = _assemble(ctx, numbering, front, back, plan, progress)
+        if options.encrypt_password:
+            writer.encrypt(
+                user_password=options.encrypt_password,
+                owner_password=options.encrypt_password,
+                algorithm="AES-256",
+            )
         _write(writer, target)
     return BuildResult(
         output=target,
@@ -331,16 +357,23 @@ def _assemble(
         for number, page in enumerate(source.reader.pages):
             record_pages.append((writer.add_page(page), source.doc.title, source, number))
     first_record = front.pages + 1
-    stamps = _stamps(
-        [(p, t) for p, t, _, _ in record_pages], first_record, numbering.total, ctx.settings
-    )
+    displays = [display_of(page) for page, _, _, _ in record_pages]
+    keys = [
+        (title, round(d.width, 2), round(d.height, 2))
+        for (_, title, _, _), d in zip(record_pages, displays, strict=True)
+    ]
+    unique = list(dict.fromkeys(keys))
+    stamps = _stamps(unique, numbering.total, ctx.settings)
+    forms = {key: form_xobject(writer, stamps.pages[n]) for n, key in enumerate(unique)}
+    font = number_font(writer)
     for done, (page, _, source, number) in enumerate(record_pages, start=1):
+        display = displays[done - 1]
         shrink = False
         if not source.generated:
-            display = display_of(page)
             band = user_rect(display, (0, 0, display.width, display.band))
             shrink = source.pdfium is None or not bottom_is_free(source.pdfium[number], band)
-        stamp_page(writer, page, form_xobject(writer, stamps.pages[done - 1]), shrink)
+        label = f"Page {first_record + done - 1} of {numbering.total}"
+        stamp_page(writer, page, forms[keys[done - 1]], font, label, shrink)
         if progress:
             progress(done, len(record_pages), "stamping")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -56,7 +57,16 @@ def build_report(index: FolderIndex) -> Report:
 
 
 def check_folder(
-    folder: Path, progress: Progress | None = None, today: date | None = None
+    folder: Path,
+    progress: Progress | None = None,
+    today: date | None = None,
+    passwords: Mapping[str, str] | None = None,
 ) -> tuple[Report, FolderIndex]:
-    index = index_folder(require_folder(folder), progress, today)
+    index = index_folder(require_folder(folder), progress, today, passwords)
     return build_report(index), index
+
+
+def locked_files(report: Report) -> list[str]:
+    """The PDFs that a password would open."""
+    kinds = (ProblemKind.LOCKED_PDF, ProblemKind.WRONG_PASSWORD)
+    return [p.path for p in report.problems if p.kind in kinds and p.path]

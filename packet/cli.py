@@ -18,9 +18,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from packet import __version__
-from packet.build import build_packet
+from packet.build import BuildOptions, build_packet
 from packet.caregiver import load_caregiver_files
-from packet.check import check_folder, require_folder
+from packet.check import check_folder, locked_files, require_folder
 from packet.errors import ExitCode, PacketError
 from packet.index import Progress as ProgressCallback
 from packet.init import init_folder
@@ -137,12 +137,39 @@ def init(folder: Folder, verbose: Verbose = False) -> None:
     )
 
 
+AskPasswords = Annotated[
+    bool,
+    typer.Option(
+        "--ask-passwords",
+        help="Ask for the password of each locked PDF (typed, not shown, not stored).",
+    ),
+]
+
+
+def ask_passwords(folder: Path, verbose: bool) -> dict[str, str]:
+    """Prompt on the terminal for each locked PDF. Passwords live only in memory for this run."""
+    report, _ = run(lambda: check_folder(folder), verbose)
+    passwords = {}
+    for path in locked_files(report):
+        answer = typer.prompt(
+            f"Password for {path} (Enter to skip)",
+            default="",
+            hide_input=True,
+            show_default=False,
+            err=True,
+        )
+        if answer:
+            passwords[path] = answer
+    return passwords
+
+
 @app.command()
 def check(
     folder: Folder,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the report as JSON on stdout.")
     ] = False,
+    ask: AskPasswords = False,
     verbose: Verbose = False,
 ) -> None:
     """Say what is present, missing or pending, what could not be read, and what to do.
@@ -150,8 +177,11 @@ def check(
     Exit code 0 when every required item is present (or marked pending / not applicable in
     packet.toml), 1 while a required item is missing. Example: packet check my-records
     """
+    passwords = ask_passwords(folder, verbose) if ask else {}
     with progress_bar("Reading records") as progress:
-        report, _ = run(lambda: check_folder(folder, progress), verbose, as_json)
+        report, _ = run(
+            lambda: check_folder(folder, progress, passwords=passwords), verbose, as_json
+        )
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
@@ -221,6 +251,11 @@ def build(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the output file if it exists.")
     ] = False,
+    encrypt: Annotated[
+        bool,
+        typer.Option("--encrypt", help="Lock the packet with a password you choose (AES-256)."),
+    ] = False,
+    ask: AskPasswords = False,
     verbose: Verbose = False,
 ) -> None:
     """Merge every record into one PDF for the second-opinion center.
@@ -229,13 +264,26 @@ def build(
     every record by category, oldest first; every page stamped with the patient's name, date of
     birth and page number. Example: packet build my-records -o ~/Desktop/packet.pdf
     """
+    passwords = ask_passwords(folder, verbose) if ask else {}
+    secret = None
+    if encrypt:
+        secret = typer.prompt(
+            "Password for the packet (give it to the center by phone, not in the same email)",
+            hide_input=True,
+            confirmation_prompt=True,
+            err=True,
+        )
+    options = BuildOptions(
+        output=output, paper=paper.value, force=force, passwords=passwords, encrypt_password=secret
+    )
     with progress_bar("Building packet") as progress:
-        result = run(lambda: build_packet(folder, output, paper.value, force, progress), verbose)
+        result = run(lambda: build_packet(folder, options, progress), verbose)
     left = len(result.left_out)
     err.print(
         f"[green]Wrote[/] {result.output}\n"
         f"  {result.pages} pages, {result.size / 1_000_000:.1f} MB, {result.documents} documents"
-        + (f"; {left} file(s) not included (listed on the last pages)" if left else ""),
+        + (f"; {left} file(s) not included (listed on the last pages)" if left else "")
+        + ("; locked with your password (AES-256)" if secret else ""),
         highlight=False,
     )
     missing = result.report.missing_required

@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -135,10 +135,15 @@ def _pair_studies(
 
 
 def index_folder(
-    folder: Path, progress: Progress | None = None, today: date | None = None
+    folder: Path,
+    progress: Progress | None = None,
+    today: date | None = None,
+    passwords: Mapping[str, str] | None = None,
 ) -> FolderIndex:
+    """`passwords`: for locked PDFs, given for this run only (typed at a prompt, never stored)."""
     today = today or date.today()
     data = load_caregiver_files(folder)
+    data.settings.passwords.update(passwords or {})
     found = scan_folder(folder)
     index = FolderIndex(folder=folder, caregiver=data, ignored=list(found.ignored))
     index.problems.extend(data.problems)

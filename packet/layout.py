@@ -326,11 +326,22 @@ class PageWriter:
         return self.buffer.getvalue(), self.page + 1, self.links
 
 
+FOOTER_SIZE = 7.5
+PAGE_NUMBER_FONT = "Helvetica-Bold"  # numbers on record pages are drawn by stamp.py in this font
+
+
 def draw_footer(
-    canvas: Canvas, width: float, left: str, middle: str, right: str, size: float = 7.5
+    canvas: Canvas,
+    width: float,
+    left: str,
+    middle: str,
+    right: str,
+    size: float = FOOTER_SIZE,
+    reserve: float = 0.0,
 ) -> None:
     """The stamp: patient and date of birth left, the document title centred, the page right,
-    on a white band so it stays legible over any page."""
+    on a white band so it stays legible over any page. `reserve` keeps room at the right for a
+    page number drawn separately."""
     canvas.saveState()
     canvas.setFillColor(white)
     canvas.rect(0, 0, width, FOOTER_BAND - 8, stroke=0, fill=1)
@@ -338,7 +349,9 @@ def draw_footer(
     canvas.setLineWidth(0.5)
     canvas.line(18, FOOTER_BAND - 8, width - 18, FOOTER_BAND - 8)
     canvas.setFillColor(black)
-    right_width = draw(canvas, width - 18, 10, right, size, bold=True, align="right")
+    right_width = (
+        draw(canvas, width - 18, 10, right, size, bold=True, align="right") if right else reserve
+    )
     left_width = width_of(left, size, bold=True)
     space = width - 36 - left_width - right_width - 24
     draw(canvas, 18, 10, left, size, bold=True)

@@ -23,11 +23,13 @@ from pypdf.generic import (
     RectangleObject,
     StreamObject,
 )
+from reportlab.pdfbase import pdfmetrics
 
-from packet.layout import FOOTER_BAND
+from packet.layout import FOOTER_BAND, FOOTER_SIZE, PAGE_NUMBER_FONT
 
 Matrix = tuple[float, float, float, float, float, float]
 STAMP_NAME = "/PacketStamp"
+NUMBER_NAME = "/PacketNumber"
 
 
 @dataclass(frozen=True)
@@ -157,15 +159,50 @@ def form_xobject(writer: PdfWriter, stamp_page: PageObject) -> IndirectObject:
     return writer._add_object(form.flate_encode())
 
 
-def stamp_page(writer: PdfWriter, page: PageObject, stamp: IndirectObject, shrink: bool) -> None:
-    """Wrap the page's content, optionally shrink it, and draw the stamp over the bottom band."""
+def number_font(writer: PdfWriter) -> IndirectObject:
+    """Helvetica Bold, one of the fonts every PDF reader has: page numbers need no embedding."""
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/" + PAGE_NUMBER_FONT),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+    return writer._add_object(font)
+
+
+def number_width(label: str, display: Display) -> float:
+    return float(pdfmetrics.stringWidth(label, PAGE_NUMBER_FONT, FOOTER_SIZE * display.scale))
+
+
+def stamp_page(
+    writer: PdfWriter,
+    page: PageObject,
+    stamp: IndirectObject,
+    font: IndirectObject,
+    label: str,
+    shrink: bool,
+) -> None:
+    """Wrap the page's content, optionally shrink it, and draw the stamp over the bottom band:
+    the form XObject (name, date of birth, title) shared by the pages of a document, and the
+    page number written here."""
     display = display_of(page)
     prefix = b"q\n"
     if shrink:
         matrix = shrink_matrix(display)
         prefix += _cm(matrix) + b"\n"
         _move_annotations(page, matrix)
-    suffix = b"\nQ\nq " + _cm(display.to_user) + b" " + STAMP_NAME.encode() + b" Do Q\n"
+    size = FOOTER_SIZE * display.scale
+    x = display.width - 18 * display.scale - number_width(label, display)
+    text = label.replace("\\", "").replace("(", "").replace(")", "")
+    suffix = (
+        b"\nQ\nq "
+        + _cm(display.to_user)
+        + b" "
+        + STAMP_NAME.encode()
+        + f" Do 0 g BT {NUMBER_NAME} {size:.2f} Tf {x:.2f} {10 * display.scale:.2f} Td ({text}) Tj ET Q\n".encode()
+    )
     page[NameObject("/Contents")] = ArrayObject(
         [_stream(writer, prefix), *_content_refs(page), _stream(writer, suffix)]
     )
@@ -178,6 +215,10 @@ def stamp_page(writer: PdfWriter, page: PageObject, stamp: IndirectObject, shrin
     )
     xobjects[NameObject(STAMP_NAME)] = stamp
     resources[NameObject("/XObject")] = xobjects
+    fonts = resources.get("/Font")
+    fonts = DictionaryObject(fonts.get_object()) if fonts is not None else DictionaryObject()
+    fonts[NameObject(NUMBER_NAME)] = font
+    resources[NameObject("/Font")] = fonts
     page[NameObject("/Resources")] = resources
 
 

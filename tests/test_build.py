@@ -13,7 +13,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from typer.testing import CliRunner
 
-from packet.build import build_packet
+from packet.build import BuildOptions, build_packet
 from packet.check import check_folder
 from packet.cli import app
 from packet.models import DocumentStatus
@@ -76,7 +76,7 @@ def records(tmp_path: Path) -> Path:
 def test_the_packet_has_every_part_and_every_page_is_stamped(records: Path, tmp_path: Path) -> None:
     out = tmp_path / "out" / "packet.pdf"
     out.parent.mkdir()
-    result = build_packet(records, out)
+    result = build_packet(records, BuildOptions(output=out))
     reader = PdfReader(out)
     texts = page_texts(out)
     total = len(reader.pages)
@@ -98,7 +98,7 @@ def test_contents_links_point_to_the_first_page_of_each_document(
     records: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "packet.pdf"
-    build_packet(records, out)
+    build_packet(records, BuildOptions(output=out))
     reader = PdfReader(out)
     texts = page_texts(out)
     titles = {}
@@ -118,12 +118,12 @@ def test_contents_links_point_to_the_first_page_of_each_document(
 
 def test_the_contents_numbers_are_the_stamped_numbers(records: Path, tmp_path: Path) -> None:
     out = tmp_path / "packet.pdf"
-    build_packet(records, out)
+    build_packet(records, BuildOptions(output=out))
     texts = page_texts(out)
     _, index = check_folder(records)
     for doc in index.included:
         # the stamp of a record page carries its title: the first page stamped with it
-        stamp = re.compile(rf"DOB 1961-04-02 {re.escape(doc.title[:20])}.*Page (\d+) of")
+        stamp = re.compile(rf"DOB 1961-04-02 {re.escape(doc.title[:20])}.*\s+Page (\d+) of")
         first = next(int(m.group(1)) for text in texts if (m := stamp.search(text)))
         contents = texts[1] + texts[2]
         row = next(
@@ -136,7 +136,7 @@ def test_the_contents_numbers_are_the_stamped_numbers(records: Path, tmp_path: P
 
 def test_outline_covers_every_document_and_labels_match(records: Path, tmp_path: Path) -> None:
     out = tmp_path / "packet.pdf"
-    result = build_packet(records, out)
+    result = build_packet(records, BuildOptions(output=out))
     reader = PdfReader(out)
 
     def flatten(items: list) -> list:
@@ -158,7 +158,7 @@ def test_outline_covers_every_document_and_labels_match(records: Path, tmp_path:
 
 def test_files_not_included_are_listed_with_their_reason(records: Path, tmp_path: Path) -> None:
     out = tmp_path / "packet.pdf"
-    build_packet(records, out)
+    build_packet(records, BuildOptions(output=out))
     last = "".join(page_texts(out)[-2:])
     assert "broken.pdf" in last
     assert "path (1).pdf" in last and "identical to Pathology/path.pdf" in last
@@ -166,7 +166,7 @@ def test_files_not_included_are_listed_with_their_reason(records: Path, tmp_path
 
 def test_stamps_sit_at_the_bottom_of_the_page_as_displayed(records: Path, tmp_path: Path) -> None:
     out = tmp_path / "packet.pdf"
-    build_packet(records, out)
+    build_packet(records, BuildOptions(output=out))
     pdf = pdfium.PdfDocument(str(out))
     for index in range(len(pdf)):
         image = pdf[index].render(scale=0.5).to_pil().convert("L")
@@ -198,7 +198,7 @@ def test_a_packet_copied_into_the_folder_is_never_merged_again(
     records: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "p.pdf"
-    build_packet(records, out)
+    build_packet(records, BuildOptions(output=out))
     shutil.copyfile(out, records / "old packet.pdf")
     report, _ = check_folder(records)
     old = next(d for d in report.documents if d.path == "old packet.pdf")
@@ -214,7 +214,7 @@ def test_build_without_patient_name_fails_with_exit_3(tmp_path: Path) -> None:
 
 def test_a4_paper_for_generated_pages_and_photos(records: Path, tmp_path: Path) -> None:
     out = tmp_path / "a4.pdf"
-    build_packet(records, out, paper="a4")
+    build_packet(records, BuildOptions(output=out, paper="a4"))
     first = PdfReader(out).pages[0]
     assert (round(float(first.mediabox.width)), round(float(first.mediabox.height))) == (595, 842)
 
