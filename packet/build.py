@@ -54,12 +54,15 @@ from packet.pages import (
 from packet.reading import PACKET_CREATOR
 from packet.stamp import (
     Display,
+    Rect,
     bottom_is_free,
     display_of,
+    ensure_room,
     form_xobject,
     number_font,
     number_width,
     stamp_page,
+    strip_active_content,
     user_rect,
 )
 
@@ -190,6 +193,11 @@ def _open_sources(
     for doc in record_order(index.included):
         path = index.sources[doc.path]
         out = outs[doc.path]
+        if _changed(path, doc):
+            plan.failed.append(
+                (doc, "changed while the packet was being built; build again when it is complete")
+            )
+            continue
         try:
             if doc.kind is FileKind.PDF:
                 reader, pdfium_doc = _open_pdf(stack, path, index.caregiver.password_for(doc.path))
@@ -207,6 +215,15 @@ def _open_sources(
                 (doc, f"could not be merged ({exc.__class__.__name__}); the file may be damaged")
             )
     return plan
+
+
+def _changed(path: Path, doc: Document) -> bool:
+    """The file is not the one that was read and classified (a sync tool or download replaced it)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return True
+    return stat.st_size != doc.size or stat.st_mtime_ns != doc.modified_ns
 
 
 def _layout(
@@ -353,9 +370,15 @@ def _assemble(
         writer.add_page(page)
 
     record_pages: list[tuple[PageObject, str, Source, int]] = []
+    carried: dict[int, Rect] = {}  # record page -> its box before it was put on a carrier
     for source in plan.sources:
         for number, page in enumerate(source.reader.pages):
-            record_pages.append((writer.add_page(page), source.doc.title, source, number))
+            added = writer.add_page(page)
+            strip_active_content(added)
+            former = ensure_room(added)
+            if former is not None:
+                carried[len(record_pages)] = former
+            record_pages.append((added, source.doc.title, source, number))
     first_record = front.pages + 1
     displays = [display_of(page) for page, _, _, _ in record_pages]
     keys = [
@@ -369,11 +392,11 @@ def _assemble(
     for done, (page, _, source, number) in enumerate(record_pages, start=1):
         display = displays[done - 1]
         shrink = False
-        if not source.generated:
+        if not source.generated and done - 1 not in carried:
             band = user_rect(display, (0, 0, display.width, display.band))
             shrink = source.pdfium is None or not bottom_is_free(source.pdfium[number], band)
         label = f"Page {first_record + done - 1} of {numbering.total}"
-        stamp_page(writer, page, forms[keys[done - 1]], font, label, shrink)
+        stamp_page(writer, page, forms[keys[done - 1]], font, label, shrink, carried.get(done - 1))
         if progress:
             progress(done, len(record_pages), "stamping")
 

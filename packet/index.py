@@ -187,6 +187,7 @@ def index_folder(
             pages=reading.pages,
             has_text=bool(reading.text.strip()),
             size=reading.size,
+            modified_ns=reading.modified_ns,
             sha256=reading.sha256,
         )
         index.sources[item.relative] = item.path

@@ -90,6 +90,7 @@ class ProblemKind(StrEnum):
     LINK_OUTSIDE = "link_outside"
     OTHER_PATIENT = "other_patient"
     CONSISTENCY = "consistency"
+    ACTIVE_CONTENT = "active_content"
 
 
 class Evidence(BaseModel):
@@ -127,6 +128,7 @@ class Document(BaseModel):
     pages: int = 0
     has_text: bool = False
     size: int = 0
+    modified_ns: int = 0  # when the file was last changed, to notice a change during a build
     sha256: str = ""
     status: DocumentStatus = DocumentStatus.INCLUDED
     reason: str = ""  # why excluded, or which copy a duplicate repeats

@@ -10,6 +10,7 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from packet.dicom import DicomHeader, looks_like_dicom, read_header
 from packet.models import FileKind, Problem, ProblemKind, Severity
@@ -68,6 +69,7 @@ class FileReading:
     kind: FileKind
     size: int
     sha256: str
+    modified_ns: int = 0
     pages: int = 0
     text: str = ""
     usable: bool = True  # can go into the packet
@@ -78,18 +80,18 @@ class FileReading:
     is_disc_software: bool = False
 
 
-def _fingerprint(path: Path) -> tuple[bytes, int, str]:
-    """The first bytes (for sniffing), the size and the SHA-256, in one read of the file.
+def _fingerprint(path: Path) -> tuple[bytes, os.stat_result, str]:
+    """The first bytes (for sniffing), the file's size and time, and the SHA-256, in one read.
     Scan files are not hashed: they are never merged, and a disc holds a gigabyte of them."""
     with path.open("rb") as f:
+        stat = os.fstat(f.fileno())
         head = f.read(2048)
-        size = os.fstat(f.fileno()).st_size
         if looks_like_dicom(head):
-            return head, size, ""
+            return head, stat, ""
         digest = hashlib.sha256(head)
         while chunk := f.read(1 << 20):
             digest.update(chunk)
-    return head, size, digest.hexdigest()
+    return head, stat, digest.hexdigest()
 
 
 def sniff(head: bytes, suffix: str) -> FileKind:
@@ -128,7 +130,7 @@ def _describe_content(head: bytes) -> str:
 def read_file(path: Path, relative: str, passwords: list[str]) -> FileReading:
     suffix = path.suffix.lower()
     try:
-        head, size, sha = _fingerprint(path)
+        head, stat, sha = _fingerprint(path)
     except OSError as exc:
         return FileReading(
             kind=FileKind.OTHER,
@@ -143,6 +145,7 @@ def read_file(path: Path, relative: str, passwords: list[str]) -> FileReading:
                 "Check that you have permission to read it (or copy it again from its source).",
             ),
         )
+    size = stat.st_size
     if size == 0:
         return FileReading(
             kind=FileKind.OTHER,
@@ -158,7 +161,7 @@ def read_file(path: Path, relative: str, passwords: list[str]) -> FileReading:
             ),
         )
     kind = sniff(head, suffix)
-    reading = FileReading(kind=kind, size=size, sha256=sha)
+    reading = FileReading(kind=kind, size=size, sha256=sha, modified_ns=stat.st_mtime_ns)
     if kind is FileKind.PDF:
         _read_pdf(path, relative, passwords, reading)
     elif kind is FileKind.IMAGE:
@@ -264,12 +267,9 @@ def _read_pdf(path: Path, relative: str, passwords: list[str], reading: FileRead
             textpage.close()
             page.close()
         reading.text = "\n".join(texts).replace("\r\n", "\n").replace("\r", "\n")
-        creator = (
-            document.get_metadata_value("Creator")
-            if hasattr(document, "get_metadata_value")
-            else ""
-        )
+        creator = document.get_metadata_value("Creator")
         reading.built_by_packet = str(creator or "").startswith(PACKET_CREATOR)
+        active = _active_content(document)
     except pdfium.PdfiumError:
         reading.usable = False
         reading.exclusion = "damaged PDF whose pages cannot be read"
@@ -282,6 +282,14 @@ def _read_pdf(path: Path, relative: str, passwords: list[str], reading: FileRead
         return
     finally:
         document.close()
+    if active:
+        reading.problem = _problem(
+            relative,
+            ProblemKind.ACTIVE_CONTENT,
+            f"This PDF carries {active}; the packet includes its pages but leaves {active} out.",
+            "Nothing to do, unless the attached files matter: then save them into the records folder.",
+            Severity.WARNING,
+        )
     if _looks_truncated(path):
         reading.problem = _problem(
             relative,
@@ -291,6 +299,18 @@ def _read_pdf(path: Path, relative: str, passwords: list[str], reading: FileRead
             "Download it again and compare the page count with the original.",
             Severity.WARNING,
         )
+
+
+def _active_content(document: Any) -> str:
+    """What a PDF carries besides its pages: JavaScript, attached files."""
+    import pypdfium2.raw as pdfium_c
+
+    found = []
+    if pdfium_c.FPDFDoc_GetJavaScriptActionCount(document.raw) > 0:
+        found.append("JavaScript")
+    if document.count_attachments() > 0:
+        found.append("attached files")
+    return " and ".join(found)
 
 
 def _looks_truncated(path: Path) -> bool:

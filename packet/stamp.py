@@ -43,7 +43,7 @@ class Display:
     @property
     def scale(self) -> float:
         """How much to enlarge the stamp so it reads the same on odd-sized pages."""
-        return max(0.6, min(4.0, min(self.width, self.height) / 612.0))
+        return max(0.6, min(self.width, self.height) / 612.0)
 
     @property
     def band(self) -> float:
@@ -72,6 +72,34 @@ def display_of(page: PageObject) -> Display:
     if rotation == 270:
         return Display(h, w, (0, -1, 1, 0, x0, y1))
     return Display(w, h, (1, 0, 0, 1, x0, y0))
+
+
+MIN_WIDTH, MIN_HEIGHT = 252.0, 144.0  # smaller pages (receipts, labels) get a carrier around them
+
+
+Rect = tuple[float, float, float, float]
+
+
+def ensure_room(page: PageObject) -> Rect | None:
+    """Put a very small page on a carrier: its boxes grow (content untouched, centred) so that
+    the stamp fits below it. Returns the page's former box, to clip its content to, or None."""
+    display = display_of(page)
+    if display.width >= MIN_WIDTH and display.height >= MIN_HEIGHT:
+        return None
+    former = user_rect(display, (0, 0, display.width, display.height))
+    grow_x = max(0.0, MIN_WIDTH - display.width) / 2
+    band = FOOTER_BAND * 0.6
+    grow_y = max(0.0, MIN_HEIGHT - display.height - band) / 2
+    box = user_rect(
+        display, (-grow_x, -band - grow_y, display.width + grow_x, display.height + grow_y)
+    )
+    rectangle = RectangleObject(list(box))
+    page.mediabox = rectangle
+    page.cropbox = rectangle
+    for name in ("/TrimBox", "/BleedBox", "/ArtBox"):
+        if name in page:
+            del page[name]
+    return former
 
 
 def multiply(m: Matrix, n: Matrix) -> Matrix:
@@ -176,6 +204,39 @@ def number_width(label: str, display: Display) -> float:
     return float(pdfmetrics.stringWidth(label, PAGE_NUMBER_FONT, FOOTER_SIZE * display.scale))
 
 
+def strip_active_content(page: PageObject) -> None:
+    """Records are read, not run: page actions, JavaScript links and attached files stay out."""
+    for key in ("/AA",):
+        if key in page:
+            del page[key]
+    annotations = page.get("/Annots")
+    if annotations is None:
+        return
+    kept = ArrayObject()
+    for ref in annotations.get_object():
+        annotation = ref.get_object()
+        if annotation.get("/Subtype") in (
+            "/FileAttachment",
+            "/Sound",
+            "/Movie",
+            "/Screen",
+            "/RichMedia",
+        ):
+            continue
+        action = annotation.get("/A")
+        if action is not None and action.get_object().get("/S") in (
+            "/JavaScript",
+            "/Launch",
+            "/SubmitForm",
+            "/ImportData",
+        ):
+            del annotation["/A"]
+        if "/AA" in annotation:
+            del annotation["/AA"]
+        kept.append(ref)
+    page[NameObject("/Annots")] = kept
+
+
 def stamp_page(
     writer: PdfWriter,
     page: PageObject,
@@ -183,12 +244,16 @@ def stamp_page(
     font: IndirectObject,
     label: str,
     shrink: bool,
+    clip: Rect | None = None,
 ) -> None:
     """Wrap the page's content, optionally shrink it, and draw the stamp over the bottom band:
     the form XObject (name, date of birth, title) shared by the pages of a document, and the
     page number written here."""
     display = display_of(page)
     prefix = b"q\n"
+    if clip is not None:  # a page on a carrier shows what it showed before, nothing more
+        x0, y0, x1, y1 = clip
+        prefix += f"{x0:.3f} {y0:.3f} {x1 - x0:.3f} {y1 - y0:.3f} re W n\n".encode()
     if shrink:
         matrix = shrink_matrix(display)
         prefix += _cm(matrix) + b"\n"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from packet.classify import classify, clinical_case, make_title
 from packet.models import Category
@@ -84,3 +86,16 @@ def test_titles_read_like_a_contents_list() -> None:
 def test_clinical_case_keeps_acronyms() -> None:
     assert clinical_case("PET/CT SKULL BASE TO MID-THIGH") == "PET/CT skull base to mid-thigh"
     assert clinical_case("MRI BRAIN W/ AND W/O CONTRAST") == "MRI brain with and without contrast"
+
+
+@given(text=st.text(max_size=2000), path=st.text(min_size=1, max_size=80))
+def test_any_text_and_name_get_a_category_and_a_title(text: str, path: str) -> None:
+    found = classify(text, path)
+    assert found.category in Category
+    assert isinstance(make_title(found.category, found.heading, text, path), str)
+
+
+@given(st.sampled_from([PATHOLOGY_TEXT, CT_TEXT, CONSULT_TEXT]), st.text(max_size=300))
+def test_a_records_heading_wins_over_noise_after_it(text: str, noise: str) -> None:
+    before = classify(text, "x.pdf").category
+    assert classify(text + "\n" + noise, "x.pdf").category is before

@@ -1,0 +1,394 @@
+"""Hostile and broken input: every fault in the corpus is reported with a fix by `check`,
+included or listed as not included by `build`, and never crashes either.
+
+The corpus is generated here (see tests/FAULTS.md for the table of what each file is for).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import struct
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from pypdf.actions import JavaScript
+from reportlab.pdfgen import canvas
+from typer.testing import CliRunner
+
+from packet.build import BuildOptions, build_packet
+from packet.check import check_folder
+from packet.cli import app
+from packet.models import DocumentStatus, ProblemKind
+
+from conftest import CONSULT_TEXT, fingerprint, make_pdf
+
+runner = CliRunner()
+SECRET = "EXCLUDED-MARKER-7731"  # text that lives only in files that must stay out of the packet
+
+
+def _encrypted(tmp: Path, algorithm: str) -> Callable[[Path], None]:
+    def make(path: Path) -> None:
+        source = make_pdf(tmp / f"plain-{algorithm}.pdf", CONSULT_TEXT + f"\n{SECRET}")
+        writer = PdfWriter(clone_from=PdfReader(source))
+        writer.encrypt(user_password="open sesame", owner_password="owner", algorithm=algorithm)
+        with path.open("wb") as f:
+            writer.write(f)
+
+    return make
+
+
+def _broken_xref(path: Path) -> None:
+    data = make_pdf(path.with_suffix(".src"), CONSULT_TEXT).read_bytes()
+    offset = data.rindex(b"startxref")
+    path.write_bytes(
+        data[:offset] + b"startxref\n999999\n%%EOF\n"
+    )  # points nowhere: must be rebuilt
+
+
+def _truncated(path: Path) -> None:
+    data = make_pdf(path.with_suffix(".src"), CONSULT_TEXT, "second page").read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _active_content(path: Path) -> None:
+    source = make_pdf(path.with_suffix(".src"), CONSULT_TEXT)
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.add_open_action(JavaScript("app.alert('hello');"))
+    writer.add_attachment("secret.txt", SECRET.encode())
+    with path.open("wb") as f:
+        writer.write(f)
+
+
+def _form(path: Path) -> None:
+    c = canvas.Canvas(str(path))
+    c.drawString(72, 720, "MEDICATION RECONCILIATION FORM")
+    c.acroForm.textfield(name="drug", value="letrozole", x=72, y=650, width=200, height=20)
+    c.showPage()
+    c.save()
+
+
+def _many_pages(path: Path) -> None:
+    c = canvas.Canvas(str(path), invariant=1)
+    for n in range(1000):
+        c.drawString(72, 720, f"PROGRESS NOTE page {n + 1}")
+        c.showPage()
+    c.save()
+
+
+def _sized(width: float, height: float) -> Callable[[Path], None]:
+    def make(path: Path) -> None:
+        make_pdf(path, "LAB RESULTS", size=(width, height))
+
+    return make
+
+
+def _png_zero_size(path: Path) -> None:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", 0, 0, 8, 2, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b""))
+
+
+def _bad_exif(path: Path) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 9  # no such orientation
+    exif[0x9003] = "not a date at all"
+    Image.new("RGB", (300, 200), (90, 90, 90)).save(path, "JPEG", exif=exif)
+
+
+def _cmyk_jpeg(path: Path) -> None:
+    Image.new("CMYK", (300, 400), (0, 40, 80, 10)).save(path, "JPEG")
+
+
+def _cmyk_tiff(path: Path) -> None:
+    Image.new("CMYK", (300, 400), (10, 20, 30, 0)).save(path, "TIFF")
+
+
+def _tiff_16bit(path: Path) -> None:
+    Image.new("I;16", (300, 400), 40000).save(path, "TIFF")
+
+
+def _html_as_pdf(path: Path) -> None:
+    path.write_text(f"<!DOCTYPE html><html><body>Your session expired {SECRET}</body></html>")
+
+
+def _garbage_after_header(path: Path) -> None:
+    path.write_bytes(b"%PDF-1.7\n" + os.urandom(2000))
+
+
+# name -> (how to make it, what must become of it)
+CORPUS: dict[str, tuple[str, str]] = {
+    "zero.pdf": ("zero-byte file", "excluded"),
+    "garbage.pdf": ("garbage after a %PDF header", "excluded"),
+    "truncated.pdf": ("half of a PDF (download cut off)", "either"),
+    "broken xref.pdf": ("cross-reference table pointing nowhere (repairable)", "included"),
+    "locked rc4.pdf": ("open password, RC4-128", "excluded"),
+    "locked aes128.pdf": ("open password, AES-128", "excluded"),
+    "locked aes256.pdf": ("open password, AES-256", "excluded"),
+    "active content.pdf": ("document JavaScript and an attached file", "included"),
+    "form.pdf": ("a fillable form", "included"),
+    "thousand pages.pdf": ("1,000 pages", "included"),
+    "tiny page.pdf": ("a 3 x 3 pt page", "included"),
+    "huge page.pdf": ("a 14,400 x 14,400 pt page", "included"),
+    "zero size.png": ("a PNG of 0 x 0 pixels", "excluded"),
+    "bad exif.jpg": ("orientation 9 and a nonsense EXIF date", "included"),
+    "cmyk.jpg": ("CMYK JPEG", "included"),
+    "cmyk.tif": ("CMYK TIFF", "included"),
+    "16bit.tif": ("16-bit greyscale TIFF", "included"),
+    "portal.pdf": ("an HTML page saved as .pdf", "excluded"),
+    ("x" * 200 + ".pdf"): ("a very long file name", "included"),
+}
+
+
+@pytest.fixture
+def fault_folder(tmp_path: Path) -> Path:
+    root = tmp_path / "records"
+    root.mkdir()
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    makers: dict[str, Callable[[Path], None]] = {
+        "zero.pdf": lambda p: p.write_bytes(b""),
+        "garbage.pdf": _garbage_after_header,
+        "truncated.pdf": lambda p: (
+            _truncated(scratch / "t.pdf") or p.write_bytes((scratch / "t.pdf").read_bytes())
+        ),
+        "broken xref.pdf": lambda p: (
+            _broken_xref(scratch / "x.pdf") or p.write_bytes((scratch / "x.pdf").read_bytes())
+        ),
+        "locked rc4.pdf": _encrypted(scratch, "RC4-128"),
+        "locked aes128.pdf": _encrypted(scratch, "AES-128"),
+        "locked aes256.pdf": _encrypted(scratch, "AES-256"),
+        "active content.pdf": lambda p: (
+            _active_content(scratch / "a.pdf") or p.write_bytes((scratch / "a.pdf").read_bytes())
+        ),
+        "form.pdf": _form,
+        "thousand pages.pdf": _many_pages,
+        "tiny page.pdf": _sized(3, 3),
+        "huge page.pdf": _sized(14400, 14400),
+        "zero size.png": _png_zero_size,
+        "bad exif.jpg": _bad_exif,
+        "cmyk.jpg": _cmyk_jpeg,
+        "cmyk.tif": _cmyk_tiff,
+        "16bit.tif": _tiff_16bit,
+        "portal.pdf": _html_as_pdf,
+        ("x" * 200 + ".pdf"): lambda p: make_pdf(p, CONSULT_TEXT),
+    }
+    for name, make in makers.items():
+        make(root / name)
+    latin1 = os.fsdecode("r\xe9sultats.pdf".encode("latin-1"))
+    make_pdf(root / latin1, CONSULT_TEXT + "\nnon-UTF-8 name")
+    (root / "loop").symlink_to(root)
+    outside = make_pdf(tmp_path / "outside.pdf", CONSULT_TEXT + f"\n{SECRET}")
+    (root / "outside link.pdf").symlink_to(outside)
+    return root
+
+
+def _status(folder: Path) -> dict[str, DocumentStatus]:
+    report, _ = check_folder(folder)
+    return {d.path: d.status for d in report.documents}
+
+
+def test_check_reports_every_fault_with_a_fix_and_never_crashes(fault_folder: Path) -> None:
+    report, _ = check_folder(fault_folder)
+    docs = {d.path: d for d in report.documents}
+    problems: dict[str, list[str]] = {}
+    for p in report.problems:
+        problems.setdefault(p.path or "", []).append(p.fix)
+    for name, (what, expected) in CORPUS.items():
+        doc = docs[name]
+        if expected == "included":
+            assert doc.status is DocumentStatus.INCLUDED, (name, what, doc.reason)
+        elif expected == "excluded":
+            assert doc.status is DocumentStatus.EXCLUDED, (name, what)
+            assert doc.reason and all(problems[name]), (name, what)
+        else:
+            assert name in problems, (name, what)  # included with a warning, or excluded
+    assert docs["loop"].status is DocumentStatus.EXCLUDED
+    assert docs["outside link.pdf"].status is DocumentStatus.EXCLUDED
+    assert docs["résultats.pdf"].status is DocumentStatus.INCLUDED
+    assert docs["thousand pages.pdf"].pages == 1000
+    assert any(
+        p.path == "active content.pdf" and "JavaScript" in p.message for p in report.problems
+    )
+
+
+def test_build_includes_what_it_can_lists_the_rest_and_leaks_nothing(
+    fault_folder: Path, tmp_path: Path
+) -> None:
+    before = fingerprint(fault_folder)
+    out = tmp_path / "packet.pdf"
+    result = build_packet(fault_folder, BuildOptions(output=out))
+    assert fingerprint(fault_folder) == before
+    pdf = pdfium.PdfDocument(str(out))
+    assert len(pdf) == result.pages
+    # every file is either a record in the packet or on the "not included" list
+    report, _ = check_folder(fault_folder)
+    listed = {path for path, _ in result.left_out}
+    for doc in report.documents:
+        if doc.status is not DocumentStatus.INCLUDED:
+            assert doc.path in listed or any(
+                doc.path.startswith(p.split(" (")[0]) for p in listed
+            ), doc.path
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    assert SECRET not in text
+    assert "secret.txt" not in out.read_bytes().decode("latin-1")  # the attachment stayed out
+    assert b"/JavaScript" not in out.read_bytes()
+    assert re.search(r"Page 1 of \d+", text)
+
+
+def test_passwords_unlock_every_encryption_kind(fault_folder: Path, tmp_path: Path) -> None:
+    passwords = {f"locked {kind}.pdf": "open sesame" for kind in ("rc4", "aes128", "aes256")}
+    report, _ = check_folder(fault_folder, passwords=passwords)
+    docs = {d.path: d for d in report.documents}
+    for name in passwords:
+        assert docs[name].status is DocumentStatus.INCLUDED, name
+    out = tmp_path / "unlocked.pdf"
+    result = build_packet(fault_folder, BuildOptions(output=out, passwords=passwords))
+    assert not [p for p, _ in result.left_out if p.startswith("locked")]
+
+
+def test_ask_passwords_prompts_without_echo_and_stores_nothing(
+    fault_folder: Path, tmp_path: Path
+) -> None:
+    before = fingerprint(fault_folder)
+    answers = "open sesame\n" * 3
+    result = runner.invoke(
+        app, ["check", "--ask-passwords", "--json", str(fault_folder)], input=answers
+    )
+    assert "open sesame" not in result.output
+    data = __import__("json").loads(result.stdout[result.stdout.index("{") :])
+    statuses = {d["path"]: d["status"] for d in data["documents"]}
+    assert statuses["locked aes256.pdf"] == "included"
+    assert fingerprint(fault_folder) == before
+
+
+def test_an_encrypted_packet_opens_only_with_its_password(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    make_pdf(root / "visit.pdf", CONSULT_TEXT)
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    out = tmp_path / "locked.pdf"
+    result = runner.invoke(
+        app, ["build", str(root), "-o", str(out), "--encrypt"], input="s3cret!\ns3cret!\n"
+    )
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(out)
+    assert reader.is_encrypted
+    assert reader.decrypt("wrong") == 0
+    assert reader.decrypt("s3cret!") != 0 and len(reader.pages) > 1
+    assert "/AESV3" in str(reader.trailer["/Encrypt"].get_object().get("/CF", ""))
+
+
+def test_an_unreadable_file_is_reported_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "r"
+    make_pdf(root / "fine.pdf", CONSULT_TEXT)
+    make_pdf(root / "no access.pdf", CONSULT_TEXT)
+    real_open = Path.open
+
+    def failing_open(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.name == "no access.pdf":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", failing_open)
+    report, _ = check_folder(root)
+    docs = {d.path: d for d in report.documents}
+    assert docs["fine.pdf"].status is DocumentStatus.INCLUDED
+    assert docs["no access.pdf"].status is DocumentStatus.EXCLUDED
+    assert [p.kind for p in report.problems if p.path == "no access.pdf"] == [
+        ProblemKind.UNREADABLE_FILE
+    ]
+
+
+def test_a_file_that_changes_while_the_packet_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import packet.build
+
+    root = tmp_path / "r"
+    make_pdf(root / "a visit.pdf", CONSULT_TEXT)
+    make_pdf(root / "b visit.pdf", CONSULT_TEXT + "\nmore")
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    real_check = packet.build.check_folder
+
+    def check_then_change(*args, **kwargs):  # type: ignore[no-untyped-def]
+        outcome = real_check(*args, **kwargs)
+        (root / "b visit.pdf").write_bytes(b"%PDF-1.4\nhalf written")  # a sync tool replaces it
+        return outcome
+
+    monkeypatch.setattr(packet.build, "check_folder", check_then_change)
+    result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    reasons = dict(result.left_out)
+    assert "changed" in reasons["b visit.pdf"]
+    assert result.documents == 1
+
+
+@pytest.fixture(scope="module")
+def valid_pdf(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    path = tmp_path_factory.mktemp("src") / "valid.pdf"
+    return make_pdf(path, CONSULT_TEXT, "a second page").read_bytes()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_randomly_corrupted_pdfs_never_crash_and_are_never_lost(
+    valid_pdf: bytes, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    corrupted = bytearray(valid_pdf)
+    for _ in range(data.draw(st.integers(1, 20), label="flips")):
+        at = data.draw(st.integers(0, len(corrupted) - 1), label="offset")
+        corrupted[at] = data.draw(st.integers(0, 255), label="byte")
+    cut = data.draw(st.integers(len(corrupted) // 3, len(corrupted)), label="length")
+    root = tmp_path_factory.mktemp("fuzz")
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    (root / "mangled.pdf").write_bytes(bytes(corrupted[:cut]))
+    make_pdf(root / "intact.pdf", CONSULT_TEXT)
+    report, _ = check_folder(root)
+    assert {d.path for d in report.documents} == {"mangled.pdf", "intact.pdf"}
+    result = build_packet(root, BuildOptions(output=root.parent / f"{root.name}.pdf"))
+    listed = {path for path, _ in result.left_out}
+    mangled = next(d for d in report.documents if d.path == "mangled.pdf")
+    assert mangled.status is DocumentStatus.INCLUDED or "mangled.pdf" in listed
+    assert result.documents == len(report.documents) - len(listed)
+
+
+def test_no_command_but_init_writes_in_the_folder(fault_folder: Path, tmp_path: Path) -> None:
+    before = fingerprint(fault_folder)
+    for args in (
+        ["check", str(fault_folder)],
+        ["check", "--json", str(fault_folder)],
+        ["timeline", str(fault_folder)],
+        ["timeline", "--json", str(fault_folder)],
+        ["compare", str(fault_folder)],
+        ["build", str(fault_folder), "-o", str(tmp_path / "p.pdf")],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code in (0, 1), (args, result.output)
+        assert "Traceback" not in result.output
+    assert fingerprint(fault_folder) == before
+    runner.invoke(app, ["init", str(fault_folder)])
+    after = fingerprint(fault_folder)
+    assert {k: v for k, v in after.items() if k in before} == before  # init only adds
