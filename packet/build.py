@@ -299,6 +299,7 @@ class BuildOptions:
     force: bool = False  # replace an existing output
     passwords: Mapping[str, str] = field(default_factory=dict)  # for locked records, this run only
     encrypt_password: str | None = None  # lock the packet itself (AES-256)
+    ocr: bool = False  # read scanned pages with Tesseract to classify and date them
 
 
 def build_packet(
@@ -314,7 +315,7 @@ def build_packet(
         raise UsageError(
             f"Unknown paper size '{options.paper}'.", "Use --paper letter or --paper a4."
         )
-    report, index = check_folder(folder, progress, today, options.passwords)
+    report, index = check_folder(folder, progress, today, options.passwords, options.ocr)
     settings = index.caregiver.settings
     _require_patient(settings)
     size = PAPERS[options.paper]

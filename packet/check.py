@@ -10,6 +10,7 @@ from packet.checklist import CHECKLIST, evaluate_checklist
 from packet.errors import UsageError
 from packet.index import FolderIndex, Progress, index_folder
 from packet.models import DocumentOut, Problem, ProblemKind, Report, Severity
+from packet.ocr import require as require_ocr
 from packet.timeline import consistency_problems, merged_timeline
 
 
@@ -61,8 +62,11 @@ def check_folder(
     progress: Progress | None = None,
     today: date | None = None,
     passwords: Mapping[str, str] | None = None,
+    ocr: bool = False,
 ) -> tuple[Report, FolderIndex]:
-    index = index_folder(require_folder(folder), progress, today, passwords)
+    if ocr:
+        require_ocr()
+    index = index_folder(require_folder(folder), progress, today, passwords, ocr)
     return build_report(index), index
 
 

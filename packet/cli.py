@@ -137,6 +137,13 @@ def init(folder: Folder, verbose: Verbose = False) -> None:
     )
 
 
+Ocr = Annotated[
+    bool,
+    typer.Option(
+        "--ocr",
+        help="Read scanned pages and photos with Tesseract (when installed) to file and date them.",
+    ),
+]
 AskPasswords = Annotated[
     bool,
     typer.Option(
@@ -170,6 +177,7 @@ def check(
         bool, typer.Option("--json", help="Print the report as JSON on stdout.")
     ] = False,
     ask: AskPasswords = False,
+    ocr: Ocr = False,
     verbose: Verbose = False,
 ) -> None:
     """Say what is present, missing or pending, what could not be read, and what to do.
@@ -180,7 +188,7 @@ def check(
     passwords = ask_passwords(folder, verbose) if ask else {}
     with progress_bar("Reading records") as progress:
         report, _ = run(
-            lambda: check_folder(folder, progress, passwords=passwords), verbose, as_json
+            lambda: check_folder(folder, progress, passwords=passwords, ocr=ocr), verbose, as_json
         )
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
@@ -256,6 +264,7 @@ def build(
         typer.Option("--encrypt", help="Lock the packet with a password you choose (AES-256)."),
     ] = False,
     ask: AskPasswords = False,
+    ocr: Ocr = False,
     verbose: Verbose = False,
 ) -> None:
     """Merge every record into one PDF for the second-opinion center.
@@ -274,7 +283,12 @@ def build(
             err=True,
         )
     options = BuildOptions(
-        output=output, paper=paper.value, force=force, passwords=passwords, encrypt_password=secret
+        output=output,
+        paper=paper.value,
+        force=force,
+        passwords=passwords,
+        encrypt_password=secret,
+        ocr=ocr,
     )
     with progress_bar("Building packet") as progress:
         result = run(lambda: build_packet(folder, options, progress), verbose)

@@ -66,10 +66,15 @@ _LABEL_PATTERNS: tuple[tuple[Label, re.Pattern[str]], ...] = tuple(
             r"\b(next|follow[- ]?up|return(ing)? (visit|on|in)|scheduled|upcoming|due|expir\w*"
             r"|rtc|refill|valid (until|through))\b",
         ),
-        (Label.HISTORY, r"\b(history|hx|previously|prior to|in the past)\b"),
+        # A date inside the story ("her biopsy of 02/10/2026 showed") is not the document's date.
+        (
+            Label.HISTORY,
+            r"\b(history|hx|previously|prior to|in the past|her|his|their|she|he|patient's)\b",
+        ),
         (
             Label.PRINTED,
-            r"\b(print\w*|run date|generated|downloaded|created on|page created|as of|fax\w*)\b",
+            r"\b(print\w*|run date|generated|downloaded|created on|page created|as of|fax\w*"
+            r"|letter date|statement date|notice date|date of (letter|notice|statement))\b",
         ),
         (
             Label.SIGNED,

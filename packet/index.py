@@ -57,6 +57,8 @@ def _understand(doc: Document, reading: FileReading, data: CaregiverData, today:
     order = data.settings.reading.date_order
     found = classify(reading.text, doc.path)
     doc.category, doc.category_evidence = found.category, found.evidence
+    if reading.ocr and found.evidence is not None and found.evidence.source == "text":
+        doc.category_evidence = Evidence(source="OCR text", detail=found.evidence.detail)
     if override and override.category:
         doc.category = override.category
         doc.category_evidence = Evidence(source="override", detail="documents.csv")
@@ -68,7 +70,8 @@ def _understand(doc: Document, reading: FileReading, data: CaregiverData, today:
             Evidence(source="override", detail="documents.csv"),
         )
     elif when:
-        doc.date, doc.date_evidence = when.value, Evidence(source="text", detail=when.how)
+        source = "OCR text" if reading.ocr else "text"
+        doc.date, doc.date_evidence = when.value, Evidence(source=source, detail=when.how)
     else:
         parts = doc.path.split("/")
         for name in reversed(parts):  # the file name, then the folders around it
@@ -139,8 +142,10 @@ def index_folder(
     progress: Progress | None = None,
     today: date | None = None,
     passwords: Mapping[str, str] | None = None,
+    ocr: bool = False,
 ) -> FolderIndex:
-    """`passwords`: for locked PDFs, given for this run only (typed at a prompt, never stored)."""
+    """`passwords`: for locked PDFs, given for this run only (typed at a prompt, never stored).
+    `ocr`: read scanned pages and photos with Tesseract."""
     today = today or date.today()
     data = load_caregiver_files(folder)
     data.settings.passwords.update(passwords or {})
@@ -174,7 +179,7 @@ def index_folder(
         for item in found.files
         if item.path.name.upper() == "DICOMDIR"
     }
-    for item, reading in zip(found.files, _read_all(found.files, data, progress), strict=True):
+    for item, reading in zip(found.files, _read_all(found.files, data, progress, ocr), strict=True):
         if reading.kind not in (FileKind.DICOM, FileKind.PDF) and any(
             item.relative.startswith(root + "/") for root in disc_roots
         ):
@@ -218,7 +223,7 @@ def index_folder(
     index.studies = summarize_studies(headers)
     index.problems.extend(_incomplete_discs(headers, {f.relative.lower() for f in found.files}))
     index.problems.extend(_pair_studies(index.studies, index.documents, data))
-    _note_scanned(index)
+    _note_scanned(index, ocr)
     return index
 
 
@@ -271,22 +276,19 @@ def _incomplete_discs(headers: list[DicomHeader], present: set[str]) -> list[Pro
 PARALLEL_FROM = 64  # below this many files, starting worker processes costs more than it saves
 
 
-def _read_job(job: tuple[Path, str, list[str]]) -> FileReading:
+def _read_job(job: tuple[Path, str, list[str], bool]) -> FileReading:
     return read_file(*job)
 
 
 def _read_all(
-    files: list[FoundFile], data: CaregiverData, progress: Progress | None
+    files: list[FoundFile], data: CaregiverData, progress: Progress | None, ocr: bool
 ) -> Iterator[FileReading]:
     """Every file read, in order; on several cores, in worker processes (reading is CPU-bound:
     hashing, PDF text, DICOM headers)."""
-    jobs = [(f.path, f.relative, data.password_for(f.relative)) for f in files]
+    jobs = [(f.path, f.relative, data.password_for(f.relative), ocr) for f in files]
     workers = min(4, os.cpu_count() or 1)
-    if (
-        len(jobs) < PARALLEL_FROM
-        or workers < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    enough = len(jobs) >= PARALLEL_FROM or (ocr and len(jobs) >= 4)  # OCR takes seconds a page
+    if not enough or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         readings: Iterator[FileReading] = map(_read_job, jobs)
         pool = None
     else:
@@ -331,7 +333,20 @@ def _note_gaps(doc: Document, problems: list[Problem]) -> None:
         )
 
 
-def _note_scanned(index: FolderIndex) -> None:
+def _ocr_advice(ran: bool) -> str:
+    from packet import ocr
+
+    if ran:
+        return ""
+    if ocr.available():
+        return "Add --ocr to read them with Tesseract (installed here). "
+    return (
+        "Install Tesseract (Debian/Ubuntu: sudo apt install tesseract-ocr; macOS: brew install "
+        "tesseract) and add --ocr to read them. "
+    )
+
+
+def _note_scanned(index: FolderIndex, ocr: bool) -> None:
     scanned = [
         d for d in index.included if d.kind in (FileKind.PDF, FileKind.IMAGE) and not d.has_text
     ]
@@ -342,10 +357,12 @@ def _note_scanned(index: FolderIndex) -> None:
                 kind=ProblemKind.NO_TEXT,
                 severity=Severity.WARNING,
                 message=(
-                    f"{len(scanned)} document(s) are scanned pages or photos without readable text; "
-                    "packet filed and dated them from their folder and file names only."
+                    f"{len(scanned)} document(s) are scanned pages or photos without readable text"
+                    + (" (OCR found none either)" if ocr else "")
+                    + "; packet filed and dated them from their folder and file names only."
                 ),
-                fix="Check their category and date below; correct any in documents.csv, or give them "
+                fix=_ocr_advice(ocr)
+                + "Check their category and date below; correct any in documents.csv, or give them "
                 "descriptive names such as 'CT chest 2026-03-05.pdf'.",
             )
         )

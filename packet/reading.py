@@ -78,6 +78,7 @@ class FileReading:
     dicom: DicomHeader | None = None
     built_by_packet: bool = False
     is_disc_software: bool = False
+    ocr: bool = False  # the text came from OCR of the page images
 
 
 def _fingerprint(path: Path) -> tuple[bytes, os.stat_result, str]:
@@ -127,7 +128,7 @@ def _describe_content(head: bytes) -> str:
     return "not a PDF"
 
 
-def read_file(path: Path, relative: str, passwords: list[str]) -> FileReading:
+def read_file(path: Path, relative: str, passwords: list[str], ocr: bool = False) -> FileReading:
     suffix = path.suffix.lower()
     try:
         head, stat, sha = _fingerprint(path)
@@ -172,6 +173,9 @@ def read_file(path: Path, relative: str, passwords: list[str]) -> FileReading:
         _read_dicom(path, relative, reading)
     else:
         _unsupported(head, suffix, relative, reading)
+    scanned = kind in (FileKind.PDF, FileKind.IMAGE) and len(reading.text.strip()) < 20
+    if ocr and reading.usable and scanned:
+        _read_by_ocr(path, passwords, reading)
     return reading
 
 
@@ -311,6 +315,26 @@ def _active_content(document: Any) -> str:
     if document.count_attachments() > 0:
         found.append("attached files")
     return " and ".join(found)
+
+
+def _read_by_ocr(path: Path, passwords: list[str], reading: FileReading) -> None:
+    from packet import ocr
+
+    try:
+        if reading.kind is FileKind.PDF:
+            text = ""
+            for password in [None, *passwords]:
+                try:
+                    text = ocr.read_pdf(path, password)
+                    break
+                except Exception:  # the wrong password; the next one may do
+                    continue
+        else:
+            text = ocr.read_image(path)
+    except Exception:  # OCR is a help, never a reason to fail
+        return
+    if text.strip():
+        reading.text, reading.ocr = text, True
 
 
 def _looks_truncated(path: Path) -> bool:
