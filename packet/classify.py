@@ -53,7 +53,71 @@ TEXT_RULES: tuple[tuple[Category, str, int], ...] = (
     (C.OTHER, r"explanation of benefits|this is not a bill|claim (number|summary)|billing statement|prior authorization|amount (due|billed)|member id|patient responsibility|statement date", 13),
 )  # fmt: skip
 
-_COMPILED = tuple((cat, re.compile(p, re.IGNORECASE), w) for cat, p, w in TEXT_RULES)
+
+def _split_top(pattern: str) -> list[str]:
+    """The branches of a pattern's top-level alternation."""
+    branches, depth, start, escaped = [], 0, 0, False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+    return [*branches, pattern[start:]]
+
+
+def _required_group(branch: str) -> str | None:
+    """The text inside the branch's first group that is not optional, if there is one."""
+    depth, start = 0, -1
+    for i, ch in enumerate(branch):
+        if ch == "(" and (i == 0 or branch[i - 1] != "\\"):
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")" and (i == 0 or branch[i - 1] != "\\") and depth:
+            depth -= 1
+            if depth == 0:
+                following = branch[i + 1 : i + 2]
+                if following not in ("?", "*"):
+                    inner = branch[start + 1 : i]
+                    return inner[2:] if inner.startswith("?:") else inner
+    return None
+
+
+def triggers(pattern: str) -> tuple[str, ...] | None:
+    """Words one of which every match of the pattern must contain, so that a line holding none
+    of them is skipped without running the pattern; None when no such words can be told."""
+    words: list[str] = []
+    for branch in _split_top(pattern):
+        # What is removed becomes a gap that no word can span.
+        plain = re.sub(r"\\[a-zA-Z]", "\0", branch)  # \b, \d, \w ...
+        plain = re.sub(r"\[[^\]]*\]", "\0", plain)  # character classes
+        previous = None
+        while previous != plain:  # groups, innermost first: none of them is certain to match
+            previous = plain
+            plain = re.sub(r"\([^()]*\)[?*+]?", "\0", plain)
+        plain = re.sub(r"[^\0][?*]", "\0", plain)  # optional characters
+        runs = [r for r in re.findall(r"[a-z0-9][a-z0-9 :#&'-]*[a-z0-9:#]", plain) if len(r) >= 2]
+        if runs:
+            words.append(max(runs, key=len))
+            continue
+        group = _required_group(branch)  # "(ct|mri|pet)": one of its alternatives must be there
+        inner = triggers(group) if group else None
+        if inner is None:
+            return None
+        words.extend(inner)
+    return tuple(dict.fromkeys(words))
+
+
+# Lines are lower-cased once, so the rules need no IGNORECASE (which doubles their cost).
+_COMPILED = tuple((cat, re.compile(p), w) for cat, p, w in TEXT_RULES)
+_TRIGGERS = tuple(triggers(p) for _, p, _ in TEXT_RULES)
 
 # Folder and file names, as caregivers and portals write them.
 NAME_RULES: tuple[tuple[Category, str], ...] = (
@@ -70,7 +134,7 @@ NAME_RULES: tuple[tuple[Category, str], ...] = (
 )  # fmt: skip
 
 _NAME_COMPILED = tuple((cat, re.compile(p, re.IGNORECASE)) for cat, p in NAME_RULES)
-HEADING_LINES = 60  # headings and section labels live near the top of a record
+HEADING_LINES = 45  # headings and section labels live near the top of a record
 DECISIVE = 10
 
 
@@ -90,8 +154,15 @@ def classify_text(text: str) -> Classification | None:
     best: dict[Category, tuple[int, bool, int, str]] = {}  # category -> (weight, caps, -line, text)
     for number, line in enumerate(_lines(text)):
         position_bonus = 2.0 if number < 10 else 1.0
-        for category, pattern, weight in _COMPILED:
-            if pattern.search(line):
+        lower = line.lower()
+        for (category, pattern, weight), words in zip(_COMPILED, _TRIGGERS, strict=True):
+            if words is not None:
+                for word in words:  # a plain loop: twice as fast as any() on a generator
+                    if word in lower:
+                        break
+                else:
+                    continue
+            if pattern.search(lower):
                 scores[category] = scores.get(category, 0.0) + weight * position_bonus
                 # Report titles are usually in capitals; letterheads usually are not.
                 key = (weight, line.isupper(), -number, line)

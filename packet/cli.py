@@ -18,7 +18,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from packet import __version__
-from packet.build import BuildOptions, build_packet
 from packet.caregiver import load_caregiver_files
 from packet.check import check_folder, locked_files, require_folder
 from packet.errors import ExitCode, PacketError
@@ -273,6 +272,8 @@ def build(
     every record by category, oldest first; every page stamped with the patient's name, date of
     birth and page number. Example: packet build my-records -o ~/Desktop/packet.pdf
     """
+    from packet.build import BuildOptions, build_packet  # pypdf and reportlab: only for building
+
     passwords = ask_passwords(folder, verbose) if ask else {}
     secret = None
     if encrypt:

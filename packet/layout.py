@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
+from reportlab import rl_config
 from reportlab.lib.colors import Color, HexColor, black, white
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -33,6 +34,11 @@ ALERT = HexColor("#b00020")
 WARN = HexColor("#8a5a00")
 OK = HexColor("#1b6e2e")
 LINK = HexColor("#0b4f9c")
+
+
+# Generated pages are flate-compressed; ASCII85 on top would make them a quarter larger and,
+# without reportlab's C accelerator, take seconds for every image.
+rl_config.useA85 = 0
 
 
 @cache

@@ -15,7 +15,8 @@ from typing import Any
 from packet.dicom import DicomHeader, looks_like_dicom, read_header
 from packet.models import FileKind, Problem, ProblemKind, Severity
 
-TEXT_PAGES = 3  # pages whose text is read for classification and dating
+TEXT_PAGES = 2  # pages whose text is read for classification and dating...
+ENOUGH_TEXT = 1500  # ...unless the first page alone holds this many characters
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
 PACKET_CREATOR = "packet (second-opinion records packet)"  # marks packets packet itself built
 
@@ -263,8 +264,10 @@ def _read_pdf(path: Path, relative: str, passwords: list[str], reading: FileRead
                 "Download it again from where it came from.",
             )
             return
-        texts = []
+        texts: list[str] = []
         for index in range(min(TEXT_PAGES, reading.pages)):
+            if sum(len(t) for t in texts) >= ENOUGH_TEXT:
+                break  # a full first page says what the record is and when
             page = document[index]
             textpage = page.get_textpage()
             texts.append(textpage.get_text_range())
