@@ -28,6 +28,7 @@ from packet.caregiver import PacketSettings
 from packet.check import check_folder, require_folder
 from packet.convert import image_to_pdf, text_to_pdf
 from packet.errors import BuildError, CaregiverFileError, UsageError
+from packet.geometry import Display, Rect
 from packet.index import FolderIndex, Progress
 from packet.layout import draw_footer
 from packet.models import (
@@ -53,9 +54,6 @@ from packet.pages import (
 )
 from packet.reading import PACKET_CREATOR
 from packet.stamp import (
-    Display,
-    Rect,
-    bottom_is_free,
     display_of,
     ensure_room,
     form_xobject,
@@ -63,7 +61,6 @@ from packet.stamp import (
     number_width,
     stamp_page,
     strip_active_content,
-    user_rect,
 )
 
 PAPERS = {"letter": letter, "a4": A4}
@@ -87,8 +84,22 @@ class Source:
     doc: Document
     out: DocumentOut  # the same document as the report shows it
     reader: PdfReader
-    pdfium: Any = None  # the same document in PDFium, to see whether its page bottoms are free
-    generated: bool = False  # converted by packet: the bottom band is free by construction
+    shrink: bool = False  # its pages have no free bottom margin: shrink them to fit the stamp
+
+
+@dataclass
+class Placed:
+    """A record page as added to the packet."""
+
+    page: PageObject
+    source: Source
+    carried_from: Rect | None  # its box before it was put on a carrier page
+
+    @property
+    def key(self) -> tuple[str, float, float]:
+        """One stamp is shared by the pages of a document that have the same size."""
+        display = display_of(self.page)
+        return (self.source.doc.title, round(display.width, 2), round(display.height, 2))
 
 
 @dataclass
@@ -157,32 +168,39 @@ def record_order(docs: list[Document]) -> list[Document]:
     )
 
 
-def _open_pdf(stack: ExitStack, path: Path, passwords: list[str]) -> tuple[PdfReader, Any]:
-    import pypdfium2 as pdfium
-
+def _open_pdf(stack: ExitStack, path: Path, passwords: list[str]) -> PdfReader:
+    """A reader on the open file (not a copy of it in memory); a copy repaired by PDFium when
+    pypdf cannot parse the file (a broken cross-reference table, say)."""
     handle = stack.enter_context(path.open("rb"))
-    pdfium_doc = None
-    for password in [None, *passwords]:
-        try:
-            pdfium_doc = pdfium.PdfDocument(str(path), password=password)
-            break
-        except pdfium.PdfiumError:
-            continue
     try:
         reader = PdfReader(handle, strict=False)
         if reader.is_encrypted and not any(reader.decrypt(pw) for pw in ["", *passwords]):
             raise PdfReadError("password")
         _ = len(reader.pages)
-        return reader, pdfium_doc
+        return reader
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError):
-        if pdfium_doc is None:
+        repaired = _repaired(path, passwords)
+        if repaired is None:
             raise
-    # pypdf could not parse it but PDFium could (a broken cross-reference table, say):
-    # PDFium rewrites it, and the rewritten copy is merged.
-    repaired = io.BytesIO()
-    pdfium_doc.save(repaired)
-    repaired.seek(0)
-    return PdfReader(repaired, strict=False), pdfium_doc
+        return PdfReader(repaired, strict=False)
+
+
+def _repaired(path: Path, passwords: list[str]) -> io.BytesIO | None:
+    import pypdfium2 as pdfium
+
+    for password in [None, *passwords]:
+        try:
+            document = pdfium.PdfDocument(str(path), password=password)
+        except pdfium.PdfiumError:
+            continue
+        try:
+            repaired = io.BytesIO()
+            document.save(repaired)
+            repaired.seek(0)
+            return repaired
+        finally:
+            document.close()
+    return None
 
 
 def _open_sources(
@@ -200,16 +218,14 @@ def _open_sources(
             continue
         try:
             if doc.kind is FileKind.PDF:
-                reader, pdfium_doc = _open_pdf(stack, path, index.caregiver.password_for(doc.path))
-                if pdfium_doc is not None:
-                    stack.callback(pdfium_doc.close)
-                plan.sources.append(Source(doc, out, reader, pdfium_doc))
+                reader = _open_pdf(stack, path, index.caregiver.password_for(doc.path))
+                plan.sources.append(Source(doc, out, reader, shrink=not doc.bottom_free))
             elif doc.kind is FileKind.IMAGE:
                 pdf = image_to_pdf(path, paper)
-                plan.sources.append(Source(doc, out, PdfReader(io.BytesIO(pdf)), generated=True))
+                plan.sources.append(Source(doc, out, PdfReader(io.BytesIO(pdf))))
             elif doc.kind is FileKind.TEXT:
                 pdf = text_to_pdf(path, paper)
-                plan.sources.append(Source(doc, out, PdfReader(io.BytesIO(pdf)), generated=True))
+                plan.sources.append(Source(doc, out, PdfReader(io.BytesIO(pdf))))
         except Exception as exc:  # one bad record must not stop the packet
             plan.failed.append(
                 (doc, f"could not be merged ({exc.__class__.__name__}); the file may be damaged")
@@ -370,36 +386,23 @@ def _assemble(
     for page in PdfReader(io.BytesIO(front.data)).pages:
         writer.add_page(page)
 
-    record_pages: list[tuple[PageObject, str, Source, int]] = []
-    carried: dict[int, Rect] = {}  # record page -> its box before it was put on a carrier
+    placed = []
     for source in plan.sources:
-        for number, page in enumerate(source.reader.pages):
+        for page in source.reader.pages:
             added = writer.add_page(page)
             strip_active_content(added)
-            former = ensure_room(added)
-            if former is not None:
-                carried[len(record_pages)] = former
-            record_pages.append((added, source.doc.title, source, number))
-    first_record = front.pages + 1
-    displays = [display_of(page) for page, _, _, _ in record_pages]
-    keys = [
-        (title, round(d.width, 2), round(d.height, 2))
-        for (_, title, _, _), d in zip(record_pages, displays, strict=True)
-    ]
+            placed.append(Placed(added, source, ensure_room(added)))
+    keys = [p.key for p in placed]
     unique = list(dict.fromkeys(keys))
     stamps = _stamps(unique, numbering.total, ctx.settings)
     forms = {key: form_xobject(writer, stamps.pages[n]) for n, key in enumerate(unique)}
     font = number_font(writer)
-    for done, (page, _, source, number) in enumerate(record_pages, start=1):
-        display = displays[done - 1]
-        shrink = False
-        if not source.generated and done - 1 not in carried:
-            band = user_rect(display, (0, 0, display.width, display.band))
-            shrink = source.pdfium is None or not bottom_is_free(source.pdfium[number], band)
-        label = f"Page {first_record + done - 1} of {numbering.total}"
-        stamp_page(writer, page, forms[keys[done - 1]], font, label, shrink, carried.get(done - 1))
+    for done, (item, key) in enumerate(zip(placed, keys, strict=True), start=1):
+        shrink = item.source.shrink and item.carried_from is None
+        label = f"Page {front.pages + done} of {numbering.total}"
+        stamp_page(writer, item.page, forms[key], font, label, shrink, item.carried_from)
         if progress:
-            progress(done, len(record_pages), "stamping")
+            progress(done, len(placed), "stamping")
 
     for page in PdfReader(io.BytesIO(back.data)).pages:
         writer.add_page(page)

@@ -22,7 +22,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from packet.layout import FOOTER_BAND, PageWriter
+from packet.geometry import FOOTER_BAND
+from packet.layout import PageWriter
 from packet.reading import PACKET_CREATOR, decode_text
 
 TARGET_DPI = 200

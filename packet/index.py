@@ -193,6 +193,7 @@ def index_folder(
             has_text=bool(reading.text.strip()),
             size=reading.size,
             modified_ns=reading.modified_ns,
+            bottom_free=reading.bottom_free,
             sha256=reading.sha256,
         )
         index.sources[item.relative] = item.path

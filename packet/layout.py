@@ -11,7 +11,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from reportlab import rl_config
@@ -20,11 +20,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from packet.geometry import FOOTER_BAND
 from packet.reading import PACKET_CREATOR
 
 REGULAR, BOLD, FALLBACK = "PacketSans", "PacketSans-Bold", "PacketCJK"
 MARGIN = 54.0
-FOOTER_BAND = 30.0  # the strip at the bottom of every page that carries the stamp
 
 INK = HexColor("#1a1a1a")
 MUTED = HexColor("#5c5c5c")
@@ -43,15 +43,23 @@ rl_config.useA85 = 0
 
 @cache
 def register_fonts() -> None:
-    """DejaVu Sans for Latin, Greek, Cyrillic, Arabic and Hebrew; Droid Sans Fallback for Chinese,
-    Japanese and Korean. Both are bundled with their licences in packet/fonts."""
-    folder = files("packet.fonts")
-    for name, filename in (
-        (REGULAR, "DejaVuSans.ttf"),
-        (BOLD, "DejaVuSans-Bold.ttf"),
-        (FALLBACK, "DroidSansFallbackFull.ttf"),
-    ):
-        pdfmetrics.registerFont(TTFont(name, io.BytesIO(folder.joinpath(filename).read_bytes())))
+    """DejaVu Sans for Latin, Greek, Cyrillic, Arabic and Hebrew. Bundled with its licence in
+    packet/fonts."""
+    _register(REGULAR, "DejaVuSans.ttf")
+    _register(BOLD, "DejaVuSans-Bold.ttf")
+
+
+@cache
+def _fallback() -> frozenset[int]:
+    """Droid Sans Fallback for Chinese, Japanese and Korean (bundled with its licence), loaded
+    only when a text needs it: reading its 4 MB takes half a second."""
+    _register(FALLBACK, "DroidSansFallbackFull.ttf")
+    return _coverage(FALLBACK)
+
+
+def _register(name: str, filename: str) -> None:
+    data = files("packet.fonts").joinpath(filename).read_bytes()
+    pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
 
 
 @cache
@@ -73,12 +81,19 @@ def visual(text: str) -> str:
     return str(get_display(arabic_reshaper.reshape(text)))
 
 
+@lru_cache(maxsize=65536)
 def runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
-    """Split text into (piece, font) runs so every character is drawn by a font that has it."""
+    """Split text into (piece, font) runs so every character is drawn by a font that has it.
+    (Cached: tables measure the same words again and again while wrapping.)"""
     register_fonts()
     text = visual(text)
     primary = BOLD if bold else REGULAR
-    have, fallback = _coverage(primary), _coverage(FALLBACK)
+    if text.isascii():
+        return [(text, primary)]  # DejaVu Sans has every ASCII character
+    have = _coverage(primary)
+    if all(ord(ch) in have for ch in text):
+        return [(text, primary)]
+    fallback = _fallback()
     out: list[tuple[str, str]] = []
     for ch in text:
         font = primary if ord(ch) in have or ord(ch) not in fallback else FALLBACK
@@ -89,6 +104,7 @@ def runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def width_of(text: str, size: float, bold: bool = False) -> float:
     return float(sum(pdfmetrics.stringWidth(piece, font, size) for piece, font in runs(text, bold)))
 

@@ -129,6 +129,7 @@ class Document(BaseModel):
     has_text: bool = False
     size: int = 0
     modified_ns: int = 0  # when the file was last changed, to notice a change during a build
+    bottom_free: bool = True  # its pages leave the stamp's strip free (else they are shrunk)
     sha256: str = ""
     status: DocumentStatus = DocumentStatus.INCLUDED
     reason: str = ""  # why excluded, or which copy a duplicate repeats

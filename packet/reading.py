@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from packet.dicom import DicomHeader, looks_like_dicom, read_header
+from packet.geometry import band_in_user_space, bottom_is_free, pdfium_display
 from packet.models import FileKind, Problem, ProblemKind, Severity
 
 TEXT_PAGES = 2  # pages whose text is read for classification and dating...
@@ -80,6 +81,7 @@ class FileReading:
     built_by_packet: bool = False
     is_disc_software: bool = False
     ocr: bool = False  # the text came from OCR of the page images
+    bottom_free: bool = True  # the pages leave the stamp's strip free
 
 
 def _fingerprint(path: Path) -> tuple[bytes, os.stat_result, str]:
@@ -274,6 +276,7 @@ def _read_pdf(path: Path, relative: str, passwords: list[str], reading: FileRead
             textpage.close()
             page.close()
         reading.text = "\n".join(texts).replace("\r\n", "\n").replace("\r", "\n")
+        reading.bottom_free = _bottoms_free(document)
         creator = document.get_metadata_value("Creator")
         reading.built_by_packet = str(creator or "").startswith(PACKET_CREATOR)
         active = _active_content(document)
@@ -306,6 +309,21 @@ def _read_pdf(path: Path, relative: str, passwords: list[str], reading: FileRead
             "Download it again and compare the page count with the original.",
             Severity.WARNING,
         )
+
+
+def _bottoms_free(document: Any) -> bool:
+    """Whether the document leaves the strip the stamp needs free. Documents are laid out alike
+    page after page (letterheads, footers), so the first, middle and last pages speak for all,
+    and every page of a document is then treated the same."""
+    count = len(document)
+    for number in sorted({0, count // 2, count - 1}):
+        page = document[number]
+        try:
+            if not bottom_is_free(page, band_in_user_space(pdfium_display(page))):
+                return False
+        finally:
+            page.close()
+    return True
 
 
 def _active_content(document: Any) -> str:

@@ -9,7 +9,6 @@ make room for the footer, so the stamp never covers what the page says.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from pypdf import PageObject, PdfWriter
@@ -25,59 +24,33 @@ from pypdf.generic import (
 )
 from reportlab.pdfbase import pdfmetrics
 
-from packet.layout import FOOTER_BAND, FOOTER_SIZE, PAGE_NUMBER_FONT
+from packet.geometry import (
+    FOOTER_BAND,
+    Display,
+    Matrix,
+    Rect,
+    apply,
+    display_from,
+    invert,
+    multiply,
+    user_rect,
+)
+from packet.layout import FOOTER_SIZE, PAGE_NUMBER_FONT
 
-Matrix = tuple[float, float, float, float, float, float]
 STAMP_NAME = "/PacketStamp"
 NUMBER_NAME = "/PacketNumber"
 
 
-@dataclass(frozen=True)
-class Display:
-    """A page as a reader sees it: its displayed size and the map from display to user space."""
-
-    width: float
-    height: float
-    to_user: Matrix
-
-    @property
-    def scale(self) -> float:
-        """How much to enlarge the stamp so it reads the same on odd-sized pages."""
-        return max(0.6, min(self.width, self.height) / 612.0)
-
-    @property
-    def band(self) -> float:
-        return FOOTER_BAND * self.scale
-
-
 def display_of(page: PageObject) -> Display:
-    box = page.cropbox
-    mediabox = page.mediabox
-    # A crop box larger than the media box is clipped to it by every viewer.
-    x0, y0 = (
-        max(float(box.left), float(mediabox.left)),
-        max(float(box.bottom), float(mediabox.bottom)),
-    )
-    x1, y1 = min(float(box.right), float(mediabox.right)), min(float(box.top), float(mediabox.top))
-    if x1 <= x0 or y1 <= y0:
-        x0, y0, x1, y1 = (
-            float(v) for v in (mediabox.left, mediabox.bottom, mediabox.right, mediabox.top)
-        )
-    w, h = x1 - x0, y1 - y0
-    rotation = (page.get("/Rotate", 0) or 0) % 360
-    if rotation == 90:
-        return Display(h, w, (0, 1, -1, 0, x1, y0))
-    if rotation == 180:
-        return Display(w, h, (-1, 0, 0, -1, x1, y1))
-    if rotation == 270:
-        return Display(h, w, (0, -1, 1, 0, x0, y1))
-    return Display(w, h, (1, 0, 0, 1, x0, y0))
+    """The displayed page of a pypdf page."""
+
+    def rect(box: RectangleObject) -> tuple[float, float, float, float]:
+        return (float(box.left), float(box.bottom), float(box.right), float(box.top))
+
+    return display_from(rect(page.cropbox), rect(page.mediabox), int(page.get("/Rotate", 0) or 0))
 
 
 MIN_WIDTH, MIN_HEIGHT = 252.0, 144.0  # smaller pages (receipts, labels) get a carrier around them
-
-
-Rect = tuple[float, float, float, float]
 
 
 def ensure_room(page: PageObject) -> Rect | None:
@@ -100,42 +73,6 @@ def ensure_room(page: PageObject) -> Rect | None:
         if name in page:
             del page[name]
     return former
-
-
-def multiply(m: Matrix, n: Matrix) -> Matrix:
-    """The matrix that applies m, then n (PDF row-vector convention)."""
-    a, b, c, d, e, f = m
-    p, q, r, s, t, u = n
-    return (
-        a * p + b * r,
-        a * q + b * s,
-        c * p + d * r,
-        c * q + d * s,
-        e * p + f * r + t,
-        e * q + f * s + u,
-    )
-
-
-def invert(m: Matrix) -> Matrix:
-    a, b, c, d, e, f = m
-    det = a * d - b * c
-    return (d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det)
-
-
-def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
-    a, b, c, d, e, f = m
-    return (a * x + c * y + e, b * x + d * y + f)
-
-
-def user_rect(
-    display: Display, rect: tuple[float, float, float, float]
-) -> tuple[float, float, float, float]:
-    """A rectangle in display coordinates, as an axis-aligned rectangle in user space."""
-    xs, ys = zip(
-        *(apply(display.to_user, x, y) for x in (rect[0], rect[2]) for y in (rect[1], rect[3])),
-        strict=True,
-    )
-    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def shrink_matrix(display: Display) -> Matrix:
@@ -303,14 +240,3 @@ def _move_annotations(page: PageObject, matrix: Matrix) -> None:
         annotation[NameObject("/Rect")] = ArrayObject(
             [FloatObject(min(xs)), FloatObject(min(ys)), FloatObject(max(xs)), FloatObject(max(ys))]
         )
-
-
-def bottom_is_free(pdfium_page: object, band: tuple[float, float, float, float]) -> bool:
-    """True when nothing on the page (text, drawing, image) reaches into the band, given in user
-    space. Object bounds are conservative, so a doubtful page is shrunk rather than covered."""
-    x0, y0, x1, y1 = band
-    for obj in pdfium_page.get_objects(max_depth=1):  # type: ignore[attr-defined]
-        left, bottom, right, top = obj.get_bounds()
-        if left < x1 and right > x0 and bottom < y1 and top > y0:
-            return False
-    return True
