@@ -62,6 +62,7 @@ from packet.stamp import (
     stamp_page,
     strip_active_content,
 )
+from packet.workers import parallel_map
 
 PAPERS = {"letter": letter, "a4": A4}
 
@@ -208,7 +209,17 @@ def _open_sources(
 ) -> Plan:
     plan = Plan()
     outs = {d.path: d for d in report.documents}
-    for doc in record_order(index.included):
+    docs = record_order(index.included)
+    # Photos and text files become PDF pages first, in worker processes: it is most of the work.
+    jobs = [
+        (d.kind, index.sources[d.path], paper)
+        for d in docs
+        if d.kind in (FileKind.IMAGE, FileKind.TEXT)
+    ]
+    converted = dict(
+        zip((j[1] for j in jobs), parallel_map(_convert, jobs, len(jobs) >= 4), strict=True)
+    )
+    for doc in docs:
         path = index.sources[doc.path]
         out = outs[doc.path]
         if _changed(path, doc):
@@ -220,17 +231,25 @@ def _open_sources(
             if doc.kind is FileKind.PDF:
                 reader = _open_pdf(stack, path, index.caregiver.password_for(doc.path))
                 plan.sources.append(Source(doc, out, reader, shrink=not doc.bottom_free))
-            elif doc.kind is FileKind.IMAGE:
-                pdf = image_to_pdf(path, paper)
-                plan.sources.append(Source(doc, out, PdfReader(io.BytesIO(pdf))))
-            elif doc.kind is FileKind.TEXT:
-                pdf = text_to_pdf(path, paper)
+            elif doc.kind in (FileKind.IMAGE, FileKind.TEXT):
+                pdf = converted[path]
+                if isinstance(pdf, Exception):
+                    raise pdf
                 plan.sources.append(Source(doc, out, PdfReader(io.BytesIO(pdf))))
         except Exception as exc:  # one bad record must not stop the packet
             plan.failed.append(
                 (doc, f"could not be merged ({exc.__class__.__name__}); the file may be damaged")
             )
     return plan
+
+
+def _convert(job: tuple[FileKind, Path, tuple[float, float]]) -> bytes | Exception:
+    """A photo or text file as PDF bytes; the exception, not raised, when it cannot be."""
+    kind, path, paper = job
+    try:
+        return image_to_pdf(path, paper) if kind is FileKind.IMAGE else text_to_pdf(path, paper)
+    except Exception as exc:  # reported by the caller, with the document's name
+        return exc
 
 
 def _changed(path: Path, doc: Document) -> bool:

@@ -4,12 +4,9 @@ included or excluded with a reason. This is the shared first stage of `check` an
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -32,6 +29,7 @@ from packet.models import (
 )
 from packet.reading import FileReading, read_file
 from packet.scan import FoundFile, scan_folder
+from packet.workers import parallel_map
 
 Progress = Callable[[int, int, str], None]  # (done, total, what); never given record contents
 
@@ -285,27 +283,13 @@ def _read_all(
     files: list[FoundFile], data: CaregiverData, progress: Progress | None, ocr: bool
 ) -> Iterator[FileReading]:
     """Every file read, in order; on several cores, in worker processes (reading is CPU-bound:
-    hashing, PDF text, DICOM headers)."""
+    hashing, PDF text, DICOM headers, OCR)."""
     jobs = [(f.path, f.relative, data.password_for(f.relative), ocr) for f in files]
-    workers = min(4, os.cpu_count() or 1)
     enough = len(jobs) >= PARALLEL_FROM or (ocr and len(jobs) >= 4)  # OCR takes seconds a page
-    if not enough or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        readings: Iterator[FileReading] = map(_read_job, jobs)
-        pool = None
-    else:
-        # fork: the workers start at once, with everything already imported
-        pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("fork")
-        )
-        readings = pool.map(_read_job, jobs, chunksize=16)
-    try:
-        for number, reading in enumerate(readings, start=1):
-            if progress:
-                progress(number, len(jobs), "reading")
-            yield reading
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    for number, reading in enumerate(parallel_map(_read_job, jobs, enough, chunksize=16), start=1):
+        if progress:
+            progress(number, len(jobs), "reading")
+        yield reading
 
 
 def _note_gaps(doc: Document, problems: list[Problem]) -> None:
