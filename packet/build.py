@@ -69,13 +69,24 @@ PAPERS = {"letter": letter, "a4": A4}
 
 @dataclass(frozen=True)
 class BuildResult:
-    output: Path
-    pages: int
-    size: int
+    outputs: list[tuple[Path, int, int]]  # each volume: path, pages, bytes
     documents: int
     left_out: list[tuple[str, str]]
     problems: list[Problem]
     report: Report
+    notes: list[str]  # what the caregiver should know (documents split, volumes over the limit)
+
+    @property
+    def output(self) -> Path:
+        return self.outputs[0][0]
+
+    @property
+    def pages(self) -> int:
+        return sum(pages for _, pages, _ in self.outputs)
+
+    @property
+    def size(self) -> int:
+        return sum(size for _, _, size in self.outputs)
 
 
 @dataclass
@@ -86,6 +97,30 @@ class Source:
     out: DocumentOut  # the same document as the report shows it
     reader: PdfReader
     shrink: bool = False  # its pages have no free bottom margin: shrink them to fit the stamp
+    start: int = 0  # a document too large for one volume is split: these pages are one part
+    count: int = -1  # -1: to the end
+    title: str = ""  # "… (part 1 of 2)" for a part
+    file_size: int = 0  # the bytes it brings to the packet, before stamping
+
+    @property
+    def pages(self) -> list[PageObject]:
+        pages = list(self.reader.pages)
+        return (
+            pages[self.start :] if self.count < 0 else pages[self.start : self.start + self.count]
+        )
+
+    @property
+    def estimated_size(self) -> int:
+        """What its pages add to the packet: their share of the file, and the stamp's bytes."""
+        total = len(self.reader.pages) or 1
+        pages = len(self.pages)
+        return int(self.file_size * pages / total) + STAMP_BYTES * pages
+
+    def part(self, start: int, count: int, number: int, parts: int) -> Source:
+        title = f"{self.doc.title} (part {number} of {parts})"
+        return Source(
+            self.doc, self.out, self.reader, self.shrink, start, count, title, self.file_size
+        )
 
 
 @dataclass
@@ -100,7 +135,8 @@ class Placed:
     def key(self) -> tuple[str, float, float]:
         """One stamp is shared by the pages of a document that have the same size."""
         display = display_of(self.page)
-        return (self.source.doc.title, round(display.width, 2), round(display.height, 2))
+        title = self.source.title or self.source.doc.title
+        return (title, round(display.width, 2), round(display.height, 2))
 
 
 @dataclass
@@ -230,12 +266,15 @@ def _open_sources(
         try:
             if doc.kind is FileKind.PDF:
                 reader = _open_pdf(stack, path, index.caregiver.password_for(doc.path))
-                plan.sources.append(Source(doc, out, reader, shrink=not doc.bottom_free))
+                source = Source(doc, out, reader, shrink=not doc.bottom_free, file_size=doc.size)
+                plan.sources.append(source)
             elif doc.kind in (FileKind.IMAGE, FileKind.TEXT):
                 pdf = converted[path]
                 if isinstance(pdf, Exception):
                     raise pdf
-                plan.sources.append(Source(doc, out, PdfReader(io.BytesIO(pdf))))
+                plan.sources.append(
+                    Source(doc, out, PdfReader(io.BytesIO(pdf)), file_size=len(pdf))
+                )
         except Exception as exc:  # one bad record must not stop the packet
             plan.failed.append(
                 (doc, f"could not be merged ({exc.__class__.__name__}); the file may be damaged")
@@ -261,47 +300,102 @@ def _changed(path: Path, doc: Document) -> bool:
     return stat.st_size != doc.size or stat.st_mtime_ns != doc.modified_ns
 
 
-def _layout(
-    ctx_base: dict[str, Any], plan: Plan
-) -> tuple[PacketContext, Numbering, Rendered, Rendered]:
-    """Render the front and back pages until their page counts settle, so that every number in
-    the contents is the number stamped on the page."""
-    numbering = Numbering()
-    front_pages, back_pages = 0, 1
+@dataclass(frozen=True)
+class Volume:
+    """One PDF of the packet: its records, and its own pages laid out and numbered."""
+
+    ctx: PacketContext
+    numbering: Numbering
+    front: Rendered
+    back: Rendered | None  # "Files not included", in the last volume
+    sources: list[Source]
+
+
+def _layout(ctx_base: dict[str, Any], parts: list[list[Source]]) -> list[Volume]:
+    """Render each volume's own pages until their page counts settle, so that every number in
+    every contents is the number stamped on the page."""
+    n = len(parts)
+    fronts, backs = [0] * n, [0] * (n - 1) + [1]
+    sections: list[dict[str, int]] = [{} for _ in range(n)]
     for _ in range(6):
-        first = front_pages + 1
-        records = []
-        for source in plan.sources:
-            count = len(source.reader.pages)
-            records.append(Record(source.out, first, first + count - 1))
-            first += count
-        ctx = PacketContext(records=records, **ctx_base)
-        numbering.total = first - 1 + back_pages
-        front = front_matter(ctx, numbering)
-        back = back_matter(ctx, numbering, first_page=first)
-        sections = {key: 1 + page for key, page in front.sections.items()}
-        sections |= {key: first + page for key, page in back.sections.items()}
-        if (
-            front.pages == front_pages
-            and back.pages == back_pages
-            and sections == numbering.sections
-        ):
-            return ctx, numbering, front, back
-        front_pages, back_pages, numbering.sections = front.pages, back.pages, sections
+        records, firsts = [], []
+        for v, sources in enumerate(parts):
+            first = fronts[v] + 1
+            for source in sources:
+                count = len(source.pages)
+                records.append(Record(source.out, first, first + count - 1, v + 1, source.title))
+                first += count
+            firsts.append(first)
+        volumes, stable = [], True
+        for v in range(n):
+            ctx = PacketContext(records=records, volume=v + 1, volumes=n, **ctx_base)
+            numbering = Numbering(total=firsts[v] - 1 + backs[v], sections=sections[v])
+            front = front_matter(ctx, numbering)
+            back = back_matter(ctx, numbering, first_page=firsts[v]) if v == n - 1 else None
+            found = {key: 1 + page for key, page in front.sections.items()}
+            if back is not None:
+                found |= {key: firsts[v] + page for key, page in back.sections.items()}
+                stable &= back.pages == backs[v]
+                backs[v] = back.pages
+            stable &= front.pages == fronts[v] and found == sections[v]
+            fronts[v], sections[v] = front.pages, found
+            volumes.append(Volume(ctx, numbering, front, back, parts[v]))
+        if stable:
+            return volumes
     raise BuildError(
         "The packet's page numbers did not settle.", "Report this; it is a bug in packet."
     )
 
 
+FRONT_BYTES = 250_000  # what a volume's own pages weigh at most (cover, contents, fonts)
+STAMP_BYTES = 1_500  # what the stamp adds to a page
+
+
+def _split(
+    sources: list[Source], max_size: int | None, factor: float
+) -> tuple[list[list[Source]], list[str]]:
+    """Records in order, packed into volumes under the size limit. A document is split (by pages)
+    only when it alone exceeds a volume; the notes say so."""
+    if not max_size:
+        return [sources], []
+    budget = max_size * factor - FRONT_BYTES
+    if budget < 100_000:
+        raise UsageError(
+            f"--max-size {max_size / 1e6:.1f} MB leaves no room for records after the cover and contents.",
+            "Give at least 1MB, e.g. --max-size 20MB.",
+        )
+    volumes: list[list[Source]] = [[]]
+    used = 0.0
+    notes = []
+    for source in sources:
+        pieces = [source]
+        if source.estimated_size > budget:
+            pages = len(source.pages)
+            per_page = source.estimated_size / pages
+            size = max(1, int(budget // per_page))
+            count = -(-pages // size)
+            pieces = [source.part(n * size, size, n + 1, count) for n in range(count)]
+            notes.append(
+                f"{source.doc.path} alone is larger than --max-size ({source.estimated_size / 1e6:.1f} MB): "
+                f"it is split into {count} parts, each in its own volume."
+            )
+        for piece in pieces:
+            if volumes[-1] and used + piece.estimated_size > budget:
+                volumes.append([])
+                used = 0.0
+            volumes[-1].append(piece)
+            used += piece.estimated_size
+    return volumes, notes
+
+
 def _stamps(
-    keys: list[tuple[str, float, float]], total: int, settings: PacketSettings
+    keys: list[tuple[str, float, float]], longest: str, settings: PacketSettings
 ) -> PdfReader:
     """The shared part of the stamps: one page per document and displayed size, with the
     patient, date of birth and title, and room kept for the page number."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, invariant=1, pageCompression=1)
     left = stamp_left(settings)
-    longest = f"Page {total} of {total}"
     for title, width, height in keys:
         display = Display(width, height, (1, 0, 0, 1, 0, 0))
         canvas.setPageSize((width, height))
@@ -335,6 +429,7 @@ class BuildOptions:
     passwords: Mapping[str, str] = field(default_factory=dict)  # for locked records, this run only
     encrypt_password: str | None = None  # lock the packet itself (AES-256)
     ocr: bool = False  # read scanned pages with Tesseract to classify and date them
+    max_size: int | None = None  # bytes: split the packet into volumes under this size
 
 
 def build_packet(
@@ -373,65 +468,92 @@ def build_packet(
             "left_out": left_out,
             "ignored_summary": ignored,
         }
-        ctx, numbering, front, back = _layout(ctx_base, plan)
-        writer = _assemble(ctx, numbering, front, back, plan, progress)
-        if options.encrypt_password:
-            writer.encrypt(
-                user_password=options.encrypt_password,
-                owner_password=options.encrypt_password,
-                algorithm="AES-256",
-            )
-        _write(writer, target)
+        notes: list[str] = []
+        for factor in (0.95, 0.8, 0.65):  # the estimate was off: pack tighter and build again
+            parts, notes = _split(plan.sources, options.max_size, factor)
+            volumes = _layout(ctx_base, parts)
+            targets = _volume_paths(target, len(volumes), options.force)
+            outputs = []
+            for volume, path in zip(volumes, targets, strict=True):
+                writer = _assemble(volume, progress)
+                if options.encrypt_password:
+                    writer.encrypt(
+                        user_password=options.encrypt_password,
+                        owner_password=options.encrypt_password,
+                        algorithm="AES-256",
+                    )
+                _write(writer, path)
+                outputs.append((path, volume.numbering.total, path.stat().st_size))
+            over = [o for o in outputs if options.max_size and o[2] > options.max_size]
+            if not over or all(len(v.sources) == 1 for v in volumes):
+                break
+        for path, _, size in outputs:
+            if options.max_size and size > options.max_size:
+                notes.append(
+                    f"{path.name} is {size / 1e6:.1f} MB, over --max-size: one page alone is that large."
+                )
     return BuildResult(
-        output=target,
-        pages=numbering.total,
-        size=target.stat().st_size,
-        documents=len(ctx.records),
+        outputs=outputs,
+        documents=len({s.doc.path for s in plan.sources}),
         left_out=left_out,
         problems=problems,
         report=report,
+        notes=notes,
     )
 
 
-def _assemble(
-    ctx: PacketContext,
-    numbering: Numbering,
-    front: Rendered,
-    back: Rendered,
-    plan: Plan,
-    progress: Progress | None,
-) -> PdfWriter:
+def _volume_paths(target: Path, count: int, force: bool) -> list[Path]:
+    """One volume: the output itself; several: `name-volume-1-of-3.pdf` and so on beside it."""
+    if count == 1:
+        return [target]
+    paths = [
+        target.with_name(f"{target.stem}-volume-{k}-of-{count}{target.suffix}")
+        for k in range(1, count + 1)
+    ]
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        raise UsageError(
+            f"{existing[0]} already exists.",
+            "Add --force to replace it, or choose another name with -o.",
+        )
+    return paths
+
+
+def _assemble(volume: Volume, progress: Progress | None) -> PdfWriter:
+    ctx, numbering, front, back = volume.ctx, volume.numbering, volume.front, volume.back
     writer = PdfWriter()
     for page in PdfReader(io.BytesIO(front.data)).pages:
         writer.add_page(page)
 
     placed = []
-    for source in plan.sources:
-        for page in source.reader.pages:
+    for source in volume.sources:
+        for page in source.pages:
             added = writer.add_page(page)
             strip_active_content(added)
             placed.append(Placed(added, source, ensure_room(added)))
     keys = [p.key for p in placed]
     unique = list(dict.fromkeys(keys))
-    stamps = _stamps(unique, numbering.total, ctx.settings)
+    stamps = _stamps(unique, ctx.page_label(numbering.total, numbering.total), ctx.settings)
     forms = {key: form_xobject(writer, stamps.pages[n]) for n, key in enumerate(unique)}
     font = number_font(writer)
     for done, (item, key) in enumerate(zip(placed, keys, strict=True), start=1):
         shrink = item.source.shrink and item.carried_from is None
-        label = f"Page {front.pages + done} of {numbering.total}"
+        label = ctx.page_label(front.pages + done, numbering.total)
         stamp_page(writer, item.page, forms[key], font, label, shrink, item.carried_from)
         if progress:
             progress(done, len(placed), "stamping")
 
-    for page in PdfReader(io.BytesIO(back.data)).pages:
-        writer.add_page(page)
+    if back is not None:
+        for page in PdfReader(io.BytesIO(back.data)).pages:
+            writer.add_page(page)
 
-    _links(writer, ctx, numbering, front)
+    _links(writer, numbering, front)
     _outline(writer, ctx, numbering)
     writer.set_page_label(0, numbering.total - 1, style=PageLabelStyle.DECIMAL, start=1)
     writer.add_metadata(
         {
-            "/Title": f"Second-opinion packet — {ctx.settings.patient.name}",
+            "/Title": f"Second-opinion packet — {ctx.settings.patient.name}"
+            + (f" (volume {ctx.volume} of {ctx.volumes})" if ctx.volumes > 1 else ""),
             "/Author": "packet",
             "/Subject": "Medical records for a second opinion",
             "/Creator": PACKET_CREATOR,
@@ -441,17 +563,17 @@ def _assemble(
     return writer
 
 
-def _target_page(target: str, ctx: PacketContext, numbering: Numbering) -> int | None:
+def _target_page(target: str, numbering: Numbering) -> int | None:
     kind, _, key = target.partition(":")
-    if kind == "doc":
-        return next((r.first - 1 for r in ctx.records if r.doc.path == key), None)
+    if kind == "page":
+        return int(key) - 1
     page = numbering.sections.get(key)
     return page - 1 if page else None
 
 
-def _links(writer: PdfWriter, ctx: PacketContext, numbering: Numbering, front: Rendered) -> None:
+def _links(writer: PdfWriter, numbering: Numbering, front: Rendered) -> None:
     for spot in front.links:
-        page = _target_page(spot.target, ctx, numbering)
+        page = _target_page(spot.target, numbering)
         if page is not None:
             writer.add_annotation(spot.page, Link(rect=spot.rect, target_page_index=page))
 
@@ -460,25 +582,25 @@ def _outline(writer: PdfWriter, ctx: PacketContext, numbering: Numbering) -> Non
     for key, page in numbering.sections.items():
         if key != "not_included":
             writer.add_outline_item(title=SECTION_TITLES[key], page_number=page - 1)
+    here = ctx.here
     records = (
-        writer.add_outline_item(title="Records", page_number=ctx.records[0].first - 1)
-        if ctx.records
-        else None
+        writer.add_outline_item(title="Records", page_number=here[0].first - 1) if here else None
     )
     current = None
     parent = None
-    for record in ctx.records:
+    for record in here:
         if record.doc.category is not current:
             current = record.doc.category
             parent = writer.add_outline_item(
                 title=current.label, page_number=record.first - 1, parent=records
             )
         date_text = record.doc.date.isoformat() if record.doc.date else "date unknown"
-        title = f"{record.doc.title} ({date_text})"
+        title = f"{record.label} ({date_text})"
         writer.add_outline_item(title=title, page_number=record.first - 1, parent=parent)
-    writer.add_outline_item(
-        title=SECTION_TITLES["not_included"], page_number=numbering.sections["not_included"] - 1
-    )
+    if "not_included" in numbering.sections:
+        writer.add_outline_item(
+            title=SECTION_TITLES["not_included"], page_number=numbering.sections["not_included"] - 1
+        )
 
 
 def _write(writer: PdfWriter, target: Path) -> None:

@@ -6,6 +6,7 @@ stdout carries results (the report, the JSON); stderr carries progress, hints an
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from packet import __version__
 from packet.caregiver import load_caregiver_files
 from packet.check import check_folder, locked_files, require_folder
-from packet.errors import ExitCode, PacketError
+from packet.errors import ExitCode, PacketError, UsageError
 from packet.index import Progress as ProgressCallback
 from packet.init import init_folder
 from packet.terminal import comparison_table, report_view, timeline_table
@@ -262,6 +263,14 @@ def build(
         bool,
         typer.Option("--encrypt", help="Lock the packet with a password you choose (AES-256)."),
     ] = False,
+    max_size: Annotated[
+        str | None,
+        typer.Option(
+            "--max-size",
+            help="Split the packet into volumes under this size, for portals that cap uploads "
+            "(e.g. 20MB, 500KB).",
+        ),
+    ] = None,
     ask: AskPasswords = False,
     ocr: Ocr = False,
     verbose: Verbose = False,
@@ -274,6 +283,7 @@ def build(
     """
     from packet.build import BuildOptions, build_packet  # pypdf and reportlab: only for building
 
+    limit = run(lambda: parse_size(max_size), verbose) if max_size else None
     passwords = ask_passwords(folder, verbose) if ask else {}
     secret = None
     if encrypt:
@@ -290,23 +300,52 @@ def build(
         passwords=passwords,
         encrypt_password=secret,
         ocr=ocr,
+        max_size=limit,
     )
     with progress_bar("Building packet") as progress:
         result = run(lambda: build_packet(folder, options, progress), verbose)
     left = len(result.left_out)
+    for path, pages, size in result.outputs:
+        err.print(
+            f"[green]Wrote[/] {path}  ({pages} pages, {size / 1_000_000:.1f} MB)", highlight=False
+        )
     err.print(
-        f"[green]Wrote[/] {result.output}\n"
         f"  {result.pages} pages, {result.size / 1_000_000:.1f} MB, {result.documents} documents"
+        + (f" in {len(result.outputs)} volumes" if len(result.outputs) > 1 else "")
         + (f"; {left} file(s) not included (listed on the last pages)" if left else "")
         + ("; locked with your password (AES-256)" if secret else ""),
         highlight=False,
     )
+    for note in result.notes:
+        err.print(f"[yellow]Note:[/] {note}", highlight=False)
     missing = result.report.missing_required
     if missing:
         err.print(
             "[yellow]Still missing:[/] " + ", ".join(i.label for i in missing), highlight=False
         )
-    out.print(str(result.output), highlight=False)
+    for path, _, _ in result.outputs:
+        out.print(str(path), highlight=False)
+
+
+SIZE_UNITS = {
+    "": 1_000_000,
+    "b": 1,
+    "k": 1_000,
+    "kb": 1_000,
+    "m": 1_000_000,
+    "mb": 1_000_000,
+    "g": 10**9,
+    "gb": 10**9,
+}
+
+
+def parse_size(text: str) -> int:
+    """'20MB', '20 mb', '500KB', '1.5GB', '25' (megabytes) -> bytes. Portals count in powers of ten."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
+    unit = match.group(2).lower() if match else ""
+    if not match or unit not in SIZE_UNITS:
+        raise UsageError(f"'{text}' is not a size.", "Write it like 20MB or 500KB.")
+    return int(float(match.group(1)) * SIZE_UNITS[unit])
 
 
 def main() -> None:

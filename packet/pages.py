@@ -54,8 +54,14 @@ class Record:
     """A document as placed in the packet."""
 
     doc: DocumentOut
-    first: int  # packet page numbers, 1-based
+    first: int  # page numbers in its volume, 1-based
     last: int
+    volume: int = 1
+    title: str = ""  # the contents title, when it differs from the document's ("… (part 1 of 2)")
+
+    @property
+    def label(self) -> str:
+        return self.title or self.doc.title
 
 
 @dataclass
@@ -82,6 +88,17 @@ class PacketContext:
     prepared_on: date
     left_out: list[tuple[str, str]]  # (path, reason) for the "Files not included" page
     ignored_summary: str
+    volume: int = 1  # which volume these pages are for, when the packet is split
+    volumes: int = 1
+
+    @property
+    def here(self) -> list[Record]:
+        """The records printed in this volume."""
+        return [r for r in self.records if r.volume == self.volume]
+
+    def page_label(self, number: int, total: int) -> str:
+        volume = f"Volume {self.volume} of {self.volumes} · " if self.volumes > 1 else ""
+        return f"{volume}Page {number} of {total}" if total else f"{volume}Page {number}"
 
 
 def stamp_left(settings: PacketSettings) -> str:
@@ -110,9 +127,7 @@ class _Sections:
         self.current = ""
 
         def footer(canvas: Canvas, index: int) -> None:
-            total = numbering.total or 0
-            number = first_page + index
-            right = f"Page {number} of {total}" if total else f"Page {number}"
+            right = ctx.page_label(first_page + index, numbering.total or 0)
             draw_footer(
                 canvas,
                 ctx.paper[0],
@@ -152,6 +167,10 @@ SECTION_TITLES = {
 
 def present_sections(ctx: PacketContext) -> list[str]:
     skip = set()
+    if ctx.volume > 1:  # later volumes carry the cover and the contents, then their records
+        skip |= {"checklist", "timeline", "medications", "questions", "opinions", "imaging"}
+    if ctx.volume < ctx.volumes:
+        skip.add("not_included")
     if not ctx.report.timeline:
         skip.add("timeline")
     if not ctx.settings.opinion:
@@ -227,7 +246,17 @@ def _cover(sections: _Sections, ctx: PacketContext) -> None:
         ("Prepared on", ctx.prepared_on.isoformat()),
     ]
     pages = sum(r.last - r.first + 1 for r in ctx.records)
-    rows.append(("This packet", f"{len(ctx.records)} documents, {pages} pages of records"))
+    documents = len({r.doc.path for r in ctx.records})
+    rows.append(("This packet", f"{documents} documents, {pages} pages of records"))
+    if ctx.volumes > 1:
+        here = ctx.here
+        rows.append(
+            (
+                "This volume",
+                f"Volume {ctx.volume} of {ctx.volumes}: {len(here)} of the documents "
+                "(the contents lists them all and says which volume holds each)",
+            )
+        )
     for label, value in rows:
         if not value:
             continue
@@ -266,55 +295,79 @@ def _cover(sections: _Sections, ctx: PacketContext) -> None:
 
 
 def _contents(sections: _Sections, ctx: PacketContext, numbering: Numbering) -> None:
+    split = ctx.volumes > 1
     w = sections.start(
         "contents",
         "Contents",
-        "Every row links to its page. Page numbers are the ones stamped at the foot of each page.",
+        "Every row links to its page. Page numbers are the ones stamped at the foot of each page."
+        + (
+            f" The packet is in {ctx.volumes} volumes: the Volume column says which holds each "
+            "document, and its pages are numbered within that volume."
+            if split
+            else ""
+        ),
     )
-    front_rows: list[list[Cell | str]] = []
-    front_links: list[str | None] = []
-    for key, title in SECTION_TITLES.items():
+
+    def row(
+        title: Cell | str, category: str, day: str, volume: int | None, pages: str
+    ) -> list[Cell | str]:
+        cells: list[Cell | str] = [title, category, day]
+        if split:
+            cells.append(str(volume) if volume else "")
+        return [*cells, pages]
+
+    rows: list[list[Cell | str]] = []
+    links: list[str | None] = []
+    shade: list[Color | None] = []
+    for key, heading in SECTION_TITLES.items():
         if key in present_sections(ctx) and key not in ("cover", "contents", "not_included"):
-            front_rows.append(
-                [Cell(title, bold=True), "", "", str(numbering.sections.get(key, ""))]
+            rows.append(
+                row(
+                    Cell(heading, bold=True),
+                    "",
+                    "",
+                    ctx.volume,
+                    str(numbering.sections.get(key, "")),
+                )
             )
-            front_links.append(f"section:{key}")
-    rows: list[list[Cell | str]] = list(front_rows)
-    links: list[str | None] = list(front_links)
-    shade: list[Color | None] = [None] * len(rows)
+            links.append(f"section:{key}")
+            shade.append(None)
     current: Category | None = None
     for record in ctx.records:
         if record.doc.category is not current:
             current = record.doc.category
-            rows.append([Cell(CATEGORY_LABELS[current], bold=True), "", "", ""])
+            rows.append(row(Cell(CATEGORY_LABELS[current], bold=True), "", "", None, ""))
             links.append(None)
             shade.append(SHADE)
+        here = record.volume == ctx.volume
+        name: Cell | str = record.label if here else Cell(record.label, color=MUTED)
         rows.append(
-            [record.doc.title, record.doc.category.value, _fmt(record.doc.date), _pages(record)]
+            row(
+                name,
+                record.doc.category.value,
+                _fmt(record.doc.date),
+                record.volume,
+                _pages(record),
+            )
         )
-        links.append(f"doc:{record.doc.path}")
+        links.append(f"page:{record.first}" if here else None)
         shade.append(None)
+    last = ctx.volume == ctx.volumes
     rows.append(
-        [
+        row(
             Cell("Files not included", bold=True),
             "",
             "",
-            str(numbering.sections.get("not_included", "")),
-        ]
+            ctx.volumes,
+            str(numbering.sections.get("not_included", "")) if last else "",
+        )
     )
-    links.append("section:not_included")
+    links.append("section:not_included" if last else None)
     shade.append(None)
-    w.table(
-        [
-            Column("Document", 6),
-            Column("Category", 1.8),
-            Column("Date", 1.5),
-            Column("Pages", 1.1, "right"),
-        ],
-        rows,
-        links,
-        shade=shade,
-    )
+    columns = [Column("Document", 6), Column("Category", 1.8), Column("Date", 1.7)]
+    if split:
+        columns.append(Column("Volume", 1.1, "right"))
+    w.table([*columns, Column("Pages", 1.6 if split else 1.1, "right")], rows, links, shade=shade)
 
 
 def _checklist(sections: _Sections, ctx: PacketContext) -> None:
@@ -361,14 +414,18 @@ def _timeline(sections: _Sections, ctx: PacketContext) -> None:
         "The family's timeline and every dated record, oldest first. Rows with a page number link to the record; "
         "rows without one come from the family's timeline alone.",
     )
-    pages = {r.doc.path: r for r in ctx.records}
+    pages: dict[str, Record] = {}
+    for record in ctx.here:
+        pages.setdefault(record.doc.path, record)  # a document in parts: its first part
     rows: list[list[Cell | str]] = []
     links: list[str | None] = []
     for event in ctx.report.timeline:
         records = [pages[path] for path in event.documents if path in pages]
         where = ", ".join(_pages(r) for r in records) if records else ""
+        if ctx.volumes > 1 and event.documents and not records:
+            where = "other volume"
         rows.append([str(event.date), event.type.value, event.description, where])
-        links.append(f"doc:{records[0].doc.path}" if records else None)
+        links.append(f"page:{records[0].first}" if records else None)
     w.table(
         [
             Column("Date", 1.4),

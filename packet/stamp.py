@@ -197,13 +197,15 @@ def stamp_page(
         _move_annotations(page, matrix)
     size = FOOTER_SIZE * display.scale
     x = display.width - 18 * display.scale - number_width(label, display)
-    text = label.replace("\\", "").replace("(", "").replace(")", "")
+    text = label.replace("\\", "").replace("(", "").replace(")", "").encode("cp1252", "replace")
     suffix = (
         b"\nQ\nq "
         + _cm(display.to_user)
         + b" "
         + STAMP_NAME.encode()
-        + f" Do 0 g BT {NUMBER_NAME} {size:.2f} Tf {x:.2f} {10 * display.scale:.2f} Td ({text}) Tj ET Q\n".encode()
+        + f" Do 0 g BT {NUMBER_NAME} {size:.2f} Tf {x:.2f} {10 * display.scale:.2f} Td (".encode()
+        + text
+        + b") Tj ET Q\n"
     )
     page[NameObject("/Contents")] = ArrayObject(
         [_stream(writer, prefix), *_content_refs(page), _stream(writer, suffix)]

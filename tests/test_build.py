@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import unicodedata
@@ -9,8 +10,11 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
 from typer.testing import CliRunner
 
 from packet.build import BuildOptions, build_packet
@@ -224,3 +228,63 @@ def test_the_example_builds(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert PdfReader(out).outline
+
+
+def test_max_size_splits_the_packet_into_volumes_under_the_limit(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    (root / "packet.toml").parent.mkdir(parents=True)
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    for n in range(6):  # photos of noise compress badly: about 0.5 MB each once converted
+        image = Image.effect_noise((1600, 1200), 60).convert("RGB")
+        image.save(root / f"Labs {n}.jpg", quality=95)
+    make_pdf(root / "visit.pdf", CONSULT_TEXT)
+    limit = 1_500_000
+    result = build_packet(root, BuildOptions(output=tmp_path / "packet.pdf", max_size=limit))
+    assert len(result.outputs) > 1
+    for k, (path, pages, size) in enumerate(result.outputs, start=1):
+        assert path.name == f"packet-volume-{k}-of-{len(result.outputs)}.pdf"
+        assert size <= limit, (path, size)
+        texts = page_texts(path)
+        assert len(texts) == pages
+        assert all(
+            f"Volume {k} of {len(result.outputs)} · Page {n} of {pages}" in t
+            for n, t in enumerate(texts, 1)
+        )
+        assert "Second-opinion records" in texts[0] and "Contents" in texts[1]
+        assert "Labs 5" in texts[1] + texts[2]  # every volume's contents lists every document
+    assert "Files not included" in page_texts(result.outputs[-1][0])[-1]
+    assert result.documents == 7
+
+
+def test_a_document_larger_than_a_volume_is_split_into_parts_and_said_so(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    c = canvas.Canvas(str(root / "big scan.pdf"))
+    for _ in range(6):
+        noise = io.BytesIO()
+        Image.effect_noise((1200, 1500), 60).convert("L").save(noise, "JPEG", quality=95)
+        c.drawImage(ImageReader(noise), 0, 0, 612, 792)
+        c.showPage()
+    c.save()
+    result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf", max_size=1_200_000))
+    assert len(result.outputs) >= 2
+    assert any("split into" in note and "big scan.pdf" in note for note in result.notes)
+    contents = page_texts(result.outputs[0][0])[1]
+    assert "(part 1 of" in contents and "(part 2 of" in contents
+
+
+def test_sizes_are_read_as_caregivers_write_them() -> None:
+    from packet.cli import parse_size
+
+    assert parse_size("20MB") == 20_000_000
+    assert parse_size("20 mb") == 20_000_000
+    assert parse_size("500KB") == 500_000
+    assert parse_size("1.5GB") == 1_500_000_000
+    assert parse_size("25") == 25_000_000
+    result = runner.invoke(app, ["build", "x", "--max-size", "lots"])
+    assert result.exit_code == 2 and "20MB" in result.output
