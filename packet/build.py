@@ -317,28 +317,37 @@ def _layout(ctx_base: dict[str, Any], parts: list[list[Source]]) -> list[Volume]
     n = len(parts)
     fronts, backs = [0] * n, [0] * (n - 1) + [1]
     sections: list[dict[str, int]] = [{} for _ in range(n)]
+    record_pages = [sum(len(s.pages) for s in sources) for sources in parts]
     for _ in range(6):
-        records, firsts = [], []
+        records = []
         for v, sources in enumerate(parts):
             first = fronts[v] + 1
             for source in sources:
                 count = len(source.pages)
                 records.append(Record(source.out, first, first + count - 1, v + 1, source.title))
                 first += count
-            firsts.append(first)
         volumes, stable = [], True
         for v in range(n):
             ctx = PacketContext(records=records, volume=v + 1, volumes=n, **ctx_base)
-            numbering = Numbering(total=firsts[v] - 1 + backs[v], sections=sections[v])
+            total = fronts[v] + record_pages[v] + backs[v]
+            numbering = Numbering(total=total, sections=sections[v])
             front = front_matter(ctx, numbering)
-            back = back_matter(ctx, numbering, first_page=firsts[v]) if v == n - 1 else None
+            back_first = fronts[v] + record_pages[v] + 1
+            back = back_matter(ctx, numbering, first_page=back_first) if v == n - 1 else None
+            stable &= front.pages == fronts[v] and (back is None or back.pages == backs[v])
+            fronts[v] = front.pages
+            if back is not None:
+                backs[v] = back.pages
+            # Where each section will start once the counts just found are used (so that a
+            # second pass is usually the last).
             found = {key: 1 + page for key, page in front.sections.items()}
             if back is not None:
-                found |= {key: firsts[v] + page for key, page in back.sections.items()}
-                stable &= back.pages == backs[v]
-                backs[v] = back.pages
-            stable &= front.pages == fronts[v] and found == sections[v]
-            fronts[v], sections[v] = front.pages, found
+                found |= {
+                    key: fronts[v] + record_pages[v] + 1 + page
+                    for key, page in back.sections.items()
+                }
+            stable &= found == sections[v]
+            sections[v] = found
             volumes.append(Volume(ctx, numbering, front, back, parts[v]))
         if stable:
             return volumes

@@ -131,12 +131,18 @@ def _oriented_size(frame: Image.Image) -> tuple[int, int]:
 
 def text_to_pdf(path: Path, paper: tuple[float, float]) -> bytes:
     """A plain-text or Markdown file as readable pages: headings bold, everything else as written."""
-    writer = PageWriter(paper, footer=lambda canvas, n: None)
+    text = decode_text(path.read_bytes()).replace("\r\n", "\n")
+    try:
+        (path.name + text).encode("cp1252")
+        latin = True  # most notes: drawn in Helvetica, no font embedded in every converted file
+    except UnicodeEncodeError:
+        latin = False
+    writer = PageWriter(paper, footer=lambda canvas, n: None, standard=latin)
     writer.new_page()
     writer.paragraph(path.name, size=9, bold=True)
     writer.space(6)
     markdown = path.suffix.lower() in (".md", ".markdown")
-    for line in decode_text(path.read_bytes()).replace("\r\n", "\n").split("\n"):
+    for line in text.split("\n"):
         if markdown:
             line = re.sub(
                 r"(\*\*|__|`)(.+?)\1", r"\2", line

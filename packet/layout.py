@@ -81,10 +81,16 @@ def visual(text: str) -> str:
     return str(get_display(arabic_reshaper.reshape(text)))
 
 
+STANDARD = ("Helvetica", "Helvetica-Bold")  # in every PDF reader: nothing to embed
+
+
 @lru_cache(maxsize=65536)
-def runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
+def runs(text: str, bold: bool = False, standard: bool = False) -> list[tuple[str, str]]:
     """Split text into (piece, font) runs so every character is drawn by a font that has it.
-    (Cached: tables measure the same words again and again while wrapping.)"""
+    `standard`: the text is known to be Latin-1 and is drawn in Helvetica, which needs no
+    embedding. (Cached: tables measure the same words again and again while wrapping.)"""
+    if standard:
+        return [(text, STANDARD[bold])]
     register_fonts()
     text = visual(text)
     primary = BOLD if bold else REGULAR
@@ -105,8 +111,9 @@ def runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=65536)
-def width_of(text: str, size: float, bold: bool = False) -> float:
-    return float(sum(pdfmetrics.stringWidth(piece, font, size) for piece, font in runs(text, bold)))
+def width_of(text: str, size: float, bold: bool = False, standard: bool = False) -> float:
+    pieces = runs(text, bold, standard)
+    return float(sum(pdfmetrics.stringWidth(piece, font, size) for piece, font in pieces))
 
 
 def draw(
@@ -117,14 +124,15 @@ def draw(
     size: float,
     bold: bool = False,
     align: str = "left",
+    standard: bool = False,
 ) -> float:
     """Draw one line; returns its width."""
-    width = width_of(text, size, bold)
+    width = width_of(text, size, bold, standard)
     if align == "right":
         x -= width
     elif align == "center":
         x -= width / 2
-    for piece, font in runs(text, bold):
+    for piece, font in runs(text, bold, standard):
         canvas.setFont(font, size)
         canvas.drawString(x, y, piece)
         x += pdfmetrics.stringWidth(piece, font, size)
@@ -140,22 +148,24 @@ def fit(text: str, width: float, size: float, bold: bool = False) -> str:
     return text.rstrip() + "…"
 
 
-def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+def wrap(
+    text: str, width: float, size: float, bold: bool = False, standard: bool = False
+) -> list[str]:
     """Word-wrap to a width; words longer than a line (or scripts without spaces) break anywhere."""
     lines: list[str] = []
     for paragraph in str(text).split("\n"):
         line = ""
         for word in paragraph.split(" "):
             candidate = f"{line} {word}" if line else word
-            if width_of(candidate, size, bold) <= width:
+            if width_of(candidate, size, bold, standard) <= width:
                 line = candidate
                 continue
             if line:
                 lines.append(line)
             line = ""
-            while width_of(word, size, bold) > width:
+            while width_of(word, size, bold, standard) > width:
                 cut = len(word)
-                while cut > 1 and width_of(word[:cut], size, bold) > width:
+                while cut > 1 and width_of(word[:cut], size, bold, standard) > width:
                     cut -= 1
                 lines.append(word[:cut])
                 word = word[cut:]
@@ -202,9 +212,11 @@ class PageWriter:
     page: int = 0
     links: list[LinkSpot] = field(default_factory=list)
     started: bool = False
+    standard: bool = False  # Latin-1 text only: Helvetica, nothing embedded (see runs)
 
     def __post_init__(self) -> None:
-        register_fonts()
+        if not self.standard:
+            register_fonts()
         self.canvas = Canvas(self.buffer, pagesize=self.size, invariant=1, pageCompression=1)
         self.canvas.setCreator(PACKET_CREATOR)
         self.y = self.top
@@ -257,10 +269,18 @@ class PageWriter:
         self, text: str, size: float = 10, color: Color = INK, bold: bool = False, indent: float = 0
     ) -> None:
         leading = size * 1.35
-        for line in wrap(text, self.width - indent, size, bold):
+        for line in wrap(text, self.width - indent, size, bold, self.standard):
             self.ensure(leading)
             self.canvas.setFillColor(color)
-            draw(self.canvas, MARGIN + indent, self.y - size, line, size, bold)
+            draw(
+                self.canvas,
+                MARGIN + indent,
+                self.y - size,
+                line,
+                size,
+                bold,
+                standard=self.standard,
+            )
             self.y -= leading
         self.canvas.setFillColor(INK)
 

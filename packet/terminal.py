@@ -55,6 +55,32 @@ def checklist_table(report: Report) -> Table:
     return table
 
 
+LISTED_IN_FULL = 300  # more documents than this are summarized by category in the terminal
+PROBLEMS_IN_FULL = 100
+
+
+def categories_table(report: Report) -> Table:
+    """A large folder at a glance: documents, pages and dates by category."""
+    table = Table(
+        title="Documents by category (all of them: packet check --json)", title_justify="left"
+    )
+    for column in ("Category", "Documents", "Pages", "Earliest", "Latest", "Date unknown"):
+        table.add_column(column, justify="left" if column == "Category" else "right")
+    included = [d for d in report.documents if d.status is DocumentStatus.INCLUDED]
+    for category in sorted({d.category for d in included}, key=lambda c: c.value):
+        docs = [d for d in included if d.category is category]
+        dates = sorted(d.date for d in docs if d.date)
+        table.add_row(
+            category.value,
+            str(len(docs)),
+            str(sum(d.pages for d in docs)),
+            dates[0].isoformat() if dates else "—",
+            dates[-1].isoformat() if dates else "—",
+            str(len(docs) - len(dates)),
+        )
+    return table
+
+
 def documents_table(report: Report) -> Table:
     table = Table(title="Documents", title_justify="left")
     table.add_column("Date", no_wrap=True)
@@ -125,7 +151,7 @@ def problems_table(report: Report) -> Table:
     table.add_column("Problem")
     table.add_column("What to do")
     order = {Severity.ERROR: 0, Severity.WARNING: 1}
-    for p in sorted(report.problems, key=lambda p: order[p.severity]):
+    for p in sorted(report.problems, key=lambda p: order[p.severity])[:PROBLEMS_IN_FULL]:
         style = "red" if p.severity is Severity.ERROR else "yellow"
         table.add_row(Text(p.path or "(whole folder)"), Text(p.message, style=style), Text(p.fix))
     return table
@@ -160,11 +186,23 @@ def summary(report: Report) -> Text:
 
 
 def report_view(report: Report) -> RenderableType:
-    parts: list[RenderableType] = [checklist_table(report), documents_table(report)]
+    large = (
+        len(report.documents) > LISTED_IN_FULL
+    )  # a table of thousands helps no one (and is slow)
+    parts: list[RenderableType] = [
+        checklist_table(report),
+        categories_table(report) if large else documents_table(report),
+    ]
     if report.imaging_studies:
         parts.append(studies_table(report))
     if report.problems:
         parts.append(problems_table(report))
+        if len(report.problems) > PROBLEMS_IN_FULL:
+            parts.append(
+                Text(
+                    f"… and {len(report.problems) - PROBLEMS_IN_FULL} more problems: packet check --json"
+                )
+            )
     parts.append(summary(report))
     return Group(*parts)
 

@@ -60,29 +60,20 @@ def _day(event: TimelineEvent) -> date | None:
 
 
 def merged_timeline(index: FolderIndex) -> list[TimelineEvent]:
-    events = [e.model_copy(deep=True) for e in index.caregiver.timeline]
+    caregivers = [e.model_copy(deep=True) for e in index.caregiver.timeline]
+    by_day: dict[date, list[TimelineEvent]] = {}
+    for event in caregivers:
+        day = _day(event)
+        if day is not None:
+            by_day.setdefault(day, []).append(event)
+    events = list(caregivers)
     for doc in sorted(index.included, key=lambda d: (d.date or date.min, d.path)):
         if doc.date is None:
             continue
-        same_day = next(
-            (
-                e
-                for e in events
-                if e.source.startswith("timeline.csv")
-                and _day(e) == doc.date
-                and e.type in MATCHES[doc.category]
-                and not e.documents
-            ),
-            None,
-        ) or next(
-            (
-                e
-                for e in events
-                if e.source.startswith("timeline.csv")
-                and _day(e) == doc.date
-                and e.type in MATCHES[doc.category]
-            ),
-            None,
+        # The caregiver's event of that day and kind; one still without a record first.
+        candidates = [e for e in by_day.get(doc.date, []) if e.type in MATCHES[doc.category]]
+        same_day = next((e for e in candidates if not e.documents), None) or next(
+            iter(candidates), None
         )
         if same_day is not None:
             same_day.documents.append(doc.path)
