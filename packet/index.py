@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from packet.caregiver import CaregiverData, load_caregiver_files
+from packet.caregiver import CaregiverData, DocumentOverride, load_caregiver_files
 from packet.classify import classify, make_title
-from packet.dates import clinical_date, date_from_name
+from packet.dates import DateOrder, clinical_date, date_from_name
 from packet.dicom import DicomHeader, summarize_studies
 from packet.models import (
     Category,
@@ -49,42 +49,65 @@ class FolderIndex:
         return [d for d in self.documents if d.status is DocumentStatus.INCLUDED]
 
 
-def _understand(doc: Document, reading: FileReading, data: CaregiverData, today: date) -> None:
-    """Category, date and title for a usable document, strongest evidence first."""
-    override = data.overrides.get(doc.path)
-    order = data.settings.reading.date_order
-    found = classify(reading.text, doc.path)
-    doc.category, doc.category_evidence = found.category, found.evidence
-    if reading.ocr and found.evidence is not None and found.evidence.source == "text":
-        doc.category_evidence = Evidence(source="OCR text", detail=found.evidence.detail)
-    if override and override.category:
-        doc.category = override.category
-        doc.category_evidence = Evidence(source="override", detail="documents.csv")
+@dataclass(frozen=True)
+class ReadJob:
+    """Everything a worker needs to read one file and understand it."""
 
-    when = clinical_date(reading.text, order, data.settings.patient.date_of_birth, today)
-    if override and override.date:
-        doc.date, doc.date_evidence = (
-            override.date,
+    path: Path
+    relative: str
+    passwords: list[str]
+    ocr: bool
+    order: DateOrder
+    birth: date | None
+    today: date
+    override: DocumentOverride | None
+
+
+@dataclass(frozen=True)
+class Understanding:
+    category: Category
+    category_evidence: Evidence | None
+    date: date | None
+    date_evidence: Evidence | None
+    title: str
+
+
+def understand(job: ReadJob, reading: FileReading) -> Understanding:
+    """Category, date and title of a usable document, strongest evidence first."""
+    override = job.override
+    found = classify(reading.text, job.relative)
+    category, category_evidence = found.category, found.evidence
+    if reading.ocr and found.evidence is not None and found.evidence.source == "text":
+        category_evidence = Evidence(source="OCR text", detail=found.evidence.detail)
+    if override and override.category:
+        category, category_evidence = (
+            override.category,
             Evidence(source="override", detail="documents.csv"),
         )
+
+    day, date_evidence = None, None
+    when = clinical_date(reading.text, job.order, job.birth, job.today)
+    if override and override.date:
+        day, date_evidence = override.date, Evidence(source="override", detail="documents.csv")
     elif when:
-        source = "OCR text" if reading.ocr else "text"
-        doc.date, doc.date_evidence = when.value, Evidence(source=source, detail=when.how)
+        day, date_evidence = (
+            when.value,
+            Evidence(source="OCR text" if reading.ocr else "text", detail=when.how),
+        )
     else:
-        parts = doc.path.split("/")
+        parts = job.relative.split("/")
         for name in reversed(parts):  # the file name, then the folders around it
-            value = date_from_name(name, order, today)
-            if value and value != data.settings.patient.date_of_birth:
+            value = date_from_name(name, job.order, job.today)
+            if value and value != job.birth:
                 source = "file name" if name == parts[-1] else "folder"
-                doc.date, doc.date_evidence = value, Evidence(source=source, detail=f"'{name}'")
+                day, date_evidence = value, Evidence(source=source, detail=f"'{name}'")
                 break
 
-    doc.title = (override.title if override and override.title else "") or make_title(
-        doc.category,
-        found.heading if found.category is doc.category else "",
-        reading.text,
-        doc.path,
+    heading = found.heading if found.category is category else ""
+    title = (override.title if override and override.title else "") or make_title(
+        category, heading, reading.text, job.relative
     )
+    return Understanding(category, category_evidence, day, date_evidence, title)
 
 
 def _patient_mismatch(study: ImagingStudy, data: CaregiverData) -> str | None:
@@ -177,7 +200,8 @@ def index_folder(
         for item in found.files
         if item.path.name.upper() == "DICOMDIR"
     }
-    for item, reading in zip(found.files, _read_all(found.files, data, progress, ocr), strict=True):
+    readings = _read_all(found.files, data, progress, ocr, today)
+    for item, (reading, known) in zip(found.files, readings, strict=True):
         if reading.kind not in (FileKind.DICOM, FileKind.PDF) and any(
             item.relative.startswith(root + "/") for root in disc_roots
         ):
@@ -207,12 +231,17 @@ def index_folder(
         elif not reading.usable:
             doc.status = DocumentStatus.EXCLUDED
             doc.reason = reading.exclusion
-        elif override and not override.include:
-            doc.status = DocumentStatus.EXCLUDED
-            doc.reason = "left out by the caregiver (documents.csv include = no)"
-            _understand(doc, reading, data, today)
         else:
-            _understand(doc, reading, data, today)
+            if override and not override.include:
+                doc.status = DocumentStatus.EXCLUDED
+                doc.reason = "left out by the caregiver (documents.csv include = no)"
+            if known is not None:
+                doc.category, doc.category_evidence = known.category, known.category_evidence
+                doc.date, doc.date_evidence, doc.title = (
+                    known.date,
+                    known.date_evidence,
+                    known.title,
+                )
         index.documents.append(doc)
 
     _mark_duplicates(index.documents)
@@ -275,21 +304,36 @@ def _incomplete_discs(headers: list[DicomHeader], present: set[str]) -> list[Pro
 PARALLEL_FROM = 64  # below this many files, starting worker processes costs more than it saves
 
 
-def _read_job(job: tuple[Path, str, list[str], bool]) -> FileReading:
-    return read_file(*job)
+def _read_job(job: ReadJob) -> tuple[FileReading, Understanding | None]:
+    reading = read_file(job.path, job.relative, job.passwords, job.ocr)
+    usable = reading.usable and reading.kind in (FileKind.PDF, FileKind.IMAGE, FileKind.TEXT)
+    return reading, understand(job, reading) if usable else None
 
 
 def _read_all(
-    files: list[FoundFile], data: CaregiverData, progress: Progress | None, ocr: bool
-) -> Iterator[FileReading]:
-    """Every file read, in order; on several cores, in worker processes (reading is CPU-bound:
-    hashing, PDF text, DICOM headers, OCR)."""
-    jobs = [(f.path, f.relative, data.password_for(f.relative), ocr) for f in files]
+    files: list[FoundFile], data: CaregiverData, progress: Progress | None, ocr: bool, today: date
+) -> Iterator[tuple[FileReading, Understanding | None]]:
+    """Every file read and understood, in order; on several cores, in worker processes (it is
+    CPU-bound: hashing, PDF text, classification, DICOM headers, OCR)."""
+    order, birth = data.settings.reading.date_order, data.settings.patient.date_of_birth
+    jobs = [
+        ReadJob(
+            f.path,
+            f.relative,
+            data.password_for(f.relative),
+            ocr,
+            order,
+            birth,
+            today,
+            data.overrides.get(f.relative),
+        )
+        for f in files
+    ]
     enough = len(jobs) >= PARALLEL_FROM or (ocr and len(jobs) >= 4)  # OCR takes seconds a page
-    for number, reading in enumerate(parallel_map(_read_job, jobs, enough, chunksize=16), start=1):
+    for number, result in enumerate(parallel_map(_read_job, jobs, enough, chunksize=16), start=1):
         if progress:
             progress(number, len(jobs), "reading")
-        yield reading
+        yield result
 
 
 def _note_gaps(doc: Document, problems: list[Problem]) -> None:
