@@ -43,6 +43,9 @@ class PaperSize(StrEnum):
 
 
 Folder = Annotated[Path, typer.Argument(help="The folder of records.", show_default=False)]
+AsJson = Annotated[
+    bool, typer.Option("--json", help="Print the result as JSON on stdout (messages go to stderr).")
+]
 Verbose = Annotated[
     bool, typer.Option("--verbose", help="Show the full error when something unexpected breaks.")
 ]
@@ -173,9 +176,7 @@ def ask_passwords(folder: Path, verbose: bool) -> dict[str, str]:
 @app.command()
 def check(
     folder: Folder,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the report as JSON on stdout.")
-    ] = False,
+    as_json: AsJson = False,
     ask: AskPasswords = False,
     ocr: Ocr = False,
     verbose: Verbose = False,
@@ -201,9 +202,7 @@ def check(
 @app.command()
 def timeline(
     folder: Folder,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the timeline as JSON on stdout.")
-    ] = False,
+    as_json: AsJson = False,
     verbose: Verbose = False,
 ) -> None:
     """Show the merged timeline: your events from timeline.csv and every dated record, in order.
