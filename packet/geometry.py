@@ -97,11 +97,22 @@ def user_rect(
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def bottom_is_free(pdfium_page: object, band: tuple[float, float, float, float]) -> bool:
+def bottom_is_free(pdfium_page: Any, band: Rect, textpage: Any = None) -> bool:
     """True when nothing on the page (text, drawing, image) reaches into the band, given in user
-    space. Object bounds are conservative, so a doubtful page is shrunk rather than covered."""
+    space. Object bounds are conservative, so a doubtful page is shrunk rather than covered.
+    With the page's text already extracted, text is looked up in the band directly, and only the
+    other objects are walked (pages hold many more text objects than anything else)."""
+    import pypdfium2.raw as pdfium_c
+
     x0, y0, x1, y1 = band
-    for obj in pdfium_page.get_objects(max_depth=1):  # type: ignore[attr-defined]
+    kinds = [pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_SHADING]
+    kinds.append(pdfium_c.FPDF_PAGEOBJ_FORM)
+    if textpage is not None:
+        if textpage.get_text_bounded(left=x0, bottom=y0, right=x1, top=y1).strip():
+            return False
+    else:
+        kinds.append(pdfium_c.FPDF_PAGEOBJ_TEXT)
+    for obj in pdfium_page.get_objects(filter=kinds, max_depth=1):
         left, bottom, right, top = obj.get_bounds()
         if left < x1 and right > x0 and bottom < y1 and top > y0:
             return False

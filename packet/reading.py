@@ -267,16 +267,19 @@ def _read_pdf(path: Path, relative: str, passwords: list[str], reading: FileRead
             )
             return
         texts: list[str] = []
+        free = True
         for index in range(min(TEXT_PAGES, reading.pages)):
             if sum(len(t) for t in texts) >= ENOUGH_TEXT:
                 break  # a full first page says what the record is and when
             page = document[index]
             textpage = page.get_textpage()
             texts.append(textpage.get_text_range())
+            if index == 0:  # while the first page is open: is the stamp's strip free?
+                free = bottom_is_free(page, band_in_user_space(pdfium_display(page)), textpage)
             textpage.close()
             page.close()
         reading.text = "\n".join(texts).replace("\r\n", "\n").replace("\r", "\n")
-        reading.bottom_free = _bottoms_free(document)
+        reading.bottom_free = free and _bottoms_free(document, skip_first=True)
         creator = document.get_metadata_value("Creator")
         reading.built_by_packet = str(creator or "").startswith(PACKET_CREATOR)
         active = _active_content(document)
@@ -311,12 +314,12 @@ def _read_pdf(path: Path, relative: str, passwords: list[str], reading: FileRead
         )
 
 
-def _bottoms_free(document: Any) -> bool:
+def _bottoms_free(document: Any, skip_first: bool) -> bool:
     """Whether the document leaves the strip the stamp needs free. Documents are laid out alike
-    page after page (letterheads, footers), so the first, middle and last pages speak for all,
-    and every page of a document is then treated the same."""
+    page after page (letterheads, footers), so the first and last pages speak for all, and every
+    page of a document is then treated the same."""
     count = len(document)
-    for number in sorted({0, count // 2, count - 1}):
+    for number in sorted({0, count - 1} - ({0} if skip_first else set())):
         page = document[number]
         try:
             if not bottom_is_free(page, band_in_user_space(pdfium_display(page))):
