@@ -1,13 +1,14 @@
 """Running CPU-bound work (reading files, converting photos) in worker processes.
 
-Forked workers start at once with everything already imported. Below a few items, or on one
-core, the work runs in this process: starting workers would cost more than it saves.
+Forked workers start at once with everything already imported. Below a few items, on one
+core, or where forking is not safe (everywhere but Linux), the work runs in this process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -22,7 +23,8 @@ def parallel_map(
 ) -> Iterator[R]:
     """`map(function, items)` in order; in worker processes when `enough` work is asked for."""
     workers = min(MAX_WORKERS, os.cpu_count() or 1)
-    if not enough or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    # fork only where it is safe with native libraries loaded (macOS frameworks are not).
+    if not enough or workers < 2 or not sys.platform.startswith("linux"):
         yield from map(function, items)
         return
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
