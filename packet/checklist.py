@@ -162,8 +162,3 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
             )
         )
     return items
-
-
-def unknown_checklist_ids(index: FolderIndex) -> list[str]:
-    known = {spec.id for spec in CHECKLIST}
-    return sorted(set(index.caregiver.settings.checklist) - known)

@@ -96,7 +96,6 @@ _LABEL_PATTERNS: tuple[tuple[Label, re.Pattern[str]], ...] = tuple(
 )
 
 _LABEL_TAIL = re.compile(r"[^\d:|]*$")
-CLINICAL_LABELS = frozenset({Label.SERVICE, Label.GENERIC, Label.NONE})
 TOP_LINES = 12  # an unlabeled date this near the top is the document's own date (letters, notes)
 
 
