@@ -179,7 +179,7 @@ def _check_output(folder: Path, output: Path, force: bool) -> Path:
     return resolved
 
 
-def _require_patient(settings: PacketSettings) -> None:
+def _require_patient(settings: PacketSettings, problems: list[Problem]) -> None:
     missing = [
         label
         for label, value in (
@@ -189,10 +189,13 @@ def _require_patient(settings: PacketSettings) -> None:
         if not value
     ]
     if missing:
+        unreadable = next((p for p in problems if p.path == "packet.toml"), None)
         raise CaregiverFileError(
             f"packet.toml does not give the patient's {' and '.join(missing).replace('_', ' ')}; "
-            "every page of the packet is stamped with them.",
-            'Add them under [patient] in packet.toml, e.g. name = "Ana Example" and date_of_birth = 1961-04-02 '
+            "every page of the packet is stamped with them."
+            + (f" ({unreadable.message})" if unreadable else ""),
+            (unreadable.fix + " Then: " if unreadable else "")
+            + 'add them under [patient] in packet.toml, e.g. name = "Ana Example" and date_of_birth = 1961-04-02 '
             "(run `packet init FOLDER` to create the file).",
         )
 
@@ -456,7 +459,7 @@ def build_packet(
         )
     report, index = check_folder(folder, progress, today, options.passwords, options.ocr)
     settings = index.caregiver.settings
-    _require_patient(settings)
+    _require_patient(settings, report.problems)
     size = PAPERS[options.paper]
 
     with ExitStack() as stack, _quiet_pypdf():

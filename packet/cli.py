@@ -16,6 +16,7 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from packet import __version__
@@ -54,9 +55,9 @@ Verbose = Annotated[
 def fail(code: ExitCode, message: str, hint: str = "", as_json: bool = False) -> NoReturn:
     if as_json:
         out.print_json(json.dumps({"error": {"code": int(code), "message": message, "hint": hint}}))
-    err.print(f"[bold red]Error:[/] {message}", highlight=False)
+    err.print(f"[bold red]Error:[/] {escape(message)}", highlight=False)
     if hint:
-        err.print(f"[dim]Hint:[/] {hint}", highlight=False)
+        err.print(f"[dim]Hint:[/] {escape(hint)}", highlight=False)
     raise typer.Exit(int(code))
 
 
@@ -127,9 +128,9 @@ def init(folder: Folder, verbose: Verbose = False) -> None:
     """
     result = run(lambda: init_folder(folder), verbose)
     for name in result.created:
-        out.print(f"[green]created[/] {folder / name}", highlight=False)
+        out.print(f"[green]created[/] {escape(str(folder / name))}", highlight=False)
     for name in result.kept:
-        out.print(f"[dim]kept (already there)[/] {folder / name}", highlight=False)
+        out.print(f"[dim]kept (already there)[/] {escape(str(folder / name))}", highlight=False)
     out.print(
         "\nNext:\n"
         f"  1. Fill in {folder / 'packet.toml'} (name and date of birth at least).\n"
@@ -216,6 +217,14 @@ def timeline(
             json.dumps([e.model_dump(mode="json") for e in report.timeline], indent=2) + "\n"
         )
     else:
+        if not report.timeline:
+            err.print(
+                "The timeline is empty: add events to timeline.csv (date,type,description), "
+                "or records whose dates packet can read.",
+                highlight=False,
+                markup=False,
+            )
+            return
         out.print(timeline_table(report))
 
 
@@ -227,7 +236,7 @@ def compare(folder: Folder, verbose: Verbose = False) -> None:
     """
     data = run(lambda: load_caregiver_files(require_folder(folder)), verbose)
     for problem in data.problems:
-        err.print(f"[yellow]{problem.message}[/] {problem.fix}", highlight=False, markup=False)
+        err.print(f"{problem.message} {problem.fix}", style="yellow", highlight=False, markup=False)
     opinions = data.settings.opinion
     if not opinions:
         err.print(
@@ -306,7 +315,8 @@ def build(
     left = len(result.left_out)
     for path, pages, size in result.outputs:
         err.print(
-            f"[green]Wrote[/] {path}  ({pages} pages, {size / 1_000_000:.1f} MB)", highlight=False
+            f"[green]Wrote[/] {escape(str(path))}  ({pages} pages, {size / 1_000_000:.1f} MB)",
+            highlight=False,
         )
     err.print(
         f"  {result.pages} pages, {result.size / 1_000_000:.1f} MB, {result.documents} documents"
@@ -316,7 +326,7 @@ def build(
         highlight=False,
     )
     for note in result.notes:
-        err.print(f"[yellow]Note:[/] {note}", highlight=False)
+        err.print(f"[yellow]Note:[/] {escape(note)}", highlight=False)
     missing = result.report.missing_required
     if missing:
         err.print(

@@ -114,3 +114,16 @@ def test_check_writes_nothing_in_the_folder(messy_folder: Path) -> None:
     runner.invoke(app, ["check", str(messy_folder)])
     runner.invoke(app, ["check", "--json", str(messy_folder)])
     assert fingerprint(messy_folder) == before
+
+
+def test_hints_with_brackets_are_shown_as_written(tmp_path: Path) -> None:
+    make_pdf(tmp_path / "r" / "a.pdf", PATHOLOGY_TEXT)
+    result = runner.invoke(app, ["build", str(tmp_path / "r"), "-o", str(tmp_path / "o.pdf")])
+    assert result.exit_code == 3
+    assert "[patient]" in result.output  # not swallowed as terminal markup
+
+
+def test_an_empty_timeline_says_what_to_do(tmp_path: Path) -> None:
+    (tmp_path / "r").mkdir()
+    result = runner.invoke(app, ["timeline", str(tmp_path / "r")])
+    assert result.exit_code == 0 and "timeline.csv" in result.output
