@@ -481,10 +481,11 @@ def build_packet(
             "ignored_summary": ignored,
         }
         notes: list[str] = []
+        written: set[Path] = set()  # this run's own files may be replaced when it packs again
         for factor in (0.95, 0.8, 0.65):  # the estimate was off: pack tighter and build again
             parts, notes = _split(plan.sources, options.max_size, factor)
             volumes = _layout(ctx_base, parts)
-            targets = _volume_paths(target, len(volumes), options.force)
+            targets = _volume_paths(target, len(volumes), options.force, written)
             outputs = []
             for volume, path in zip(volumes, targets, strict=True):
                 writer = _assemble(volume, progress)
@@ -495,15 +496,25 @@ def build_packet(
                         algorithm="AES-256",
                     )
                 _write(writer, path)
+                written.add(path)
                 outputs.append((path, volume.numbering.total, path.stat().st_size))
-            over = [o for o in outputs if options.max_size and o[2] > options.max_size]
-            if not over or all(len(v.sources) == 1 for v in volumes):
+            over = [
+                v
+                for v, o in zip(volumes, outputs, strict=True)
+                if options.max_size and o[2] > options.max_size
+            ]
+            if not over or all(len(v.sources) == 1 for v in over):
                 break
-        for path, _, size in outputs:
+        for stale in written - {path for path, _, _ in outputs}:  # volumes of an earlier packing
+            stale.unlink(missing_ok=True)
+        for volume, (path, _, size) in zip(volumes, outputs, strict=True):
             if options.max_size and size > options.max_size:
-                notes.append(
-                    f"{path.name} is {size / 1e6:.1f} MB, over --max-size: one page alone is that large."
+                why = (
+                    "it holds a single document (or part) that large"
+                    if len(volume.sources) == 1
+                    else "its records are larger than packet estimated; try a smaller --max-size"
                 )
+                notes.append(f"{path.name} is {size / 1e6:.1f} MB, over --max-size: {why}.")
     return BuildResult(
         outputs=outputs,
         documents=len({s.doc.path for s in plan.sources}),
@@ -514,15 +525,16 @@ def build_packet(
     )
 
 
-def _volume_paths(target: Path, count: int, force: bool) -> list[Path]:
-    """One volume: the output itself; several: `name-volume-1-of-3.pdf` and so on beside it."""
+def _volume_paths(target: Path, count: int, force: bool, written: set[Path]) -> list[Path]:
+    """One volume: the output itself; several: `name-volume-1-of-3.pdf` and so on beside it.
+    Files this run wrote itself (`written`) may be replaced."""
     if count == 1:
         return [target]
     paths = [
         target.with_name(f"{target.stem}-volume-{k}-of-{count}{target.suffix}")
         for k in range(1, count + 1)
     ]
-    existing = [p for p in paths if p.exists()]
+    existing = [p for p in paths if p.exists() and p not in written]
     if existing and not force:
         raise UsageError(
             f"{existing[0]} already exists.",

@@ -288,3 +288,28 @@ def test_sizes_are_read_as_caregivers_write_them() -> None:
     assert parse_size("25") == 25_000_000
     result = runner.invoke(app, ["build", "x", "--max-size", "lots"])
     assert result.exit_code == 2 and "20MB" in result.output
+
+
+def test_when_the_size_estimate_falls_short_volumes_are_repacked_without_leftovers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import packet.build
+
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    for n in range(4):
+        Image.effect_noise((1200, 900), 60).convert("RGB").save(root / f"Labs {n}.jpg", quality=95)
+    # An estimate far too low: the first packing (one volume) overflows, the next splits it.
+    monkeypatch.setattr(packet.build.Source, "estimated_size", property(lambda self: 200_000))
+    out = tmp_path / "out"
+    out.mkdir()
+    result = build_packet(root, BuildOptions(output=out / "p.pdf", max_size=1_200_000))
+    assert len(result.outputs) > 1
+    assert {p.name for p in out.iterdir()} == {
+        path.name for path, _, _ in result.outputs
+    }  # no p.pdf left
+    over = [size for _, _, size in result.outputs if size > 1_200_000]
+    assert bool(over) == any("over --max-size" in note for note in result.notes)
