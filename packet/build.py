@@ -21,6 +21,7 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
 from pypdf.errors import PdfReadError
+from pypdf.generic import NameObject
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfgen.canvas import Canvas
 
@@ -216,13 +217,26 @@ def _open_pdf(stack: ExitStack, path: Path, passwords: list[str]) -> PdfReader:
         reader = PdfReader(handle, strict=False)
         if reader.is_encrypted and not any(reader.decrypt(pw) for pw in ["", *passwords]):
             raise PdfReadError("password")
-        _ = len(reader.pages)
+        _usable_pages(reader)
         return reader
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError):
         repaired = _repaired(path, passwords)
         if repaired is None:
             raise
-        return PdfReader(repaired, strict=False)
+        reader = PdfReader(repaired, strict=False)
+        _usable_pages(reader)
+        return reader
+
+
+def _usable_pages(reader: PdfReader) -> None:
+    """Every page one pypdf can merge. A page whose /Type was damaged is still a page to PDFium
+    and to every viewer (it sits in the page tree), so its /Type is put right; anything else is
+    an error that sends the file to PDFium for repair."""
+    for page in reader.pages:
+        if not isinstance(page, PageObject):
+            raise PdfReadError("not a page")
+        if page.get("/Type") != "/Page":
+            page[NameObject("/Type")] = NameObject("/Page")
 
 
 def _repaired(path: Path, passwords: list[str]) -> io.BytesIO | None:

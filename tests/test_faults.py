@@ -392,3 +392,15 @@ def test_no_command_but_init_writes_in_the_folder(fault_folder: Path, tmp_path: 
     runner.invoke(app, ["init", str(fault_folder)])
     after = fingerprint(fault_folder)
     assert {k: v for k, v in after.items() if k in before} == before  # init only adds
+
+
+def test_a_page_with_a_damaged_type_is_still_merged(tmp_path: Path, valid_pdf: bytes) -> None:
+    # Found by the fuzz test: viewers and PDFium show such a page; pypdf refused to merge it.
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    (root / "visit.pdf").write_bytes(valid_pdf.replace(b"/Type /Page\n", b"/Typ\0 /Page\n", 1))
+    result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    assert result.documents == 1 and not result.left_out
