@@ -237,6 +237,10 @@ def _usable_pages(reader: PdfReader) -> None:
             raise PdfReadError("not a page")
         if page.get("/Type") != "/Page":
             page[NameObject("/Type")] = NameObject("/Page")
+        try:
+            display_of(page)  # its boxes and rotation are what stamping needs
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise PdfReadError("page boxes") from exc
 
 
 def _repaired(path: Path, passwords: list[str]) -> io.BytesIO | None:

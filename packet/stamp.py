@@ -149,9 +149,14 @@ def strip_active_content(page: PageObject) -> None:
     annotations = page.get("/Annots")
     if annotations is None:
         return
+    if not isinstance(annotations.get_object(), ArrayObject):
+        del page["/Annots"]  # damaged: links on a record are not worth a failed packet
+        return
     kept = ArrayObject()
     for ref in annotations.get_object():
         annotation = ref.get_object()
+        if not isinstance(annotation, DictionaryObject):
+            continue
         if annotation.get("/Subtype") in (
             "/FileAttachment",
             "/Sound",

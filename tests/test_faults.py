@@ -6,6 +6,7 @@ The corpus is generated here (see tests/FAULTS.md for the table of what each fil
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import struct
@@ -402,5 +403,21 @@ def test_a_page_with_a_damaged_type_is_still_merged(tmp_path: Path, valid_pdf: b
         '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
     )
     (root / "visit.pdf").write_bytes(valid_pdf.replace(b"/Type /Page\n", b"/Typ\0 /Page\n", 1))
+    result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    assert result.documents == 1 and not result.left_out
+
+
+def test_damaged_annotations_do_not_stop_the_packet(tmp_path: Path, valid_pdf: bytes) -> None:
+    from pypdf.generic import NameObject, NumberObject
+
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(valid_pdf)))
+    writer.pages[0][NameObject("/Annots")] = NumberObject(7)  # should be an array of annotations
+    with (root / "visit.pdf").open("wb") as f:
+        writer.write(f)
     result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
     assert result.documents == 1 and not result.left_out
