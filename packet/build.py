@@ -475,7 +475,9 @@ def build_packet(
         raise UsageError(
             f"Unknown paper size '{options.paper}'.", "Use --paper letter or --paper a4."
         )
-    report, index = check_folder(folder, progress, today, options.passwords, options.ocr)
+    report, index = check_folder(
+        folder, progress, today, options.passwords, options.ocr, layout=True
+    )
     settings = index.caregiver.settings
     _require_patient(settings, report.problems)
     size = PAPERS[options.paper]

@@ -63,10 +63,11 @@ def check_folder(
     today: date | None = None,
     passwords: Mapping[str, str] | None = None,
     ocr: bool = False,
+    layout: bool = False,
 ) -> tuple[Report, FolderIndex]:
     if ocr:
         require_ocr()
-    index = index_folder(require_folder(folder), progress, today, passwords, ocr)
+    index = index_folder(require_folder(folder), progress, today, passwords, ocr, layout)
     return build_report(index), index
 
 

@@ -150,21 +150,26 @@ def _lines(text: str) -> list[str]:
 
 
 def classify_text(text: str) -> Classification | None:
+    lines = _lines(text)
+    lowered = [line.lower() for line in lines]
+    whole = "\n".join(lowered)
     scores: dict[Category, float] = {}
     best: dict[Category, tuple[int, bool, int, str]] = {}  # category -> (weight, caps, -line, text)
-    for number, line in enumerate(_lines(text)):
-        position_bonus = 2.0 if number < 10 else 1.0
-        lower = line.lower()
-        for (category, pattern, weight), words in zip(_COMPILED, _TRIGGERS, strict=True):
-            if words is not None:
-                for word in words:  # a plain loop: twice as fast as any() on a generator
-                    if word in lower:
-                        break
-                else:
-                    continue
+    for (category, pattern, weight), words in zip(_COMPILED, _TRIGGERS, strict=True):
+        # Most rules have none of their words anywhere in the document: one look at the whole
+        # text skips them, and the others run only on the lines holding one of their words.
+        if words is not None:
+            present = [word for word in words if word in whole]
+            if not present:
+                continue
+        for number, lower in enumerate(lowered):
+            if words is not None and not any(word in lower for word in present):
+                continue
             if pattern.search(lower):
+                position_bonus = 2.0 if number < 10 else 1.0
                 scores[category] = scores.get(category, 0.0) + weight * position_bonus
                 # Report titles are usually in capitals; letterheads usually are not.
+                line = lines[number]
                 key = (weight, line.isupper(), -number, line)
                 if category not in best or key[:3] > best[category][:3]:
                     best[category] = key

@@ -27,7 +27,7 @@ from packet.models import (
     ProblemKind,
     Severity,
 )
-from packet.reading import FileReading, read_file
+from packet.reading import FileReading, read_file, sha256_of
 from packet.scan import FoundFile, scan_folder
 from packet.workers import parallel_map
 
@@ -57,6 +57,7 @@ class ReadJob:
     relative: str
     passwords: list[str]
     ocr: bool
+    layout: bool
     order: DateOrder
     birth: date | None
     today: date
@@ -164,9 +165,11 @@ def index_folder(
     today: date | None = None,
     passwords: Mapping[str, str] | None = None,
     ocr: bool = False,
+    layout: bool = False,
 ) -> FolderIndex:
     """`passwords`: for locked PDFs, given for this run only (typed at a prompt, never stored).
-    `ocr`: read scanned pages and photos with Tesseract."""
+    `ocr`: read scanned pages and photos with Tesseract. `layout`: measure what `build` needs to
+    place the stamp."""
     today = today or date.today()
     data = load_caregiver_files(folder)
     data.settings.passwords.update(passwords or {})
@@ -200,7 +203,7 @@ def index_folder(
         for item in found.files
         if item.path.name.upper() == "DICOMDIR"
     }
-    readings = _read_all(found.files, data, progress, ocr, today)
+    readings = _read_all(found.files, data, progress, ocr, layout, today)
     for item, (reading, known) in zip(found.files, readings, strict=True):
         if reading.kind not in (FileKind.DICOM, FileKind.PDF) and any(
             item.relative.startswith(root + "/") for root in disc_roots
@@ -216,7 +219,6 @@ def index_folder(
             size=reading.size,
             modified_ns=reading.modified_ns,
             bottom_free=reading.bottom_free,
-            sha256=reading.sha256,
         )
         index.sources[item.relative] = item.path
         if reading.problem:
@@ -244,7 +246,7 @@ def index_folder(
                 )
         index.documents.append(doc)
 
-    _mark_duplicates(index.documents)
+    _mark_duplicates(index.documents, index.sources)
     for doc in index.included:
         _note_gaps(doc, index.problems)
 
@@ -267,12 +269,26 @@ def _keeper_rank(doc: Document) -> tuple[int, bool, str]:
     return (len(_COPY_MARK.findall(stem)), bool(_GENERIC_NAME.search(stem)), doc.path)
 
 
-def _mark_duplicates(documents: list[Document]) -> None:
-    copies: dict[str, list[Document]] = defaultdict(list)
+def _mark_duplicates(documents: list[Document], sources: Mapping[str, Path]) -> None:
+    """Identical files count once. Only files of the same size can be identical, and only those
+    whose first and last bytes match are read whole: most folders need little or no hashing."""
+    same_size: dict[int, list[Document]] = defaultdict(list)
     for doc in documents:
         if doc.status is DocumentStatus.INCLUDED:
-            copies[doc.sha256].append(doc)
-    for group in copies.values():
+            same_size[doc.size].append(doc)
+    groups = [g for g in same_size.values() if len(g) > 1]
+    for whole in (False, True):
+        narrowed: list[list[Document]] = []
+        for group in groups:
+            alike: dict[str, list[Document]] = defaultdict(list)
+            for doc in group:
+                try:
+                    alike[sha256_of(sources[doc.path], whole)].append(doc)
+                except OSError:  # gone since it was read: build will say so
+                    continue
+            narrowed.extend(g for g in alike.values() if len(g) > 1)
+        groups = narrowed
+    for group in groups:
         keeper, *others = sorted(group, key=_keeper_rank)
         for doc in others:
             doc.status = DocumentStatus.DUPLICATE
@@ -305,13 +321,18 @@ PARALLEL_FROM = 64  # below this many files, starting worker processes costs mor
 
 
 def _read_job(job: ReadJob) -> tuple[FileReading, Understanding | None]:
-    reading = read_file(job.path, job.relative, job.passwords, job.ocr)
+    reading = read_file(job.path, job.relative, job.passwords, job.ocr, job.layout)
     usable = reading.usable and reading.kind in (FileKind.PDF, FileKind.IMAGE, FileKind.TEXT)
     return reading, understand(job, reading) if usable else None
 
 
 def _read_all(
-    files: list[FoundFile], data: CaregiverData, progress: Progress | None, ocr: bool, today: date
+    files: list[FoundFile],
+    data: CaregiverData,
+    progress: Progress | None,
+    ocr: bool,
+    layout: bool,
+    today: date,
 ) -> Iterator[tuple[FileReading, Understanding | None]]:
     """Every file read and understood, in order; on several cores, in worker processes (it is
     CPU-bound: hashing, PDF text, classification, DICOM headers, OCR)."""
@@ -322,6 +343,7 @@ def _read_all(
             f.relative,
             data.password_for(f.relative),
             ocr,
+            layout,
             order,
             birth,
             today,

@@ -129,8 +129,8 @@ class Document(BaseModel):
     has_text: bool = False
     size: int = 0
     modified_ns: int = 0  # when the file was last changed, to notice a change during a build
-    bottom_free: bool = True  # its pages leave the stamp's strip free (else they are shrunk)
-    sha256: str = ""
+    # Its pages leave the stamp's strip free (else they are shrunk); measured for `build` only.
+    bottom_free: bool | None = None
     status: DocumentStatus = DocumentStatus.INCLUDED
     reason: str = ""  # why excluded, or which copy a duplicate repeats
     duplicate_of: str | None = None

@@ -70,7 +70,6 @@ DISC_SOFTWARE = "program (scan discs carry a viewer)"
 class FileReading:
     kind: FileKind
     size: int
-    sha256: str
     modified_ns: int = 0
     pages: int = 0
     text: str = ""
@@ -81,21 +80,25 @@ class FileReading:
     built_by_packet: bool = False
     is_disc_software: bool = False
     ocr: bool = False  # the text came from OCR of the page images
-    bottom_free: bool = True  # the pages leave the stamp's strip free
+    bottom_free: bool | None = None  # the pages leave the stamp's strip free (when measured)
 
 
-def _fingerprint(path: Path) -> tuple[bytes, os.stat_result, str]:
-    """The first bytes (for sniffing), the file's size and time, and the SHA-256, in one read.
-    Scan files are not hashed: they are never merged, and a disc holds a gigabyte of them."""
+SAMPLE = 1 << 16
+
+
+def sha256_of(path: Path, whole: bool = True) -> str:
+    """The SHA-256 of the file; with `whole` False, of its first and last 64 KB only, a cheap
+    first look (files that differ there are not copies, and the end of a PDF holds its ID)."""
+    digest = hashlib.sha256()
     with path.open("rb") as f:
-        stat = os.fstat(f.fileno())
-        head = f.read(2048)
-        if looks_like_dicom(head):
-            return head, stat, ""
-        digest = hashlib.sha256(head)
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return head, stat, digest.hexdigest()
+        if whole:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+        else:
+            digest.update(f.read(SAMPLE))
+            f.seek(max(0, os.fstat(f.fileno()).st_size - SAMPLE))
+            digest.update(f.read(SAMPLE))
+    return digest.hexdigest()
 
 
 def sniff(head: bytes, suffix: str) -> FileKind:
@@ -131,15 +134,19 @@ def _describe_content(head: bytes) -> str:
     return "not a PDF"
 
 
-def read_file(path: Path, relative: str, passwords: list[str], ocr: bool = False) -> FileReading:
+def read_file(
+    path: Path, relative: str, passwords: list[str], ocr: bool = False, layout: bool = False
+) -> FileReading:
+    """`layout`: also measure whether a PDF's pages leave the stamp's strip free (for `build`)."""
     suffix = path.suffix.lower()
     try:
-        head, stat, sha = _fingerprint(path)
+        with path.open("rb") as f:
+            stat = os.fstat(f.fileno())
+            head = f.read(2048)  # enough to tell what the file really is
     except OSError as exc:
         return FileReading(
             kind=FileKind.OTHER,
             size=0,
-            sha256="",
             usable=False,
             exclusion="could not be read",
             problem=_problem(
@@ -154,7 +161,6 @@ def read_file(path: Path, relative: str, passwords: list[str], ocr: bool = False
         return FileReading(
             kind=FileKind.OTHER,
             size=0,
-            sha256=sha,
             usable=False,
             exclusion="empty file (0 bytes)",
             problem=_problem(
@@ -165,9 +171,9 @@ def read_file(path: Path, relative: str, passwords: list[str], ocr: bool = False
             ),
         )
     kind = sniff(head, suffix)
-    reading = FileReading(kind=kind, size=size, sha256=sha, modified_ns=stat.st_mtime_ns)
+    reading = FileReading(kind=kind, size=size, modified_ns=stat.st_mtime_ns)
     if kind is FileKind.PDF:
-        _read_pdf(path, relative, passwords, reading)
+        _read_pdf(path, relative, passwords, reading, layout)
     elif kind is FileKind.IMAGE:
         _read_image(path, relative, reading)
     elif kind is FileKind.TEXT:
@@ -209,7 +215,9 @@ def _unsupported(head: bytes, suffix: str, relative: str, reading: FileReading) 
     )
 
 
-def _read_pdf(path: Path, relative: str, passwords: list[str], reading: FileReading) -> None:
+def _read_pdf(
+    path: Path, relative: str, passwords: list[str], reading: FileReading, layout: bool
+) -> None:
     import pypdfium2 as pdfium
 
     error: Exception | None = None
@@ -274,12 +282,13 @@ def _read_pdf(path: Path, relative: str, passwords: list[str], reading: FileRead
             page = document[index]
             textpage = page.get_textpage()
             texts.append(textpage.get_text_range())
-            if index == 0:  # while the first page is open: is the stamp's strip free?
+            if index == 0 and layout:  # while the first page is open: is the stamp's strip free?
                 free = bottom_is_free(page, band_in_user_space(pdfium_display(page)), textpage)
             textpage.close()
             page.close()
         reading.text = "\n".join(texts).replace("\r\n", "\n").replace("\r", "\n")
-        reading.bottom_free = free and _bottoms_free(document, skip_first=True)
+        if layout:
+            reading.bottom_free = free and _bottoms_free(document, skip_first=True)
         creator = document.get_metadata_value("Creator")
         reading.built_by_packet = str(creator or "").startswith(PACKET_CREATOR)
         active = _active_content(document)

@@ -65,6 +65,31 @@ def test_identical_files_are_counted_once_keeping_the_better_name(messy_folder: 
     assert docs["Radiology/Document (3).pdf"].status is DocumentStatus.INCLUDED
 
 
+def test_files_of_the_same_size_are_copies_only_when_their_bytes_match(tmp_path: Path) -> None:
+    # Only files of one size are hashed; two different notes that happen to have the same
+    # size must both stay, and a third, identical to the first, is the only duplicate.
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "note a.txt").write_text("Progress note. Date of service: 03/04/2026. Well.\n")
+    (root / "note b.txt").write_text("Progress note. Date of service: 03/05/2026. Well.\n")
+    (root / "note a (1).txt").write_text("Progress note. Date of service: 03/04/2026. Well.\n")
+    (root / "other size.txt").write_text("Progress note. Date of service: 03/06/2026.\n")
+    # Long files that begin and end alike and differ only in the middle are not copies.
+    filler = "Clinic note, continued.\n" * 8000
+    (root / "long 1.txt").write_text(filler + "Plan: scan in May.\n" + filler)
+    (root / "long 2.txt").write_text(filler + "Plan: scan in Jun.\n" + filler)
+    report, _ = check_folder(root)
+    status = {d.path: (d.status, d.duplicate_of) for d in report.documents}
+    assert status == {
+        "note a.txt": (DocumentStatus.INCLUDED, None),
+        "note b.txt": (DocumentStatus.INCLUDED, None),
+        "note a (1).txt": (DocumentStatus.DUPLICATE, "note a.txt"),
+        "other size.txt": (DocumentStatus.INCLUDED, None),
+        "long 1.txt": (DocumentStatus.INCLUDED, None),
+        "long 2.txt": (DocumentStatus.INCLUDED, None),
+    }
+
+
 def test_broken_files_are_excluded_with_a_problem_and_a_fix(messy_folder: Path) -> None:
     report, _ = check_folder(messy_folder)
     docs = {d.path: d for d in report.documents}
