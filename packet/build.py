@@ -33,7 +33,6 @@ from packet.geometry import Display, Rect
 from packet.index import FolderIndex, Progress
 from packet.layout import draw_footer
 from packet.models import (
-    CATEGORY_ORDER,
     Document,
     DocumentOut,
     FileKind,
@@ -41,6 +40,7 @@ from packet.models import (
     ProblemKind,
     Report,
     Severity,
+    record_order,
 )
 from packet.pages import (
     SECTION_TITLES,
@@ -199,14 +199,6 @@ def _require_patient(settings: PacketSettings, problems: list[Problem]) -> None:
             + 'add them under [patient] in packet.toml, e.g. name = "Ana Example" and date_of_birth = 1961-04-02 '
             "(run `packet init FOLDER` to create the file).",
         )
-
-
-def record_order(docs: list[Document]) -> list[Document]:
-    """Grouped by category in the packet's order, oldest first, undated last, then by title."""
-    rank = {category: n for n, category in enumerate(CATEGORY_ORDER)}
-    return sorted(
-        docs, key=lambda d: (rank[d.category], d.date is None, d.date or date.min, d.title, d.path)
-    )
 
 
 def _open_pdf(stack: ExitStack, path: Path, passwords: list[str]) -> PdfReader:

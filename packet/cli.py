@@ -17,9 +17,8 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from packet import __version__
+from packet import version as installed_version
 from packet.caregiver import load_caregiver_files
 from packet.check import check_folder, locked_files, require_folder
 from packet.errors import ExitCode, PacketError, UsageError
@@ -87,6 +86,8 @@ def progress_bar(label: str) -> Iterator[ProgressCallback | None]:
     if not err.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     with Progress(
         TextColumn(label), BarColumn(), MofNCompleteColumn(), console=err, transient=True
     ) as bar:
@@ -100,7 +101,7 @@ def progress_bar(label: str) -> Iterator[ProgressCallback | None]:
 
 def version_callback(value: bool) -> None:
     if value:
-        out.print(f"packet {__version__}")
+        out.print(f"packet {installed_version()}")
         raise typer.Exit()
 
 

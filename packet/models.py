@@ -6,8 +6,9 @@ Closed sets are StrEnums because their values are a stable interface: they appea
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
@@ -168,6 +169,18 @@ class DocumentOut(BaseModel):
             duplicate_of=doc.duplicate_of,
             evidence=doc.evidence,
         )
+
+
+AnyDocument = TypeVar("AnyDocument", Document, DocumentOut)
+
+
+def record_order(docs: Iterable[AnyDocument]) -> list[AnyDocument]:
+    """Grouped by category in the packet's order, oldest first, undated last, then by title."""
+    rank = {category: n for n, category in enumerate(CATEGORY_ORDER)}
+    return sorted(
+        docs,
+        key=lambda d: (rank[d.category], d.date is None, d.date or dt.date.min, d.title, d.path),
+    )
 
 
 class ImagingStudy(BaseModel):

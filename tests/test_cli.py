@@ -61,6 +61,24 @@ def test_check_on_the_example_is_complete_and_exits_0() -> None:
     assert "Every required item is present" in result.output
 
 
+def test_check_lists_documents_in_the_packets_order_with_their_evidence(messy_folder: Path) -> None:
+    result = runner.invoke(app, ["check", str(messy_folder)], terminal_width=100)
+    text = " ".join(result.output.split())  # wrapping aside
+    text = text[text.index("Documents, in the packet's order") :]
+    # Grouped under the packet's section names, pathology before imaging, as in the PDF.
+    assert text.index("Pathology") < text.index("Imaging reports") < text.index("Not in the packet")
+    pathology = text[text.index("Pathology") : text.index("Imaging reports")]
+    assert "Path reports/scan0001.pdf" in pathology
+    assert "heading 'SURGICAL PATHOLOGY REPORT'" in pathology
+    # What is left out says why, beneath its name.
+    left_out = text[text.index("Not in the packet") :]
+    assert (
+        "duplicate Downloads/Document (3) copy.pdf identical to Radiology/Document (3).pdf"
+        in left_out
+    )
+    assert "empty.pdf empty file (0 bytes)" in left_out
+
+
 def test_check_exits_1_while_a_required_item_is_missing(tmp_path: Path) -> None:
     make_pdf(tmp_path / "r" / "path.pdf", PATHOLOGY_TEXT)
     result = runner.invoke(app, ["check", str(tmp_path / "r")])
