@@ -7,6 +7,7 @@ written inside the records folder.
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import os
@@ -21,7 +22,7 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
 from pypdf.errors import PdfReadError
-from pypdf.generic import NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfgen.canvas import Canvas
 
@@ -129,15 +130,15 @@ class Placed:
     """A record page as added to the packet."""
 
     page: PageObject
+    display: Display  # as it is displayed, once on its carrier page if it needed one
     source: Source
     carried_from: Rect | None  # its box before it was put on a carrier page
 
     @property
     def key(self) -> tuple[str, float, float]:
         """One stamp is shared by the pages of a document that have the same size."""
-        display = display_of(self.page)
         title = self.source.title or self.source.doc.title
-        return (title, round(display.width, 2), round(display.height, 2))
+        return (title, round(self.display.width, 2), round(self.display.height, 2))
 
 
 @dataclass
@@ -224,6 +225,7 @@ def _usable_pages(reader: PdfReader) -> None:
     """Every page one pypdf can merge. A page whose /Type was damaged is still a page to PDFium
     and to every viewer (it sits in the page tree), so its /Type is put right; anything else is
     an error that sends the file to PDFium for repair."""
+    seen: set[tuple[int, int]] = set()
     for page in reader.pages:
         if not isinstance(page, PageObject):
             raise PdfReadError("not a page")
@@ -233,6 +235,27 @@ def _usable_pages(reader: PdfReader) -> None:
             display_of(page)  # its boxes and rotation are what stamping needs
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise PdfReadError("page boxes") from exc
+        _read_everything(page, seen)
+
+
+def _read_everything(page: PageObject, seen: set[tuple[int, int]]) -> None:
+    """Read every object the page uses (fonts, images, content), now, while a damaged one can
+    still send the file to repair; merging reads them again from pypdf's cache, at no cost."""
+    stack: list[Any] = [v for k, v in page.items() if k != "/Parent"]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            item = item.get_object()
+            if item is None:
+                continue
+        if isinstance(item, DictionaryObject):
+            stack.extend(v for k, v in item.items() if k != "/Parent")
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
 
 
 def _repaired(path: Path, passwords: list[str]) -> io.BytesIO | None:
@@ -443,6 +466,20 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Merging makes hundreds of thousands of small PDF objects that live until the packet is
+    written; the cycle collector would walk them all again and again (about a tenth of the build
+    time) to find almost nothing. What a volume leaves behind is collected once it is written."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     output: Path | None = None  # default: default_output(folder)
@@ -474,7 +511,7 @@ def build_packet(
     _require_patient(settings, report.problems)
     size = PAPERS[options.paper]
 
-    with ExitStack() as stack, _quiet_pypdf():
+    with ExitStack() as stack, _quiet_pypdf(), _collector_paused():
         plan = _open_sources(stack, index, report, size)
         problems = list(report.problems)
         for doc, reason in plan.failed:
@@ -508,6 +545,9 @@ def build_packet(
                         algorithm="AES-256",
                     )
                 _write(writer, path)
+                del writer
+                if path != targets[-1]:
+                    gc.collect()  # this volume's objects, before the next one is made
                 written.add(path)
                 outputs.append((path, volume.numbering.total, path.stat().st_size))
             over = [
@@ -566,7 +606,11 @@ def _assemble(volume: Volume, progress: Progress | None) -> PdfWriter:
         for page in source.pages:
             added = writer.add_page(page)
             strip_active_content(added)
-            placed.append(Placed(added, source, ensure_room(added)))
+            display = display_of(added)
+            carried_from = ensure_room(added, display)
+            if carried_from is not None:
+                display = display_of(added)
+            placed.append(Placed(added, display, source, carried_from))
     keys = [p.key for p in placed]
     unique = list(dict.fromkeys(keys))
     stamps = _stamps(unique, ctx.page_label(numbering.total, numbering.total), ctx.settings)
@@ -575,7 +619,9 @@ def _assemble(volume: Volume, progress: Progress | None) -> PdfWriter:
     for done, (item, key) in enumerate(zip(placed, keys, strict=True), start=1):
         shrink = item.source.shrink and item.carried_from is None
         label = ctx.page_label(front.pages + done, numbering.total)
-        stamp_page(writer, item.page, forms[key], font, label, shrink, item.carried_from)
+        stamp_page(
+            writer, item.page, item.display, forms[key], font, label, shrink, item.carried_from
+        )
         if progress:
             progress(done, len(placed), "stamping")
 

@@ -101,19 +101,32 @@ def bottom_is_free(pdfium_page: Any, band: Rect, textpage: Any = None) -> bool:
     """True when nothing on the page (text, drawing, image) reaches into the band, given in user
     space. Object bounds are conservative, so a doubtful page is shrunk rather than covered.
     With the page's text already extracted, text is looked up in the band directly, and only the
-    other objects are walked (pages hold many more text objects than anything else)."""
+    other objects are walked (pages hold many more text objects than anything else). The walk
+    uses PDFium's own calls: a Python object for each page object costs more than the check."""
+    import ctypes
+
     import pypdfium2.raw as pdfium_c
 
     x0, y0, x1, y1 = band
-    kinds = [pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_SHADING]
-    kinds.append(pdfium_c.FPDF_PAGEOBJ_FORM)
+    kinds = {
+        pdfium_c.FPDF_PAGEOBJ_PATH,
+        pdfium_c.FPDF_PAGEOBJ_IMAGE,
+        pdfium_c.FPDF_PAGEOBJ_SHADING,
+        pdfium_c.FPDF_PAGEOBJ_FORM,
+    }
     if textpage is not None:
         if textpage.get_text_bounded(left=x0, bottom=y0, right=x1, top=y1).strip():
             return False
     else:
-        kinds.append(pdfium_c.FPDF_PAGEOBJ_TEXT)
-    for obj in pdfium_page.get_objects(filter=kinds, max_depth=1):
-        left, bottom, right, top = obj.get_bounds()
-        if left < x1 and right > x0 and bottom < y1 and top > y0:
+        kinds.add(pdfium_c.FPDF_PAGEOBJ_TEXT)
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    raw = pdfium_page.raw
+    for number in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = pdfium_c.FPDFPage_GetObject(raw, number)
+        if not obj or pdfium_c.FPDFPageObj_GetType(obj) not in kinds:
+            continue
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            return False  # no bounds: assume the worst
+        if left.value < x1 and right.value > x0 and bottom.value < y1 and top.value > y0:
             return False
     return True

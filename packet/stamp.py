@@ -53,10 +53,9 @@ def display_of(page: PageObject) -> Display:
 MIN_WIDTH, MIN_HEIGHT = 252.0, 144.0  # smaller pages (receipts, labels) get a carrier around them
 
 
-def ensure_room(page: PageObject) -> Rect | None:
+def ensure_room(page: PageObject, display: Display) -> Rect | None:
     """Put a very small page on a carrier: its boxes grow (content untouched, centred) so that
     the stamp fits below it. Returns the page's former box, to clip its content to, or None."""
-    display = display_of(page)
     if display.width >= MIN_WIDTH and display.height >= MIN_HEIGHT:
         return None
     former = user_rect(display, (0, 0, display.width, display.height))
@@ -182,6 +181,7 @@ def strip_active_content(page: PageObject) -> None:
 def stamp_page(
     writer: PdfWriter,
     page: PageObject,
+    display: Display,
     stamp: IndirectObject,
     font: IndirectObject,
     label: str,
@@ -190,8 +190,7 @@ def stamp_page(
 ) -> None:
     """Wrap the page's content, optionally shrink it, and draw the stamp over the bottom band:
     the form XObject (name, date of birth, title) shared by the pages of a document, and the
-    page number written here."""
-    display = display_of(page)
+    page number written here. `display`: the page as displayed (display_of)."""
     prefix = b"q\n"
     if clip is not None:  # a page on a carrier shows what it showed before, nothing more
         x0, y0, x1, y1 = clip

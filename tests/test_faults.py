@@ -421,3 +421,21 @@ def test_damaged_annotations_do_not_stop_the_packet(tmp_path: Path, valid_pdf: b
         writer.write(f)
     result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
     assert result.documents == 1 and not result.left_out
+
+
+def test_a_damaged_font_object_does_not_stop_the_packet(tmp_path: Path, valid_pdf: bytes) -> None:
+    # Found by the fuzz test: a stray byte inside the font object (not the page) made pypdf fail
+    # while the pages were being merged, after the layout was fixed. Every object a page uses is
+    # now read when the file is opened, so the file goes to repair (or the list) in time.
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    damaged = valid_pdf.replace(b"2 0 obj\n<<", b"2 0 obj\x01<<", 1)
+    assert damaged != valid_pdf
+    (root / "visit.pdf").write_bytes(damaged)
+    make_pdf(root / "intact.pdf", CONSULT_TEXT)
+    result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    assert result.documents + len(result.left_out) == 2
+    assert PdfReader(tmp_path / "p.pdf").pages  # a packet, whatever became of the damaged file
