@@ -12,7 +12,7 @@ import io
 import logging
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -202,10 +202,19 @@ def _require_patient(settings: PacketSettings, problems: list[Problem]) -> None:
         )
 
 
+IN_MEMORY = 1 << 20  # records smaller than this are read whole; larger ones stay open
+
+
 def _open_pdf(stack: ExitStack, path: Path, passwords: list[str]) -> PdfReader:
-    """A reader on the open file (not a copy of it in memory); a copy repaired by PDFium when
-    pypdf cannot parse the file (a broken cross-reference table, say)."""
-    handle = stack.enter_context(path.open("rb"))
+    """A reader on the file; a copy repaired by PDFium when pypdf cannot parse the file (a broken
+    cross-reference table, say). A small record is read into memory, so that a long history
+    does not hold thousands of files open; a large one (a scan) is read from the open file, as
+    a copy in memory would double what it weighs there."""
+    handle: Any
+    if path.stat().st_size < IN_MEMORY:
+        handle = io.BytesIO(path.read_bytes())
+    else:
+        handle = stack.enter_context(path.open("rb"))
     try:
         reader = PdfReader(handle, strict=False)
         if reader.is_encrypted and not any(reader.decrypt(pw) for pw in ["", *passwords]):
@@ -466,6 +475,22 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
+def _allow_open_files() -> None:
+    """Large records stay open until the packet is written. Some systems allow a process few
+    open files by default (256 on macOS), fewer than the scans of a long history: the soft
+    limit is raised as far as the system lets a program raise it itself."""
+    try:
+        import resource
+    except ImportError:  # Windows has no such limit for files opened this way
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 16_384 if hard == resource.RLIM_INFINITY else min(hard, 16_384)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        # When it cannot be raised, small records are read into memory all the same.
+        with suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Merging makes hundreds of thousands of small PDF objects that live until the packet is
@@ -511,6 +536,7 @@ def build_packet(
     _require_patient(settings, report.problems)
     size = PAPERS[options.paper]
 
+    _allow_open_files()
     with ExitStack() as stack, _quiet_pypdf(), _collector_paused():
         plan = _open_sources(stack, index, report, size)
         problems = list(report.problems)

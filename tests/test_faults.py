@@ -10,6 +10,7 @@ import io
 import os
 import re
 import struct
+import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -439,3 +440,24 @@ def test_a_damaged_font_object_does_not_stop_the_packet(tmp_path: Path, valid_pd
     result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
     assert result.documents + len(result.left_out) == 2
     assert PdfReader(tmp_path / "p.pdf").pages  # a packet, whatever became of the damaged file
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX limit on open files")
+def test_more_records_than_the_open_files_limit_are_all_merged(tmp_path: Path) -> None:
+    # macOS allows 256 open files by default; a long history has more PDFs than that.
+    import resource
+
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    for n in range(90):
+        make_pdf(root / f"visit {n:02d}.pdf", CONSULT_TEXT, f"visit number {n}")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (64, hard))
+    try:
+        result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert result.left_out == [] and result.documents == 90
