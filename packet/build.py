@@ -22,7 +22,13 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
 from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfgen.canvas import Canvas
 
@@ -245,6 +251,28 @@ def _usable_pages(reader: PdfReader) -> None:
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise PdfReadError("page boxes") from exc
         _read_everything(page, seen)
+        _check_structure(page)
+
+
+def _check_structure(page: PageObject) -> None:
+    """What stamping adds to: the content (streams) and the resources (dictionaries of fonts and
+    images). A damaged one would make a page that viewers refuse, or stop the build."""
+    contents = page.get("/Contents")
+    if contents is not None:
+        resolved = contents.get_object()
+        for stream in resolved if isinstance(resolved, ArrayObject) else [resolved]:
+            if not isinstance(stream.get_object(), StreamObject):
+                raise PdfReadError("page content")
+    resources = page.get("/Resources")
+    if resources is None:
+        return
+    resources = resources.get_object()
+    if not isinstance(resources, DictionaryObject):
+        raise PdfReadError("page resources")
+    for key in ("/Font", "/XObject"):
+        entry = resources.get(key)
+        if entry is not None and not isinstance(entry.get_object(), DictionaryObject):
+            raise PdfReadError("page resources")
 
 
 def _read_everything(page: PageObject, seen: set[tuple[int, int]]) -> None:

@@ -442,6 +442,33 @@ def test_a_damaged_font_object_does_not_stop_the_packet(tmp_path: Path, valid_pd
     assert PdfReader(tmp_path / "p.pdf").pages  # a packet, whatever became of the damaged file
 
 
+@pytest.mark.parametrize("damage", ["fonts", "content"])
+def test_damaged_resources_or_content_do_not_stop_the_packet(
+    tmp_path: Path, valid_pdf: bytes, damage: str
+) -> None:
+    # Found by the fuzz test: a font dictionary that had become an array, and content that was
+    # not a stream, stopped the build while pages were stamped or the packet was written.
+    from pypdf.generic import ArrayObject, NameObject, TextStringObject
+
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(valid_pdf)))
+    page = writer.pages[0]
+    if damage == "fonts":
+        page["/Resources"][NameObject("/Font")] = ArrayObject([TextStringObject("ab")])
+    else:
+        page[NameObject("/Contents")] = ArrayObject([TextStringObject("not a stream")])
+    with (root / "visit.pdf").open("wb") as f:
+        writer.write(f)
+    make_pdf(root / "intact.pdf", CONSULT_TEXT)
+    result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    assert result.documents + len(result.left_out) == 2
+    assert len(PdfReader(tmp_path / "p.pdf").pages) >= 2
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX limit on open files")
 def test_more_records_than_the_open_files_limit_are_all_merged(tmp_path: Path) -> None:
     # macOS allows 256 open files by default; a long history has more PDFs than that.
