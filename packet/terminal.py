@@ -5,11 +5,12 @@ Nothing here prints; the CLI decides where each renderable goes.
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
+from dataclasses import dataclass, field
 from itertools import groupby
 
-from rich.console import Group, RenderableType
-from rich.padding import Padding
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -91,30 +92,56 @@ def documents_view(report: Report) -> RenderableType:
     included = record_order(d for d in shown if d.status is DocumentStatus.INCLUDED)
     parts: list[RenderableType] = [Text("Documents, in the packet's order", style="table.title")]
     for category, docs in groupby(included, key=lambda d: d.category):
-        rows = _grid()
+        listing = Listing(category.label)
         for doc in docs:
-            body = Text(doc.title, style="bold")
-            body.append(f"  {doc.pages} page{'s' if doc.pages != 1 else ''}", style="dim")
-            body.append(f"\n{doc.path}")
-            if doc.evidence:
-                body.append("\n" + "; ".join(doc.evidence), style="dim")
-            date = doc.date.isoformat() if doc.date else Text("unknown", style="yellow")
-            rows.add_row(date, body)
-        parts += [Text(category.label, style="bold underline"), Padding(rows, (0, 0, 0, 2))]
+            pages = f"{doc.pages} page{'s' if doc.pages != 1 else ''}"
+            listing.add(
+                doc.date.isoformat() if doc.date else "unknown",
+                "" if doc.date else "yellow",
+                [
+                    (f"{doc.title}  ({pages})", "bold"),
+                    (doc.path, ""),
+                    ("; ".join(doc.evidence), "dim"),
+                ],
+            )
+        parts.append(listing)
     others = [d for d in shown if d.status is not DocumentStatus.INCLUDED]
     if others:
-        rows = _grid()
+        listing = Listing("Not in the packet")
         for doc in others:
-            rows.add_row(Text(doc.status.value), Text(f"{doc.path}\n{doc.reason}", style="dim"))
-        parts += [Text("Not in the packet", style="bold underline"), Padding(rows, (0, 0, 0, 2))]
+            listing.add(doc.status.value, "", [(doc.path, ""), (doc.reason, "dim")])
+        parts.append(listing)
     return Group(*parts)
 
 
-def _grid() -> Table:
-    grid = Table.grid(padding=(0, 2, 0, 0))
-    grid.add_column(no_wrap=True, width=10)
-    grid.add_column()
-    return grid
+@dataclass
+class Listing:
+    """A heading, then entries: a short label (a date) in the margin and lines of text that wrap
+    under the text, not under the label. It is one Text: rich lays a table out cell by cell,
+    which takes a visible moment for hundreds of documents."""
+
+    heading: str
+    entries: list[tuple[str, str, list[tuple[str, str]]]] = field(default_factory=list)
+    margin: int = 14
+
+    def add(self, label: str, style: str, lines: list[tuple[str, str]]) -> None:
+        """`lines`: (text, style) pairs; empty ones are left out."""
+        self.entries.append((label, style, [line for line in lines if line[0]]))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(24, options.max_width - self.margin)
+        text = Text(self.heading, style="bold underline")
+        for label, label_style, lines in self.entries:
+            text.append("\n")
+            text.append(f"  {label}".ljust(self.margin), style=label_style)
+            first = True
+            for line, style in lines:
+                for piece in textwrap.wrap(line, width, break_on_hyphens=False) or [""]:
+                    if not first:
+                        text.append("\n" + " " * self.margin)
+                    text.append(piece, style=style)
+                    first = False
+        yield text
 
 
 def studies_table(report: Report) -> Table:
