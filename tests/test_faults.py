@@ -350,8 +350,14 @@ def valid_pdf(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return make_pdf(path, CONSULT_TEXT, "a second page").read_bytes()
 
 
+# The same 40 examples on every run (derandomize), so that a new find fails the run of the
+# change that makes it, not a later one; explore further by raising max_examples and turning
+# derandomize off for a run (400 examples, twice, passed when this was written).
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
 def test_randomly_corrupted_pdfs_never_crash_and_are_never_lost(
