@@ -11,6 +11,7 @@ import gc
 import io
 import logging
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from pypdf.generic import (
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfgen.canvas import Canvas
 
-from packet.caregiver import PacketSettings
+from packet.caregiver import PacketSettings, load_caregiver_files
 from packet.check import check_folder, require_folder
 from packet.convert import image_to_pdf, text_to_pdf
 from packet.errors import BuildError, CaregiverFileError, UsageError
@@ -61,6 +62,7 @@ from packet.pages import (
     stamp_left,
 )
 from packet.reading import PACKET_CREATOR
+from packet.scan import scan_folder
 from packet.stamp import (
     display_of,
     ensure_room,
@@ -211,20 +213,15 @@ def _require_patient(settings: PacketSettings, problems: list[Problem]) -> None:
 IN_MEMORY = 1 << 20  # records smaller than this are read whole; larger ones stay open
 
 
-def _open_pdf(stack: ExitStack, path: Path, passwords: list[str]) -> PdfReader:
-    """A reader on the file; a copy repaired by PDFium when pypdf cannot parse the file (a broken
-    cross-reference table, say). A small record is read into memory, so that a long history
-    does not hold thousands of files open; a large one (a scan) is read from the open file, as
-    a copy in memory would double what it weighs there."""
-    handle: Any
-    if path.stat().st_size < IN_MEMORY:
-        handle = io.BytesIO(path.read_bytes())
-    else:
-        handle = stack.enter_context(path.open("rb"))
+def _open_pdf(
+    stack: ExitStack, path: Path, passwords: list[str], opened: PdfReader | None = None
+) -> PdfReader:
+    """A reader on the file, ready to merge (`opened`, when _EarlyReaders has it); a copy
+    repaired by PDFium when pypdf cannot parse the file (a broken cross-reference table, say)."""
+    if opened is not None:
+        return opened
     try:
-        reader = PdfReader(handle, strict=False)
-        if reader.is_encrypted and not any(reader.decrypt(pw) for pw in ["", *passwords]):
-            raise PdfReadError("password")
+        reader = _pypdf_reader(stack, path, passwords)
         _usable_pages(reader)
         return reader
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError):
@@ -234,6 +231,91 @@ def _open_pdf(stack: ExitStack, path: Path, passwords: list[str]) -> PdfReader:
         reader = PdfReader(repaired, strict=False)
         _usable_pages(reader)
         return reader
+
+
+def _pypdf_reader(stack: ExitStack, path: Path, passwords: list[str]) -> PdfReader:
+    """The file opened and unlocked by pypdf. A small record is read into memory, so that a long
+    history does not hold thousands of files open; a large one (a scan) is read from the open
+    file, as a copy in memory would double what it weighs there."""
+    handle: Any
+    if path.stat().st_size < IN_MEMORY:
+        handle = io.BytesIO(path.read_bytes())
+    else:
+        handle = stack.enter_context(path.open("rb"))
+    reader = PdfReader(handle, strict=False)
+    if reader.is_encrypted and not any(reader.decrypt(pw) for pw in ["", *passwords]):
+        raise PdfReadError("password")
+    return reader
+
+
+# Held while _EarlyReaders reads a file, and by any fork (the worker processes of `check`):
+# a process must not be forked while another thread is inside a library or holds a lock.
+_FORK_GUARD = threading.Lock()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(
+        before=_FORK_GUARD.acquire,
+        after_in_parent=_FORK_GUARD.release,
+        after_in_child=_FORK_GUARD.release,
+    )
+
+
+class _EarlyReaders:
+    """The PDF records, opened and parsed by pypdf in a thread while `check` reads them with
+    PDFium (in worker processes, or in C code that lets this thread run). Without it the main
+    process waits for the workers, then parses every record alone. Only pypdf runs here, never
+    PDFium (which is not thread-safe); a file that fails here is opened again later, with
+    repair, and a file that changed since is opened again too."""
+
+    def __init__(self, folder: Path, passwords: Mapping[str, str]) -> None:
+        self._folder, self._passwords = folder, passwords
+        self._files = ExitStack()
+        self._readers: dict[str, tuple[PdfReader, int, int]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._open_all, name="packet-open", daemon=True)
+
+    def __enter__(self) -> _EarlyReaders:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._readers.clear()
+        self._files.close()
+
+    def _open_all(self) -> None:
+        data = load_caregiver_files(self._folder)
+        data.settings.passwords.update(self._passwords)
+        for found in scan_folder(self._folder).files:
+            if self._stop.is_set():
+                return
+            with _FORK_GUARD:
+                try:
+                    stat = found.path.stat()
+                    with found.path.open("rb") as f:
+                        if b"%PDF-" not in f.read(1024):
+                            continue
+                    reader = _pypdf_reader(
+                        self._files, found.path, data.password_for(found.relative)
+                    )
+                    metadata = reader.metadata
+                    if metadata and str(metadata.get("/Creator", "")).startswith(PACKET_CREATOR):
+                        continue  # an earlier packet: never merged
+                    _usable_pages(reader)
+                except Exception:  # opened again after `check`, with repair if need be
+                    continue
+                self._readers[found.relative] = (reader, stat.st_size, stat.st_mtime_ns)
+
+    def take(self, doc: Document) -> PdfReader | None:
+        """The reader for this record, if it opened here and the file is the one `check` read."""
+        self._thread.join()
+        reader, size, modified = self._readers.pop(doc.path, (None, -1, -1))
+        return reader if (size, modified) == (doc.size, doc.modified_ns) else None
+
+    def release(self) -> None:
+        """Let go of what was not taken (duplicates, records left out)."""
+        self._thread.join()
+        self._readers.clear()
 
 
 def _usable_pages(reader: PdfReader) -> None:
@@ -314,7 +396,11 @@ def _repaired(path: Path, passwords: list[str]) -> io.BytesIO | None:
 
 
 def _open_sources(
-    stack: ExitStack, index: FolderIndex, report: Report, paper: tuple[float, float]
+    stack: ExitStack,
+    index: FolderIndex,
+    report: Report,
+    paper: tuple[float, float],
+    early: _EarlyReaders,
 ) -> Plan:
     plan = Plan()
     outs = {d.path: d for d in report.documents}
@@ -338,7 +424,8 @@ def _open_sources(
             continue
         try:
             if doc.kind is FileKind.PDF:
-                reader = _open_pdf(stack, path, index.caregiver.password_for(doc.path))
+                passwords = index.caregiver.password_for(doc.path)
+                reader = _open_pdf(stack, path, passwords, early.take(doc))
                 source = Source(doc, out, reader, shrink=not doc.bottom_free, file_size=doc.size)
                 plan.sources.append(source)
             elif doc.kind in (FileKind.IMAGE, FileKind.TEXT):
@@ -557,16 +644,17 @@ def build_packet(
         raise UsageError(
             f"Unknown paper size '{options.paper}'.", "Use --paper letter or --paper a4."
         )
-    report, index = check_folder(
-        folder, progress, today, options.passwords, options.ocr, layout=True
-    )
-    settings = index.caregiver.settings
-    _require_patient(settings, report.problems)
-    size = PAPERS[options.paper]
-
     _allow_open_files()
     with ExitStack() as stack, _quiet_pypdf(), _collector_paused():
-        plan = _open_sources(stack, index, report, size)
+        early = stack.enter_context(_EarlyReaders(folder, options.passwords))
+        report, index = check_folder(
+            folder, progress, today, options.passwords, options.ocr, layout=True
+        )
+        settings = index.caregiver.settings
+        _require_patient(settings, report.problems)
+        size = PAPERS[options.paper]
+        plan = _open_sources(stack, index, report, size, early)
+        early.release()
         problems = list(report.problems)
         for doc, reason in plan.failed:
             problems.append(
