@@ -645,7 +645,7 @@ def build_packet(
             f"Unknown paper size '{options.paper}'.", "Use --paper letter or --paper a4."
         )
     _allow_open_files()
-    with ExitStack() as stack, _quiet_pypdf(), _collector_paused():
+    with ExitStack() as stack, _quiet_pypdf():
         early = stack.enter_context(_EarlyReaders(folder, options.passwords))
         report, index = check_folder(
             folder, progress, today, options.passwords, options.ocr, layout=True
@@ -655,6 +655,7 @@ def build_packet(
         size = PAPERS[options.paper]
         plan = _open_sources(stack, index, report, size, early)
         early.release()
+        stack.enter_context(_collector_paused())
         problems = list(report.problems)
         for doc, reason in plan.failed:
             problems.append(
