@@ -213,13 +213,9 @@ def _require_patient(settings: PacketSettings, problems: list[Problem]) -> None:
 IN_MEMORY = 1 << 20  # records smaller than this are read whole; larger ones stay open
 
 
-def _open_pdf(
-    stack: ExitStack, path: Path, passwords: list[str], opened: PdfReader | None = None
-) -> PdfReader:
-    """A reader on the file, ready to merge (`opened`, when _EarlyReaders has it); a copy
-    repaired by PDFium when pypdf cannot parse the file (a broken cross-reference table, say)."""
-    if opened is not None:
-        return opened
+def _open_pdf(stack: ExitStack, path: Path, passwords: list[str]) -> PdfReader:
+    """A reader on the file, ready to merge; a copy repaired by PDFium when pypdf cannot parse
+    the file (a broken cross-reference table, say)."""
     try:
         reader = _pypdf_reader(stack, path, passwords)
         _usable_pages(reader)
@@ -306,15 +302,19 @@ class _EarlyReaders:
                     continue
                 self._readers[found.relative] = (reader, stat.st_size, stat.st_mtime_ns)
 
+    def wait(self) -> None:
+        """Until the thread is done: pypdf is then used by one thread at a time."""
+        self._thread.join()
+
     def take(self, doc: Document) -> PdfReader | None:
         """The reader for this record, if it opened here and the file is the one `check` read."""
-        self._thread.join()
+        self.wait()
         reader, size, modified = self._readers.pop(doc.path, (None, -1, -1))
         return reader if (size, modified) == (doc.size, doc.modified_ns) else None
 
     def release(self) -> None:
         """Let go of what was not taken (duplicates, records left out)."""
-        self._thread.join()
+        self.wait()
         self._readers.clear()
 
 
@@ -414,6 +414,7 @@ def _open_sources(
     converted = dict(
         zip((j[1] for j in jobs), parallel_map(_convert, jobs, len(jobs) >= 4), strict=True)
     )
+    early.wait()
     for doc in docs:
         path = index.sources[doc.path]
         out = outs[doc.path]
@@ -425,7 +426,7 @@ def _open_sources(
         try:
             if doc.kind is FileKind.PDF:
                 passwords = index.caregiver.password_for(doc.path)
-                reader = _open_pdf(stack, path, passwords, early.take(doc))
+                reader = early.take(doc) or _open_pdf(stack, path, passwords)
                 source = Source(doc, out, reader, shrink=not doc.bottom_free, file_size=doc.size)
                 plan.sources.append(source)
             elif doc.kind in (FileKind.IMAGE, FileKind.TEXT):

@@ -5,6 +5,7 @@ stdout carries results (the report, the JSON); stderr carries progress, hints an
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import sys
@@ -359,4 +360,12 @@ def parse_size(text: str) -> int:
 
 
 def main() -> None:
-    app()
+    """The `packet` command. Each run is one short process, so Python's cycle collector is left
+    off, and what remains at the end is frozen rather than freed: a packet's hundreds of
+    thousands of PDF objects are then neither walked again and again while it is made nor
+    freed one by one at exit (a second of a 7-second build, measured)."""
+    gc.disable()
+    try:
+        app()
+    finally:
+        gc.freeze()

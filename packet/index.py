@@ -335,7 +335,7 @@ def _read_all(
     today: date,
 ) -> Iterator[tuple[FileReading, Understanding | None]]:
     """Every file read and understood, in order; on several cores, in worker processes (it is
-    CPU-bound: hashing, PDF text, classification, DICOM headers, OCR)."""
+    CPU-bound: PDF text, classification, DICOM headers, OCR)."""
     order, birth = data.settings.reading.date_order, data.settings.patient.date_of_birth
     jobs = [
         ReadJob(
