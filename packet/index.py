@@ -413,7 +413,7 @@ def _note_scanned(index: FolderIndex, ocr: bool) -> None:
                     + "; packet filed and dated them from their folder and file names only."
                 ),
                 fix=_ocr_advice(ocr)
-                + "Check their category and date below; correct any in documents.csv, or give them "
+                + "Check their category and date in the documents list; correct any in documents.csv, or give them "
                 "descriptive names such as 'CT chest 2026-03-05.pdf'.",
             )
         )
