@@ -280,9 +280,13 @@ class _EarlyReaders:
         self._files.close()
 
     def _open_all(self) -> None:
-        data = load_caregiver_files(self._folder)
-        data.settings.passwords.update(self._passwords)
-        for found in scan_folder(self._folder).files:
+        try:
+            data = load_caregiver_files(self._folder)
+            data.settings.passwords.update(self._passwords)
+            files = scan_folder(self._folder).files
+        except Exception:  # a help, never a failure: every record is opened after `check` too
+            return
+        for found in files:
             if self._stop.is_set():
                 return
             with _FORK_GUARD:

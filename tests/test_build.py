@@ -313,3 +313,25 @@ def test_when_the_size_estimate_falls_short_volumes_are_repacked_without_leftove
     }  # no p.pdf left
     over = [size for _, _, size in result.outputs if size > 1_200_000]
     assert bool(over) == any("over --max-size" in note for note in result.notes)
+
+
+def test_records_parsed_during_check_are_used_only_if_check_read_the_same_file(
+    tmp_path: Path,
+) -> None:
+    # build parses the PDFs in a thread while check reads them; a record replaced in between
+    # must be opened again, so that the packet holds what check classified and dated.
+    from packet.build import _EarlyReaders
+
+    root = tmp_path / "r"
+    make_pdf(root / "kept.pdf", CONSULT_TEXT)
+    make_pdf(root / "replaced.pdf", CT_TEXT)
+    (root / "notes.txt").write_text("Visit notes.\n")
+    with _EarlyReaders(root, {}) as early:
+        early.wait()
+        make_pdf(root / "replaced.pdf", CT_TEXT, "a second page, added since")
+        _, index = check_folder(root)
+        docs = {d.path: d for d in index.documents}
+        kept = early.take(docs["kept.pdf"])
+        assert kept is not None and len(kept.pages) == docs["kept.pdf"].pages == 1
+        assert early.take(docs["replaced.pdf"]) is None
+        assert early.take(docs["notes.txt"]) is None  # only PDFs are parsed early
