@@ -412,26 +412,29 @@ def _timeline(sections: _Sections, ctx: PacketContext) -> None:
         "timeline",
         "Timeline",
         "The family's timeline and every dated record, oldest first. Rows with a page number link to the record; "
-        "rows without one come from the family's timeline alone.",
+        "rows without one come from the family's timeline alone."
+        + (" 'vol. 2, p. 3' is page 3 of volume 2." if ctx.volumes > 1 else ""),
     )
     pages: dict[str, Record] = {}
-    for record in ctx.here:
+    for record in ctx.records:
         pages.setdefault(record.doc.path, record)  # a document in parts: its first part
     rows: list[list[Cell | str]] = []
     links: list[str | None] = []
     for event in ctx.report.timeline:
         records = [pages[path] for path in event.documents if path in pages]
-        where = ", ".join(_pages(r) for r in records) if records else ""
-        if ctx.volumes > 1 and event.documents and not records:
-            where = "other volume"
+        here = [r for r in records if r.volume == ctx.volume]
+        where = ", ".join(
+            _pages(r) if r.volume == ctx.volume else f"vol. {r.volume}, p. {r.first}"
+            for r in records
+        )
         rows.append([str(event.date), event.type.value, event.description, where])
-        links.append(f"page:{records[0].first}" if records else None)
+        links.append(f"page:{here[0].first}" if here else None)
     w.table(
         [
             Column("Date", 1.4),
             Column("Type", 1.2),
-            Column("Event", 6.5),
-            Column("Page", 1.2, "right"),
+            Column("Event", 6.5 if ctx.volumes == 1 else 5.7),
+            Column("Page", 1.2 if ctx.volumes == 1 else 2.0, "right"),
         ],
         rows,
         links,

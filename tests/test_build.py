@@ -238,7 +238,7 @@ def test_max_size_splits_the_packet_into_volumes_under_the_limit(tmp_path: Path)
     )
     for n in range(6):  # photos of noise compress badly: about 0.5 MB each once converted
         image = Image.effect_noise((1600, 1200), 60).convert("RGB")
-        image.save(root / f"Labs {n}.jpg", quality=95)
+        image.save(root / f"Labs 2026-03-0{n + 1}.jpg", quality=95)  # dated by name: timeline
     make_pdf(root / "visit.pdf", CONSULT_TEXT)
     limit = 1_500_000
     result = build_packet(root, BuildOptions(output=tmp_path / "packet.pdf", max_size=limit))
@@ -253,9 +253,17 @@ def test_max_size_splits_the_packet_into_volumes_under_the_limit(tmp_path: Path)
             for n, t in enumerate(texts, 1)
         )
         assert "Second-opinion records" in texts[0] and "Contents" in texts[1]
-        assert "Labs 5" in texts[1] + texts[2]  # every volume's contents lists every document
+        assert "2026-03-06" in texts[1] + texts[2]  # every contents lists every document
     assert "Files not included" in page_texts(result.outputs[-1][0])[-1]
     assert result.documents == 7
+    # The timeline (in the first volume) says where a record in another volume is: volume and
+    # page, and that page of that volume is where the record starts.
+    first = " ".join(page_texts(result.outputs[0][0]))
+    elsewhere = re.findall(r"vol\. (\d+), p\. (\d+)", first)
+    assert elsewhere
+    volume, page = (int(v) for v in elsewhere[0])
+    texts = page_texts(result.outputs[volume - 1][0])
+    assert f"Volume {volume} of {len(result.outputs)} · Page {page} of" in texts[page - 1]
 
 
 def test_a_document_larger_than_a_volume_is_split_into_parts_and_said_so(tmp_path: Path) -> None:
