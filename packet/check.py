@@ -6,11 +6,14 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+from packet.caregiver import load_caregiver_files
 from packet.checklist import CHECKLIST, evaluate_checklist
 from packet.errors import UsageError
 from packet.index import FolderIndex, Progress, index_folder
 from packet.models import DocumentOut, Problem, ProblemKind, Report, Severity
 from packet.ocr import require as require_ocr
+from packet.reading import is_locked_pdf
+from packet.scan import scan_folder
 from packet.timeline import consistency_problems, merged_timeline
 
 
@@ -71,7 +74,12 @@ def check_folder(
     return build_report(index), index
 
 
-def locked_files(report: Report) -> list[str]:
-    """The PDFs that a password would open."""
-    kinds = (ProblemKind.LOCKED_PDF, ProblemKind.WRONG_PASSWORD)
-    return [p.path for p in report.problems if p.kind in kinds and p.path]
+def locked_files(folder: Path) -> list[str]:
+    """The PDFs that ask for a password packet.toml does not give, found without reading the
+    whole folder: --ask-passwords asks for these before the folder is read once, with them."""
+    data = load_caregiver_files(require_folder(folder))
+    return [
+        found.relative
+        for found in scan_folder(folder).files
+        if is_locked_pdf(found.path, data.password_for(found.relative))
+    ]

@@ -161,9 +161,8 @@ AskPasswords = Annotated[
 
 def ask_passwords(folder: Path, verbose: bool) -> dict[str, str]:
     """Prompt on the terminal for each locked PDF. Passwords live only in memory for this run."""
-    report, _ = run(lambda: check_folder(folder), verbose)
     passwords = {}
-    for path in locked_files(report):
+    for path in run(lambda: locked_files(folder), verbose):
         answer = typer.prompt(
             f"Password for {path} (Enter to skip)",
             default="",

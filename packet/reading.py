@@ -215,26 +215,52 @@ def _unsupported(head: bytes, suffix: str, relative: str, reading: FileReading) 
     )
 
 
+PASSWORD_NEEDED = 4  # PDFium's error code for a missing or wrong password
+
+
+def _open_pdfium(path: Path, passwords: list[str]) -> tuple[Any, Exception | None, bool]:
+    """The PDF opened by PDFium with no password, then each given one: (document or None, the
+    last error, whether a password was tried)."""
+    import pypdfium2 as pdfium
+
+    error: Exception | None = None
+    tried_password = False
+    for password in [None, *passwords]:
+        tried_password = password is not None
+        try:
+            return pdfium.PdfDocument(str(path), password=password), None, tried_password
+        except pdfium.PdfiumError as exc:
+            error = exc
+            if getattr(exc, "err_code", None) != PASSWORD_NEEDED:
+                break
+    return None, error, tried_password
+
+
+def is_locked_pdf(path: Path, passwords: list[str]) -> bool:
+    """A PDF that none of `passwords` opens: it asks for one. Cheap: nothing but the file's
+    header and PDFium's opening of it is read."""
+    try:
+        with path.open("rb") as f:
+            if b"%PDF-" not in f.read(1024):
+                return False
+    except OSError:
+        return False
+    document, error, _ = _open_pdfium(path, passwords)
+    if document is not None:
+        document.close()
+        return False
+    return getattr(error, "err_code", None) == PASSWORD_NEEDED
+
+
 def _read_pdf(
     path: Path, relative: str, passwords: list[str], reading: FileReading, layout: bool
 ) -> None:
     import pypdfium2 as pdfium
 
-    error: Exception | None = None
-    document = None
-    tried_password = False
-    for password in [None, *passwords]:
-        tried_password = password is not None
-        try:
-            document = pdfium.PdfDocument(str(path), password=password)
-            break
-        except pdfium.PdfiumError as exc:
-            error = exc
-            if getattr(exc, "err_code", None) != 4:  # 4: a password is needed
-                break
+    document, error, tried_password = _open_pdfium(path, passwords)
     if document is None:
         reading.usable = False
-        if getattr(error, "err_code", None) == 4:
+        if getattr(error, "err_code", None) == PASSWORD_NEEDED:
             reading.exclusion = "locked with a password"
             message = (
                 "This PDF is locked with a password, and the password in packet.toml does not open it."
