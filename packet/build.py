@@ -681,6 +681,8 @@ def build_packet(
         written: set[Path] = set()  # this run's own files may be replaced when it packs again
         for factor in (0.95, 0.8, 0.65):  # the estimate was off: pack tighter and build again
             parts, notes = _split(plan.sources, options.max_size, factor)
+            if progress:
+                progress(0, 0, "laying out the contents")
             volumes = _layout(ctx_base, parts)
             targets = _volume_paths(target, len(volumes), options.force, written)
             outputs = []
@@ -692,6 +694,8 @@ def build_packet(
                         owner_password=options.encrypt_password,
                         algorithm="AES-256",
                     )
+                if progress:
+                    progress(0, 0, f"writing {path.name}")
                 _write(writer, path)
                 del writer
                 if path != targets[-1]:
@@ -771,7 +775,7 @@ def _assemble(volume: Volume, progress: Progress | None) -> PdfWriter:
             writer, item.page, item.display, forms[key], font, label, shrink, item.carried_from
         )
         if progress:
-            progress(done, len(placed), "stamping")
+            progress(done, len(placed), "stamping the pages")
 
     if back is not None:
         for page in PdfReader(io.BytesIO(back.data)).pages:

@@ -83,19 +83,30 @@ def run(action: Callable[[], T], verbose: bool, as_json: bool = False) -> T:
 
 @contextmanager
 def progress_bar(label: str) -> Iterator[ProgressCallback | None]:
-    """A progress bar on stderr, only when stderr is a terminal. File names are not shown."""
+    """A progress bar on stderr, only when stderr is a terminal: the step under way and, when it
+    can be counted, how far it is (a step without a count pulses). File names are not shown."""
     if not err.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, Progress, TextColumn
 
     with Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[count]}"),
+        console=err,
+        transient=True,
     ) as bar:
-        task = bar.add_task(label, total=None)
+        task = bar.add_task(label, total=None, count="")
 
         def update(done: int, total: int, what: str) -> None:
-            bar.update(task, completed=done, total=total)
+            bar.update(
+                task,
+                description=f"{label}: {what}",
+                completed=done,
+                total=total or None,
+                count=f"{done}/{total}" if total else "",
+            )
 
         yield update
 
@@ -189,7 +200,7 @@ def check(
     packet.toml), 1 while a required item is missing. Example: packet check my-records
     """
     passwords = ask_passwords(folder, verbose) if ask else {}
-    with progress_bar("Reading records") as progress:
+    with progress_bar("Checking the folder") as progress:
         report, _ = run(
             lambda: check_folder(folder, progress, passwords=passwords, ocr=ocr), verbose, as_json
         )
@@ -211,7 +222,7 @@ def timeline(
 
     An event and the record of the same day and kind are shown as one. Example: packet timeline my-records
     """
-    with progress_bar("Reading records") as progress:
+    with progress_bar("Checking the folder") as progress:
         report, _ = run(lambda: check_folder(folder, progress), verbose, as_json)
     if as_json:
         sys.stdout.write(

@@ -31,7 +31,8 @@ from packet.reading import FileReading, read_file, sha256_of
 from packet.scan import FoundFile, scan_folder
 from packet.workers import parallel_map
 
-Progress = Callable[[int, int, str], None]  # (done, total, what); never given record contents
+Progress = Callable[[int, int, str], None]  # (done, total, what); total 0: cannot be counted.
+# Never given record contents.
 
 
 @dataclass
@@ -354,7 +355,7 @@ def _read_all(
     enough = len(jobs) >= PARALLEL_FROM or (ocr and len(jobs) >= 4)  # OCR takes seconds a page
     for number, result in enumerate(parallel_map(_read_job, jobs, enough, chunksize=16), start=1):
         if progress:
-            progress(number, len(jobs), "reading")
+            progress(number, len(jobs), "reading the records")
         yield result
 
 

@@ -343,3 +343,31 @@ def test_records_parsed_during_check_are_used_only_if_check_read_the_same_file(
         assert kept is not None and len(kept.pages) == docs["kept.pdf"].pages == 1
         assert early.take(docs["replaced.pdf"]) is None
         assert early.take(docs["notes.txt"]) is None  # only PDFs are parsed early
+
+
+def test_progress_names_each_step_and_counts_real_work(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    (root / "packet.toml").parent.mkdir(parents=True)
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    make_pdf(root / "visit.pdf", CONSULT_TEXT, "page two", "page three")
+    make_pdf(root / "path.pdf", PATHOLOGY_TEXT)
+    calls: list[tuple[int, int, str]] = []
+    result = build_packet(
+        root,
+        BuildOptions(output=tmp_path / "p.pdf"),
+        progress=lambda done, total, what: calls.append((done, total, what)),
+    )
+    steps = list(dict.fromkeys(what for _, _, what in calls))
+    assert steps == [
+        "reading the records",
+        "laying out the contents",
+        "stamping the pages",
+        "writing p.pdf",
+    ]
+    reading = [(d, t) for d, t, w in calls if w == "reading the records"]
+    assert reading[-1] == (2, 2)  # every file read (packet.toml is the caregiver's, not read)
+    stamped = [(d, t) for d, t, w in calls if w == "stamping the pages"]
+    assert stamped[-1] == (4, 4)  # the record pages: three and one
+    assert result.pages > 4  # front and back matter are made, not stamped
