@@ -121,14 +121,20 @@ ASSESSMENT AND PLAN: Chemotherapy, then surgery.
 Next appointment: 03/10/2026"""
 
 
-@pytest.fixture
-def messy_folder(tmp_path: Path) -> Path:
-    """A caregiver's folder as it really arrives: loose files, odd names, duplicates, breakage."""
-    root = tmp_path / "records"
-    (root).mkdir()
+def records_folder(parent: Path, name: str = "r") -> Path:
+    """An empty records folder whose packet.toml gives the patient that `build` stamps."""
+    root = parent / name
+    root.mkdir(parents=True)
     (root / "packet.toml").write_text(
         '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n', encoding="utf-8"
     )
+    return root
+
+
+@pytest.fixture
+def messy_folder(tmp_path: Path) -> Path:
+    """A caregiver's folder as it really arrives: loose files, odd names, duplicates, breakage."""
+    root = records_folder(tmp_path, "records")
     (root / "timeline.csv").write_text(
         "date,type,description\n2026-02-10,test,Biopsy\n2026-09-15,surgery,Lumpectomy\n",
         encoding="utf-8",

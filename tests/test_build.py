@@ -22,7 +22,15 @@ from packet.check import check_folder
 from packet.cli import app
 from packet.models import DocumentStatus
 
-from conftest import CONSULT_TEXT, CT_TEXT, PATHOLOGY_TEXT, fingerprint, make_image, make_pdf
+from conftest import (
+    CONSULT_TEXT,
+    CT_TEXT,
+    PATHOLOGY_TEXT,
+    fingerprint,
+    make_image,
+    make_pdf,
+    records_folder,
+)
 
 runner = CliRunner()
 EXAMPLE = Path(__file__).parent.parent / "examples" / "sample-records"
@@ -231,11 +239,7 @@ def test_the_example_builds(tmp_path: Path) -> None:
 
 
 def test_max_size_splits_the_packet_into_volumes_under_the_limit(tmp_path: Path) -> None:
-    root = tmp_path / "r"
-    (root / "packet.toml").parent.mkdir(parents=True)
-    (root / "packet.toml").write_text(
-        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
-    )
+    root = records_folder(tmp_path)
     for n in range(6):  # photos of noise compress badly: about 0.5 MB each once converted
         image = Image.effect_noise((1600, 1200), 60).convert("RGB")
         image.save(root / f"Labs 2026-03-0{n + 1}.jpg", quality=95)  # dated by name: timeline
@@ -267,11 +271,7 @@ def test_max_size_splits_the_packet_into_volumes_under_the_limit(tmp_path: Path)
 
 
 def test_a_document_larger_than_a_volume_is_split_into_parts_and_said_so(tmp_path: Path) -> None:
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "packet.toml").write_text(
-        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
-    )
+    root = records_folder(tmp_path)
     c = canvas.Canvas(str(root / "big scan.pdf"))
     for _ in range(6):
         noise = io.BytesIO()
@@ -303,11 +303,7 @@ def test_when_the_size_estimate_falls_short_volumes_are_repacked_without_leftove
 ) -> None:
     import packet.build
 
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "packet.toml").write_text(
-        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
-    )
+    root = records_folder(tmp_path)
     for n in range(4):
         Image.effect_noise((1200, 900), 60).convert("RGB").save(root / f"Labs {n}.jpg", quality=95)
     # An estimate far too low: the first packing (one volume) overflows, the next splits it.
@@ -346,11 +342,7 @@ def test_records_parsed_during_check_are_used_only_if_check_read_the_same_file(
 
 
 def test_progress_names_each_step_and_counts_real_work(tmp_path: Path) -> None:
-    root = tmp_path / "r"
-    (root / "packet.toml").parent.mkdir(parents=True)
-    (root / "packet.toml").write_text(
-        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
-    )
+    root = records_folder(tmp_path)
     make_pdf(root / "visit.pdf", CONSULT_TEXT, "page two", "page three")
     make_pdf(root / "path.pdf", PATHOLOGY_TEXT)
     calls: list[tuple[int, int, str]] = []

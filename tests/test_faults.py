@@ -30,7 +30,7 @@ from packet.check import check_folder
 from packet.cli import app
 from packet.models import DocumentStatus, ProblemKind
 
-from conftest import CONSULT_TEXT, fingerprint, make_pdf
+from conftest import CONSULT_TEXT, fingerprint, make_pdf, records_folder
 
 runner = CliRunner()
 SECRET = "EXCLUDED-MARKER-7731"  # text that lives only in files that must stay out of the packet
@@ -404,11 +404,7 @@ def test_no_command_but_init_writes_in_the_folder(fault_folder: Path, tmp_path: 
 
 def test_a_page_with_a_damaged_type_is_still_merged(tmp_path: Path, valid_pdf: bytes) -> None:
     # Found by the fuzz test: viewers and PDFium show such a page; pypdf refused to merge it.
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "packet.toml").write_text(
-        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
-    )
+    root = records_folder(tmp_path)
     (root / "visit.pdf").write_bytes(valid_pdf.replace(b"/Type /Page\n", b"/Typ\0 /Page\n", 1))
     result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
     assert result.documents == 1 and not result.left_out
@@ -417,11 +413,7 @@ def test_a_page_with_a_damaged_type_is_still_merged(tmp_path: Path, valid_pdf: b
 def test_damaged_annotations_do_not_stop_the_packet(tmp_path: Path, valid_pdf: bytes) -> None:
     from pypdf.generic import NameObject, NumberObject
 
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "packet.toml").write_text(
-        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
-    )
+    root = records_folder(tmp_path)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(valid_pdf)))
     writer.pages[0][NameObject("/Annots")] = NumberObject(7)  # should be an array of annotations
     with (root / "visit.pdf").open("wb") as f:
@@ -434,11 +426,7 @@ def test_a_damaged_font_object_does_not_stop_the_packet(tmp_path: Path, valid_pd
     # Found by the fuzz test: a stray byte inside the font object (not the page) made pypdf fail
     # while the pages were being merged, after the layout was fixed. Every object a page uses is
     # now read when the file is opened, so the file goes to repair (or the list) in time.
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "packet.toml").write_text(
-        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
-    )
+    root = records_folder(tmp_path)
     damaged = valid_pdf.replace(b"2 0 obj\n<<", b"2 0 obj\x01<<", 1)
     assert damaged != valid_pdf
     (root / "visit.pdf").write_bytes(damaged)
@@ -456,11 +444,7 @@ def test_damaged_resources_or_content_do_not_stop_the_packet(
     # not a stream, stopped the build while pages were stamped or the packet was written.
     from pypdf.generic import ArrayObject, NameObject, TextStringObject
 
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "packet.toml").write_text(
-        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
-    )
+    root = records_folder(tmp_path)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(valid_pdf)))
     page = writer.pages[0]
     if damage == "fonts":
@@ -480,11 +464,7 @@ def test_more_records_than_the_open_files_limit_are_all_merged(tmp_path: Path) -
     # macOS allows 256 open files by default; a long history has more PDFs than that.
     import resource
 
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "packet.toml").write_text(
-        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
-    )
+    root = records_folder(tmp_path)
     for n in range(90):
         make_pdf(root / f"visit {n:02d}.pdf", CONSULT_TEXT, f"visit number {n}")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
