@@ -61,7 +61,7 @@ from packet.pages import (
     left_out_rows,
     stamp_left,
 )
-from packet.reading import PACKET_CREATOR
+from packet.reading import PACKET_CREATOR, looks_like_pdf
 from packet.scan import scan_folder
 from packet.stamp import (
     display_of,
@@ -292,9 +292,8 @@ class _EarlyReaders:
             with _FORK_GUARD:
                 try:
                     stat = found.path.stat()
-                    with found.path.open("rb") as f:
-                        if b"%PDF-" not in f.read(1024):
-                            continue
+                    if not looks_like_pdf(found.path):
+                        continue
                     reader = _pypdf_reader(
                         self._files, found.path, data.password_for(found.relative)
                     )

@@ -236,14 +236,19 @@ def _open_pdfium(path: Path, passwords: list[str]) -> tuple[Any, Exception | Non
     return None, error, tried_password
 
 
+def looks_like_pdf(path: Path) -> bool:
+    """What sniff says of the file's first bytes, whatever its name; False when it cannot be read."""
+    try:
+        with path.open("rb") as f:
+            return sniff(f.read(1024), path.suffix.lower()) is FileKind.PDF
+    except OSError:
+        return False
+
+
 def is_locked_pdf(path: Path, passwords: list[str]) -> bool:
     """A PDF that none of `passwords` opens: it asks for one. Cheap: nothing but the file's
     header and PDFium's opening of it is read."""
-    try:
-        with path.open("rb") as f:
-            if b"%PDF-" not in f.read(1024):
-                return False
-    except OSError:
+    if not looks_like_pdf(path):
         return False
     document, error, _ = _open_pdfium(path, passwords)
     if document is not None:
