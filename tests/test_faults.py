@@ -155,11 +155,7 @@ CORPUS: dict[str, tuple[str, str]] = {
 
 @pytest.fixture
 def fault_folder(tmp_path: Path) -> Path:
-    root = tmp_path / "records"
-    root.mkdir()
-    (root / "packet.toml").write_text(
-        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
-    )
+    root = records_folder(tmp_path, "records")
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     makers: dict[str, Callable[[Path], None]] = {
@@ -279,11 +275,8 @@ def test_ask_passwords_prompts_without_echo_and_stores_nothing(
 
 
 def test_an_encrypted_packet_opens_only_with_its_password(tmp_path: Path) -> None:
-    root = tmp_path / "r"
+    root = records_folder(tmp_path)
     make_pdf(root / "visit.pdf", CONSULT_TEXT)
-    (root / "packet.toml").write_text(
-        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
-    )
     out = tmp_path / "locked.pdf"
     result = runner.invoke(
         app, ["build", str(root), "-o", str(out), "--encrypt"], input="s3cret!\ns3cret!\n"
@@ -324,12 +317,9 @@ def test_a_file_that_changes_while_the_packet_is_built(
 ) -> None:
     import packet.build
 
-    root = tmp_path / "r"
+    root = records_folder(tmp_path)
     make_pdf(root / "a visit.pdf", CONSULT_TEXT)
     make_pdf(root / "b visit.pdf", CONSULT_TEXT + "\nmore")
-    (root / "packet.toml").write_text(
-        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
-    )
     real_check = packet.build.check_folder
 
     def check_then_change(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -368,10 +358,7 @@ def test_randomly_corrupted_pdfs_never_crash_and_are_never_lost(
         at = data.draw(st.integers(0, len(corrupted) - 1), label="offset")
         corrupted[at] = data.draw(st.integers(0, 255), label="byte")
     cut = data.draw(st.integers(len(corrupted) // 3, len(corrupted)), label="length")
-    root = tmp_path_factory.mktemp("fuzz")
-    (root / "packet.toml").write_text(
-        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
-    )
+    root = records_folder(tmp_path_factory.mktemp("fuzz"))
     (root / "mangled.pdf").write_bytes(bytes(corrupted[:cut]))
     make_pdf(root / "intact.pdf", CONSULT_TEXT)
     report, _ = check_folder(root)
