@@ -301,13 +301,13 @@ def test_sizes_are_read_as_caregivers_write_them() -> None:
 def test_when_the_size_estimate_falls_short_volumes_are_repacked_without_leftovers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import packet.build
+    import packet.sources
 
     root = records_folder(tmp_path)
     for n in range(4):
         Image.effect_noise((1200, 900), 60).convert("RGB").save(root / f"Labs {n}.jpg", quality=95)
     # An estimate far too low: the first packing (one volume) overflows, the next splits it.
-    monkeypatch.setattr(packet.build.Source, "estimated_size", property(lambda self: 200_000))
+    monkeypatch.setattr(packet.sources.Source, "estimated_size", property(lambda self: 200_000))
     out = tmp_path / "out"
     out.mkdir()
     result = build_packet(root, BuildOptions(output=out / "p.pdf", max_size=1_200_000))
@@ -324,13 +324,13 @@ def test_records_parsed_during_check_are_used_only_if_check_read_the_same_file(
 ) -> None:
     # build parses the PDFs in a thread while check reads them; a record replaced in between
     # must be opened again, so that the packet holds what check classified and dated.
-    from packet.build import _EarlyReaders
+    from packet.sources import EarlyReaders
 
     root = tmp_path / "r"
     make_pdf(root / "kept.pdf", CONSULT_TEXT)
     make_pdf(root / "replaced.pdf", CT_TEXT)
     (root / "notes.txt").write_text("Visit notes.\n")
-    with _EarlyReaders(root, {}) as early:
+    with EarlyReaders(root, {}) as early:
         early.wait()
         make_pdf(root / "replaced.pdf", CT_TEXT, "a second page, added since")
         _, index = check_folder(root)

@@ -1,0 +1,368 @@
+"""The records of a packet opened for merging: PDFs parsed by pypdf (early, in a thread, while
+`check` reads them), repaired through PDFium when pypdf cannot use them, photos and text files
+converted to PDF pages. A record that cannot be opened is left out with a reason, never an error.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pypdf import PageObject, PdfReader
+from pypdf.errors import PdfReadError
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
+
+from packet.caregiver import load_caregiver_files
+from packet.convert import image_to_pdf, text_to_pdf
+from packet.index import FolderIndex
+from packet.models import (
+    Document,
+    DocumentOut,
+    FileKind,
+    Report,
+    record_order,
+)
+from packet.reading import PACKET_CREATOR, looks_like_pdf
+from packet.scan import scan_folder
+from packet.stamp import (
+    display_of,
+)
+from packet.workers import parallel_map
+
+
+@dataclass
+class Source:
+    """A record opened for merging."""
+
+    doc: Document
+    out: DocumentOut  # the same document as the report shows it
+    reader: PdfReader
+    shrink: bool = False  # its pages have no free bottom margin: shrink them to fit the stamp
+    start: int = 0  # a document too large for one volume is split: these pages are one part
+    count: int = -1  # -1: to the end
+    title: str = ""  # "… (part 1 of 2)" for a part
+    file_size: int = 0  # the bytes it brings to the packet, before stamping
+
+    @property
+    def pages(self) -> list[PageObject]:
+        pages = list(self.reader.pages)
+        return (
+            pages[self.start :] if self.count < 0 else pages[self.start : self.start + self.count]
+        )
+
+    @property
+    def estimated_size(self) -> int:
+        """What its pages add to the packet: their share of the file, and the stamp's bytes."""
+        total = len(self.reader.pages) or 1
+        pages = len(self.pages)
+        return int(self.file_size * pages / total) + STAMP_BYTES * pages
+
+    def part(self, start: int, count: int, number: int, parts: int) -> Source:
+        title = f"{self.doc.title} (part {number} of {parts})"
+        return Source(
+            self.doc, self.out, self.reader, self.shrink, start, count, title, self.file_size
+        )
+
+
+@dataclass
+class Plan:
+    sources: list[Source] = field(default_factory=list)
+    failed: list[tuple[Document, str]] = field(default_factory=list)
+
+
+IN_MEMORY = 1 << 20  # records smaller than this are read whole; larger ones stay open
+
+
+def _open_pdf(stack: ExitStack, path: Path, passwords: list[str]) -> PdfReader:
+    """A reader on the file, ready to merge; a copy repaired by PDFium when pypdf cannot parse
+    the file (a broken cross-reference table, say)."""
+    try:
+        reader = _pypdf_reader(stack, path, passwords)
+        _usable_pages(reader)
+        return reader
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError):
+        repaired = _repaired(path, passwords)
+        if repaired is None:
+            raise
+        reader = PdfReader(repaired, strict=False)
+        _usable_pages(reader)
+        return reader
+
+
+def _pypdf_reader(stack: ExitStack, path: Path, passwords: list[str]) -> PdfReader:
+    """The file opened and unlocked by pypdf. A small record is read into memory, so that a long
+    history does not hold thousands of files open; a large one (a scan) is read from the open
+    file, as a copy in memory would double what it weighs there."""
+    handle: Any
+    if path.stat().st_size < IN_MEMORY:
+        handle = io.BytesIO(path.read_bytes())
+    else:
+        handle = stack.enter_context(path.open("rb"))
+    reader = PdfReader(handle, strict=False)
+    if reader.is_encrypted and not any(reader.decrypt(pw) for pw in ["", *passwords]):
+        raise PdfReadError("password")
+    return reader
+
+
+# Held while EarlyReaders reads a file, and by any fork (the worker processes of `check`):
+# a process must not be forked while another thread is inside a library or holds a lock.
+_FORK_GUARD = threading.Lock()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(
+        before=_FORK_GUARD.acquire,
+        after_in_parent=_FORK_GUARD.release,
+        after_in_child=_FORK_GUARD.release,
+    )
+
+
+class EarlyReaders:
+    """The PDF records, opened and parsed by pypdf in a thread while `check` reads them with
+    PDFium (in worker processes, or in C code that lets this thread run). Without it the main
+    process waits for the workers, then parses every record alone. Only pypdf runs here, never
+    PDFium (which is not thread-safe); a file that fails here is opened again later, with
+    repair, and a file that changed since is opened again too."""
+
+    def __init__(self, folder: Path, passwords: Mapping[str, str]) -> None:
+        self._folder, self._passwords = folder, passwords
+        self._files = ExitStack()
+        self._readers: dict[str, tuple[PdfReader, int, int]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._open_all, name="packet-open", daemon=True)
+
+    def __enter__(self) -> EarlyReaders:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._readers.clear()
+        self._files.close()
+
+    def _open_all(self) -> None:
+        try:
+            data = load_caregiver_files(self._folder)
+            data.settings.passwords.update(self._passwords)
+            files = scan_folder(self._folder).files
+        except Exception:  # a help, never a failure: every record is opened after `check` too
+            return
+        for found in files:
+            if self._stop.is_set():
+                return
+            with _FORK_GUARD:
+                try:
+                    stat = found.path.stat()
+                    if not looks_like_pdf(found.path):
+                        continue
+                    reader = _pypdf_reader(
+                        self._files, found.path, data.password_for(found.relative)
+                    )
+                    metadata = reader.metadata
+                    if metadata and str(metadata.get("/Creator", "")).startswith(PACKET_CREATOR):
+                        continue  # an earlier packet: never merged
+                    _usable_pages(reader)
+                except Exception:  # opened again after `check`, with repair if need be
+                    continue
+                self._readers[found.relative] = (reader, stat.st_size, stat.st_mtime_ns)
+
+    def wait(self) -> None:
+        """Until the thread is done: pypdf is then used by one thread at a time."""
+        self._thread.join()
+
+    def take(self, doc: Document) -> PdfReader | None:
+        """The reader for this record, if it opened here and the file is the one `check` read."""
+        self.wait()
+        reader, size, modified = self._readers.pop(doc.path, (None, -1, -1))
+        return reader if (size, modified) == (doc.size, doc.modified_ns) else None
+
+    def release(self) -> None:
+        """Let go of what was not taken (duplicates, records left out)."""
+        self.wait()
+        self._readers.clear()
+
+
+def _usable_pages(reader: PdfReader) -> None:
+    """Every page one pypdf can merge. A page whose /Type was damaged is still a page to PDFium
+    and to every viewer (it sits in the page tree), so its /Type is put right; anything else is
+    an error that sends the file to PDFium for repair."""
+    seen: set[tuple[int, int]] = set()
+    for page in reader.pages:
+        if not isinstance(page, PageObject):
+            raise PdfReadError("not a page")
+        if page.get("/Type") != "/Page":
+            page[NameObject("/Type")] = NameObject("/Page")
+        try:
+            display_of(page)  # its boxes and rotation are what stamping needs
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise PdfReadError("page boxes") from exc
+        _read_everything(page, seen)
+        _check_structure(page)
+
+
+def _check_structure(page: PageObject) -> None:
+    """What stamping adds to: the content (streams) and the resources (dictionaries of fonts and
+    images). A damaged one would make a page that viewers refuse, or stop the build."""
+    contents = page.get("/Contents")
+    if contents is not None:
+        resolved = contents.get_object()
+        for stream in resolved if isinstance(resolved, ArrayObject) else [resolved]:
+            if not isinstance(stream.get_object(), StreamObject):
+                raise PdfReadError("page content")
+    resources = page.get("/Resources")
+    if resources is None:
+        return
+    resources = resources.get_object()
+    if not isinstance(resources, DictionaryObject):
+        raise PdfReadError("page resources")
+    for key in ("/Font", "/XObject"):
+        entry = resources.get(key)
+        if entry is not None and not isinstance(entry.get_object(), DictionaryObject):
+            raise PdfReadError("page resources")
+
+
+def _read_everything(page: PageObject, seen: set[tuple[int, int]]) -> None:
+    """Read every object the page uses (fonts, images, content), now, while a damaged one can
+    still send the file to repair; merging reads them again from pypdf's cache, at no cost."""
+    stack: list[Any] = [v for k, v in page.items() if k != "/Parent"]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            item = item.get_object()
+            if item is None:
+                continue
+        if isinstance(item, DictionaryObject):
+            stack.extend(v for k, v in item.items() if k != "/Parent")
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+
+
+def _repaired(path: Path, passwords: list[str]) -> io.BytesIO | None:
+    import pypdfium2 as pdfium
+
+    for password in [None, *passwords]:
+        try:
+            document = pdfium.PdfDocument(str(path), password=password)
+        except pdfium.PdfiumError:
+            continue
+        try:
+            repaired = io.BytesIO()
+            document.save(repaired)
+            repaired.seek(0)
+            return repaired
+        finally:
+            document.close()
+    return None
+
+
+def open_sources(
+    stack: ExitStack,
+    index: FolderIndex,
+    report: Report,
+    paper: tuple[float, float],
+    early: EarlyReaders,
+) -> Plan:
+    plan = Plan()
+    outs = {d.path: d for d in report.documents}
+    docs = record_order(index.included)
+    # Photos and text files become PDF pages first, in worker processes: it is most of the work.
+    jobs = [
+        (d.kind, index.sources[d.path], paper)
+        for d in docs
+        if d.kind in (FileKind.IMAGE, FileKind.TEXT)
+    ]
+    converted = dict(
+        zip((j[1] for j in jobs), parallel_map(_convert, jobs, len(jobs) >= 4), strict=True)
+    )
+    early.wait()
+    for doc in docs:
+        path = index.sources[doc.path]
+        out = outs[doc.path]
+        if _changed(path, doc):
+            plan.failed.append(
+                (doc, "changed while the packet was being built; build again when it is complete")
+            )
+            continue
+        try:
+            if doc.kind is FileKind.PDF:
+                passwords = index.caregiver.password_for(doc.path)
+                reader = early.take(doc) or _open_pdf(stack, path, passwords)
+                source = Source(doc, out, reader, shrink=not doc.bottom_free, file_size=doc.size)
+                plan.sources.append(source)
+            elif doc.kind in (FileKind.IMAGE, FileKind.TEXT):
+                pdf = converted[path]
+                if isinstance(pdf, Exception):
+                    raise pdf
+                plan.sources.append(
+                    Source(doc, out, PdfReader(io.BytesIO(pdf)), file_size=len(pdf))
+                )
+        except Exception as exc:  # one bad record must not stop the packet
+            plan.failed.append(
+                (doc, f"could not be merged ({exc.__class__.__name__}); the file may be damaged")
+            )
+    return plan
+
+
+def _convert(job: tuple[FileKind, Path, tuple[float, float]]) -> bytes | Exception:
+    """A photo or text file as PDF bytes; the exception, not raised, when it cannot be."""
+    kind, path, paper = job
+    try:
+        return image_to_pdf(path, paper) if kind is FileKind.IMAGE else text_to_pdf(path, paper)
+    except Exception as exc:  # reported by the caller, with the document's name
+        return exc
+
+
+def _changed(path: Path, doc: Document) -> bool:
+    """The file is not the one that was read and classified (a sync tool or download replaced it)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return True
+    return stat.st_size != doc.size or stat.st_mtime_ns != doc.modified_ns
+
+
+STAMP_BYTES = 1_500  # what the stamp adds to a page
+
+
+@contextmanager
+def quiet_pypdf() -> Iterator[None]:
+    """pypdf logs what it repairs in damaged files; the caregiver has nothing to do about it."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def allow_open_files() -> None:
+    """Large records stay open until the packet is written. Some systems allow a process few
+    open files by default (256 on macOS), fewer than the scans of a long history: the soft
+    limit is raised as far as the system lets a program raise it itself."""
+    try:
+        import resource
+    except ImportError:  # Windows has no such limit for files opened this way
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 16_384 if hard == resource.RLIM_INFINITY else min(hard, 16_384)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        # When it cannot be raised, small records are read into memory all the same.
+        with suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
