@@ -26,7 +26,7 @@ from packet.pages import (
     stamp_left,
 )
 from packet.reading import PACKET_CREATOR
-from packet.sources import Source
+from packet.sources import Source, record_guard
 from packet.stamp import (
     display_of,
     ensure_room,
@@ -34,7 +34,6 @@ from packet.stamp import (
     number_font,
     number_width,
     stamp_page,
-    strip_active_content,
 )
 from packet.volumes import Volume
 
@@ -84,14 +83,14 @@ def assemble(volume: Volume, progress: Progress | None) -> PdfWriter:
 
     placed = []
     for source in volume.sources:
-        for page in source.pages:
-            added = writer.add_page(page)
-            strip_active_content(added)
-            display = display_of(added)
-            carried_from = ensure_room(added, display)
-            if carried_from is not None:
+        with record_guard(source.doc, "copy its pages"):
+            for page in source.pages:
+                added = writer.add_page(page)
                 display = display_of(added)
-            placed.append(Placed(added, display, source, carried_from))
+                carried_from = ensure_room(added, display)
+                if carried_from is not None:
+                    display = display_of(added)
+                placed.append(Placed(added, display, source, carried_from))
     keys = [p.key for p in placed]
     unique = list(dict.fromkeys(keys))
     stamps = _stamps(unique, ctx.page_label(numbering.total, numbering.total), ctx.settings)
@@ -100,9 +99,10 @@ def assemble(volume: Volume, progress: Progress | None) -> PdfWriter:
     for done, (item, key) in enumerate(zip(placed, keys, strict=True), start=1):
         shrink = item.source.shrink and item.carried_from is None
         label = ctx.page_label(front.pages + done, numbering.total)
-        stamp_page(
-            writer, item.page, item.display, forms[key], font, label, shrink, item.carried_from
-        )
+        with record_guard(item.source.doc, "stamp its pages"):
+            stamp_page(
+                writer, item.page, item.display, forms[key], font, label, shrink, item.carried_from
+            )
         if progress:
             progress(done, len(placed), "stamping the pages")
 
@@ -164,6 +164,18 @@ def _outline(writer: PdfWriter, ctx: PacketContext, numbering: Numbering) -> Non
         writer.add_outline_item(
             title=SECTION_TITLES["not_included"], page_number=numbering.sections["not_included"] - 1
         )
+
+
+def find_unwritable(volume: Volume) -> None:
+    """When a volume cannot be written, the record that stops it: each record's pages are
+    written alone, and the first that fails raises RecordFailed. Returns when none does (then
+    the fault is the packet's own)."""
+    for source in volume.sources:
+        with record_guard(source.doc, "write its pages"):
+            trial = PdfWriter()
+            for page in source.pages:
+                trial.add_page(page)
+            trial.write(io.BytesIO())
 
 
 def write_atomically(writer: PdfWriter, target: Path) -> None:

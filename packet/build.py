@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, letter
 
-from packet.assembly import assemble, write_atomically
+from packet.assembly import assemble, find_unwritable, write_atomically
 from packet.caregiver import PacketSettings
 from packet.check import check_folder, require_folder
 from packet.errors import CaregiverFileError, UsageError
@@ -30,7 +30,14 @@ from packet.models import (
 from packet.pages import (
     left_out_rows,
 )
-from packet.sources import EarlyReaders, allow_open_files, open_sources, quiet_pypdf
+from packet.sources import (
+    EarlyReaders,
+    Plan,
+    RecordFailed,
+    allow_open_files,
+    open_sources,
+    quiet_pypdf,
+)
 from packet.volumes import layout_volumes, split_volumes, volume_paths
 
 PAPERS = {"letter": letter, "a4": A4}
@@ -163,64 +170,21 @@ def build_packet(
         plan = open_sources(stack, index, report, size, early)
         early.release()
         stack.enter_context(_collector_paused())
-        problems = list(report.problems)
-        for doc, reason in plan.failed:
-            problems.append(
-                Problem(path=doc.path, kind=ProblemKind.CORRUPT_PDF, severity=Severity.ERROR, message=f"This file {reason}.",
-                        fix="Open it and save or print it as a new PDF, then build again.")
-            )  # fmt: skip
-        left_out, ignored = left_out_rows(report)
-        left_out = sorted(left_out + [(doc.path, reason) for doc, reason in plan.failed])
-        ctx_base = {
-            "report": report,
-            "settings": settings,
-            "paper": size,
-            "prepared_on": today or date.today(),
-            "left_out": left_out,
-            "ignored_summary": ignored,
-        }
-        notes: list[str] = []
         written: set[Path] = set()  # this run's own files may be replaced when it packs again
-        for factor in (0.95, 0.8, 0.65):  # the estimate was off: pack tighter and build again
-            parts, notes = split_volumes(plan.sources, options.max_size, factor)
-            if progress:
-                progress(0, 0, "laying out the contents")
-            volumes = layout_volumes(ctx_base, parts)
-            targets = volume_paths(target, len(volumes), options.force, written)
-            outputs = []
-            for volume, path in zip(volumes, targets, strict=True):
-                writer = assemble(volume, progress)
-                if options.encrypt_password:
-                    writer.encrypt(
-                        user_password=options.encrypt_password,
-                        owner_password=options.encrypt_password,
-                        algorithm="AES-256",
-                    )
-                if progress:
-                    progress(0, 0, f"writing {path.name}")
-                write_atomically(writer, path)
-                del writer
-                if path != targets[-1]:
-                    gc.collect()  # this volume's objects, before the next one is made
-                written.add(path)
-                outputs.append((path, volume.numbering.total, path.stat().st_size))
-            over = [
-                v
-                for v, o in zip(volumes, outputs, strict=True)
-                if options.max_size and o[2] > options.max_size
-            ]
-            if not over or all(len(v.sources) == 1 for v in over):
-                break
-        for stale in written - {path for path, _, _ in outputs}:  # volumes of an earlier packing
-            stale.unlink(missing_ok=True)
-        for volume, (path, _, size) in zip(volumes, outputs, strict=True):
-            if options.max_size and size > options.max_size:
-                why = (
-                    "it holds a single document (or part) that large"
-                    if len(volume.sources) == 1
-                    else "its records are larger than packet estimated; try a smaller --max-size"
+        while True:
+            try:
+                outputs, notes = _write_volumes(
+                    plan, report, settings, target, options, written, progress, today
                 )
-                notes.append(f"{path.name} is {size / 1e6:.1f} MB, over --max-size: {why}.")
+                break
+            except RecordFailed as failure:  # that record is repaired or left out; lay out again
+                plan.recover(failure)
+    left_out = _left_out(report, plan)
+    problems = list(report.problems) + [
+        Problem(path=doc.path, kind=ProblemKind.CORRUPT_PDF, severity=Severity.ERROR, message=f"This file could not go into the packet ({reason}).",
+                fix="Open it and save or print it as a new PDF, then build again.")
+        for doc, reason in plan.failed
+    ]  # fmt: skip
     return BuildResult(
         outputs=outputs,
         documents=len({s.doc.path for s in plan.sources}),
@@ -229,3 +193,77 @@ def build_packet(
         report=report,
         notes=notes,
     )
+
+
+def _left_out(report: Report, plan: Plan) -> list[tuple[str, str]]:
+    rows, _ = left_out_rows(report)
+    return sorted(rows + [(doc.path, reason) for doc, reason in plan.failed])
+
+
+def _write_volumes(
+    plan: Plan,
+    report: Report,
+    settings: PacketSettings,
+    target: Path,
+    options: BuildOptions,
+    written: set[Path],
+    progress: Progress | None,
+    today: date | None,
+) -> tuple[list[tuple[Path, int, int]], list[str]]:
+    """Every volume laid out, assembled and written; RecordFailed when one record cannot be."""
+    _, ignored = left_out_rows(report)
+    ctx_base = {
+        "report": report,
+        "settings": settings,
+        "paper": PAPERS[options.paper],
+        "prepared_on": today or date.today(),
+        "left_out": _left_out(report, plan),
+        "ignored_summary": ignored,
+    }
+    for factor in (0.95, 0.8, 0.65):  # the estimate was off: pack tighter and build again
+        parts, notes = split_volumes(plan.sources, options.max_size, factor)
+        if progress:
+            progress(0, 0, "laying out the contents")
+        volumes = layout_volumes(ctx_base, parts)
+        targets = volume_paths(target, len(volumes), options.force, written)
+        outputs = []
+        for volume, path in zip(volumes, targets, strict=True):
+            writer = assemble(volume, progress)
+            if options.encrypt_password:
+                writer.encrypt(
+                    user_password=options.encrypt_password,
+                    owner_password=options.encrypt_password,
+                    algorithm="AES-256",
+                )
+            if progress:
+                progress(0, 0, f"writing {path.name}")
+            try:
+                write_atomically(writer, path)
+            except OSError:
+                raise
+            except Exception:
+                find_unwritable(volume)  # raises RecordFailed for the record at fault
+                raise
+            del writer
+            if path != targets[-1]:
+                gc.collect()  # this volume's objects, before the next one is made
+            written.add(path)
+            outputs.append((path, volume.numbering.total, path.stat().st_size))
+        over = [
+            v
+            for v, o in zip(volumes, outputs, strict=True)
+            if options.max_size and o[2] > options.max_size
+        ]
+        if not over or all(len(v.sources) == 1 for v in over):
+            break
+    for stale in written - {path for path, _, _ in outputs}:  # volumes of an earlier packing
+        stale.unlink(missing_ok=True)
+    for volume, (path, _, size) in zip(volumes, outputs, strict=True):
+        if options.max_size and size > options.max_size:
+            why = (
+                "it holds a single document (or part) that large"
+                if len(volume.sources) == 1
+                else "its records are larger than packet estimated; try a smaller --max-size"
+            )
+            notes.append(f"{path.name} is {size / 1e6:.1f} MB, over --max-size: {why}.")
+    return outputs, notes

@@ -36,6 +36,7 @@ from packet.models import (
     record_order,
 )
 from packet.reading import PACKET_CREATOR, looks_like_pdf
+from packet.sanitize import sanitize_page
 from packet.scan import scan_folder
 from packet.stamp import (
     display_of,
@@ -77,10 +78,62 @@ class Source:
         )
 
 
+WHAT = {FileKind.PDF: "PDF", FileKind.IMAGE: "image", FileKind.TEXT: "text file"}
+
+
+class RecordFailed(Exception):
+    """One record could not be used at one step of the build; the packet goes on without it."""
+
+    def __init__(self, doc: Document, step: str, cause: BaseException) -> None:
+        super().__init__(f"{doc.path}: {step}: {cause.__class__.__name__}")
+        self.doc, self.step, self.cause = doc, step, cause
+
+
+@contextmanager
+def record_guard(doc: Document, step: str) -> Iterator[None]:
+    """The one guard over every step that touches a single record (opening, converting,
+    merging, stamping, writing): whatever that step raises — a damaged object deep in pypdf,
+    a recursion too deep, memory running out on one absurd file — becomes RecordFailed for
+    that record alone. Interruptions (Ctrl-C) are not caught."""
+    try:
+        yield
+    except RecordFailed:
+        raise
+    except Exception as exc:
+        raise RecordFailed(doc, step, exc) from exc
+
+
 @dataclass
 class Plan:
     sources: list[Source] = field(default_factory=list)
     failed: list[tuple[Document, str]] = field(default_factory=list)
+    # How to open a PDF record again through PDFium's repair: its file and passwords.
+    reopen: dict[str, tuple[Path, list[str]]] = field(default_factory=dict)
+    repaired: set[str] = field(default_factory=set)
+
+    def recover(self, failure: RecordFailed) -> None:
+        """After `failure`, the record is repaired (a PDF re-saved through PDFium, once) or left
+        out with a plain reason; the caller lays the packet out again either way."""
+        doc = failure.doc
+        if doc.path in self.reopen and doc.path not in self.repaired:
+            self.repaired.add(doc.path)
+            try:
+                with record_guard(doc, "repair"):
+                    path, passwords = self.reopen[doc.path]
+                    repaired = _repaired(path, passwords)
+                    if repaired is not None:
+                        reader = PdfReader(repaired, strict=False)
+                        _usable_pages(reader)
+                        for source in self.sources:
+                            if source.doc.path == doc.path:
+                                source.reader = reader
+                        return
+            except RecordFailed:
+                pass
+        self.sources = [s for s in self.sources if s.doc.path != doc.path]
+        self.failed.append(
+            (doc, f"damaged {WHAT.get(doc.kind, 'file')}: packet could not {failure.step}")
+        )
 
 
 IN_MEMORY = 1 << 20  # records smaller than this are read whole; larger ones stay open
@@ -93,7 +146,7 @@ def _open_pdf(stack: ExitStack, path: Path, passwords: list[str]) -> PdfReader:
         reader = _pypdf_reader(stack, path, passwords)
         _usable_pages(reader)
         return reader
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError):
+    except Exception:  # whatever pypdf raises on this file (its internals included): repair
         repaired = _repaired(path, passwords)
         if repaired is None:
             raise
@@ -208,6 +261,7 @@ def _usable_pages(reader: PdfReader) -> None:
             display_of(page)  # its boxes and rotation are what stamping needs
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise PdfReadError("page boxes") from exc
+        sanitize_page(page)  # before anything reads what the packet will not carry
         _read_everything(page, seen)
         _check_structure(page)
 
@@ -233,12 +287,19 @@ def _check_structure(page: PageObject) -> None:
             raise PdfReadError("page resources")
 
 
+MAX_NESTING = 100  # real records nest a few levels; merging recurses once a level
+
+
 def _read_everything(page: PageObject, seen: set[tuple[int, int]]) -> None:
     """Read every object the page uses (fonts, images, content), now, while a damaged one can
-    still send the file to repair; merging reads them again from pypdf's cache, at no cost."""
-    stack: list[Any] = [v for k, v in page.items() if k != "/Parent"]
+    still send the file to repair; merging reads them again from pypdf's cache, at no cost.
+    Objects nested deeper than any record needs (merging copies them level by level) are
+    refused here rather than failing the merge."""
+    stack: list[tuple[Any, int]] = [(v, 1) for k, v in page.items() if k != "/Parent"]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise PdfReadError("objects nested too deep")
         if isinstance(item, IndirectObject):
             key = (item.idnum, item.generation)
             if key in seen:
@@ -248,9 +309,9 @@ def _read_everything(page: PageObject, seen: set[tuple[int, int]]) -> None:
             if item is None:
                 continue
         if isinstance(item, DictionaryObject):
-            stack.extend(v for k, v in item.items() if k != "/Parent")
+            stack.extend((v, depth + 1) for k, v in item.items() if k != "/Parent")
         elif isinstance(item, ArrayObject):
-            stack.extend(item)
+            stack.extend((v, depth + 1) for v in item)
 
 
 def _repaired(path: Path, passwords: list[str]) -> io.BytesIO | None:
@@ -300,22 +361,23 @@ def open_sources(
             )
             continue
         try:
-            if doc.kind is FileKind.PDF:
-                passwords = index.caregiver.password_for(doc.path)
-                reader = early.take(doc) or _open_pdf(stack, path, passwords)
-                source = Source(doc, out, reader, shrink=not doc.bottom_free, file_size=doc.size)
-                plan.sources.append(source)
-            elif doc.kind in (FileKind.IMAGE, FileKind.TEXT):
-                pdf = converted[path]
-                if isinstance(pdf, Exception):
-                    raise pdf
-                plan.sources.append(
-                    Source(doc, out, PdfReader(io.BytesIO(pdf)), file_size=len(pdf))
-                )
-        except Exception as exc:  # one bad record must not stop the packet
-            plan.failed.append(
-                (doc, f"could not be merged ({exc.__class__.__name__}); the file may be damaged")
-            )
+            with record_guard(doc, "open it"):
+                if doc.kind is FileKind.PDF:
+                    passwords = index.caregiver.password_for(doc.path)
+                    plan.reopen[doc.path] = (path, passwords)
+                    reader = early.take(doc) or _open_pdf(stack, path, passwords)
+                    source = Source(doc, out, reader, not doc.bottom_free, file_size=doc.size)
+                    plan.sources.append(source)
+                elif doc.kind in (FileKind.IMAGE, FileKind.TEXT):
+                    pdf = converted[path]
+                    if isinstance(pdf, Exception):
+                        raise pdf
+                    plan.sources.append(
+                        Source(doc, out, PdfReader(io.BytesIO(pdf)), file_size=len(pdf))
+                    )
+        except RecordFailed as failure:
+            plan.repaired.add(doc.path)  # opening already tried the repair
+            plan.recover(failure)
     return plan
 
 

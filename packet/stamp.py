@@ -140,44 +140,6 @@ def number_width(label: str, display: Display) -> float:
     return float(pdfmetrics.stringWidth(label, PAGE_NUMBER_FONT, FOOTER_SIZE * display.scale))
 
 
-def strip_active_content(page: PageObject) -> None:
-    """Records are read, not run: page actions, JavaScript links and attached files stay out."""
-    for key in ("/AA",):
-        if key in page:
-            del page[key]
-    annotations = page.get("/Annots")
-    if annotations is None:
-        return
-    if not isinstance(annotations.get_object(), ArrayObject):
-        del page["/Annots"]  # damaged: links on a record are not worth a failed packet
-        return
-    kept = ArrayObject()
-    for ref in annotations.get_object():
-        annotation = ref.get_object()
-        if not isinstance(annotation, DictionaryObject):
-            continue
-        if annotation.get("/Subtype") in (
-            "/FileAttachment",
-            "/Sound",
-            "/Movie",
-            "/Screen",
-            "/RichMedia",
-        ):
-            continue
-        action = annotation.get("/A")
-        if action is not None and action.get_object().get("/S") in (
-            "/JavaScript",
-            "/Launch",
-            "/SubmitForm",
-            "/ImportData",
-        ):
-            del annotation["/A"]
-        if "/AA" in annotation:
-            del annotation["/AA"]
-        kept.append(ref)
-    page[NameObject("/Annots")] = kept
-
-
 def stamp_page(
     writer: PdfWriter,
     page: PageObject,

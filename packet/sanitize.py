@@ -1,0 +1,106 @@
+"""What a record may carry into the packet: an allowlist, not a denylist.
+
+Records are read, not run. A page keeps its content, resources and boxes, and the annotations
+that only show something (highlights, notes, stamps, form fields as filled in) with the keys
+that draw them. The only action kept is a plain web or mail link (http, https, mailto) with
+nothing chained after it; every other action (JavaScript, Launch, GoToR/GoToE, Rendition,
+Named, SubmitForm…), every destination of the record's own, attached files and media are
+dropped, wherever they sit: on the page, in an annotation, in a chain of /Next actions.
+"""
+
+from __future__ import annotations
+
+from pypdf import PageObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    TextStringObject,
+)
+
+PAGE_KEYS = frozenset(
+    {
+        "/Type", "/Parent", "/Resources", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox",
+        "/ArtBox", "/BoxColorInfo", "/Rotate", "/Contents", "/Annots", "/Group", "/UserUnit",
+        "/Tabs",
+    }
+)  # fmt: skip
+
+# Annotations that only draw something on the page.
+ANNOTATION_SUBTYPES = frozenset(
+    {
+        "/Link", "/Text", "/FreeText", "/Line", "/Square", "/Circle", "/Polygon", "/PolyLine",
+        "/Highlight", "/Underline", "/Squiggly", "/StrikeOut", "/Stamp", "/Caret", "/Ink",
+        "/Popup", "/Widget", "/Watermark", "/Redact",
+    }
+)  # fmt: skip
+
+# The keys that say where an annotation is and how it looks; references to other annotations,
+# fields, pages and files (/Parent, /Popup, /IRT, /P, /FS) are not among them.
+ANNOTATION_KEYS = frozenset(
+    {
+        "/Type", "/Subtype", "/Rect", "/Contents", "/NM", "/M", "/F", "/AP", "/AS", "/Border",
+        "/C", "/BS", "/BE", "/CA", "/ca", "/QuadPoints", "/InkList", "/L", "/LE", "/LL", "/LLE",
+        "/LLO", "/Cap", "/CP", "/IC", "/RD", "/Vertices", "/IT", "/DA", "/Q", "/DS", "/RC",
+        "/CL", "/Name", "/Open", "/T", "/Subj", "/CreationDate", "/MK", "/H", "/FT", "/V",
+        "/Ff", "/TU", "/MaxLen", "/Opt", "/BM", "/Rotate", "/A",
+    }
+)  # fmt: skip
+
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def plain_link(action: object) -> DictionaryObject | None:
+    """A fresh URI action when `action` is a plain web or mail link, else None. Whatever else
+    the original carried (a /Next chain, a JavaScript tail) is not copied."""
+    action = getattr(action, "get_object", lambda: action)()
+    if not isinstance(action, DictionaryObject) or action.get("/S") != "/URI":
+        return None
+    uri = action.get("/URI")
+    uri = getattr(uri, "get_object", lambda: uri)()
+    if not isinstance(uri, str):  # TextStringObject and ByteStringObject decode to str
+        return None
+    text = str(uri).strip()
+    if not text.lower().startswith(LINK_SCHEMES) or any(ord(c) < 32 for c in text):
+        return None
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Action"),
+            NameObject("/S"): NameObject("/URI"),
+            NameObject("/URI"): TextStringObject(text),
+        }
+    )
+
+
+def _keep_annotation(value: object) -> bool:
+    """Whether the packet may carry this annotation; what it keeps of it is pared down in place
+    (it is the reader's copy, read for this build only), so it stays an indirect object."""
+    annotation = getattr(value, "get_object", lambda: value)()
+    if not isinstance(annotation, DictionaryObject):
+        return False
+    if annotation.get("/Subtype") not in ANNOTATION_SUBTYPES:
+        return False
+    link = plain_link(annotation.get("/A"))
+    for key in [k for k in annotation if k not in ANNOTATION_KEYS or k == "/A"]:
+        del annotation[key]
+    if link is not None:
+        annotation[NameObject("/A")] = link
+    # A link to nowhere the packet can follow (or to something that would be run) goes.
+    return link is not None or annotation.get("/Subtype") != "/Link"
+
+
+def sanitize_page(page: PageObject) -> None:
+    """Keep only what the allowlists allow on `page` (in place, before it is merged)."""
+    for key in [k for k in page if k not in PAGE_KEYS]:
+        del page[key]
+    if "/Annots" not in page:
+        return
+    annotations = page["/Annots"]
+    annotations = getattr(annotations, "get_object", lambda: annotations)()
+    kept = ArrayObject()
+    if isinstance(annotations, ArrayObject):
+        kept.extend(value for value in annotations if _keep_annotation(value))
+    if kept:
+        page[NameObject("/Annots")] = kept
+    else:
+        del page["/Annots"]
