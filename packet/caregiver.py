@@ -31,6 +31,7 @@ from packet.models import (
     TimelineEvent,
     TimelineType,
 )
+from packet.paths import caregiver_file_refusal
 
 PACKET_TOML = "packet.toml"
 TIMELINE_CSV = "timeline.csv"
@@ -457,6 +458,16 @@ def load_caregiver_files(folder: Path) -> CaregiverData:
         (DOCUMENTS_CSV, load_overrides),
     )
     for name, loader in loaders:
+        refusal = caregiver_file_refusal(folder / name, folder)
+        if refusal:
+            data.problems.append(
+                _problem(
+                    name,
+                    f"{name} {refusal}; packet reads only the file itself, in the records folder.",
+                    f"Put the real {name} in the records folder in place of it.",
+                )
+            )
+            continue
         try:
             loader(folder, data)
         except (OSError, csv.Error) as exc:

@@ -198,6 +198,25 @@ def index_folder(
             )
         )
 
+    for special, reason in found.excluded_special:
+        index.documents.append(
+            Document(
+                path=special.relative,
+                kind=FileKind.OTHER,
+                status=DocumentStatus.EXCLUDED,
+                reason=f"{reason} (not read)",
+            )
+        )
+        index.problems.append(
+            Problem(
+                path=special.relative,
+                kind=ProblemKind.UNREADABLE_FILE,
+                severity=Severity.WARNING,
+                message=f"This is {reason}: packet does not read it (it could wait on it forever).",
+                fix="If it should be a record, copy the real file into the records folder in its place.",
+            )
+        )
+
     headers: list[DicomHeader] = []
     disc_roots = {
         item.relative.rsplit("/", 1)[0]

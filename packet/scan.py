@@ -12,6 +12,7 @@ from pathlib import Path
 
 from packet.caregiver import CAREGIVER_FILES
 from packet.models import IgnoredFile, Problem, ProblemKind, Severity
+from packet.paths import is_inside, not_a_regular_file
 
 JUNK_NAMES = frozenset(
     {".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r", ".localized", "autorun.inf"}
@@ -47,6 +48,7 @@ class FolderScan:
     ignored: list[IgnoredFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     excluded_links: list[tuple[FoundFile, str]] = field(default_factory=list)
+    excluded_special: list[tuple[FoundFile, str]] = field(default_factory=list)  # pipes, devices
 
 
 def junk_reason(name: str) -> str | None:
@@ -58,14 +60,6 @@ def junk_reason(name: str) -> str | None:
     if name.startswith("._"):
         return "macOS metadata file"
     return None
-
-
-def _is_inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder)
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
 
 
 def scan_folder(folder: Path) -> FolderScan:
@@ -112,21 +106,25 @@ def scan_folder(folder: Path) -> FolderScan:
             if reason:
                 result.ignored.append(IgnoredFile(path=relative, reason=reason))
             elif root_path == folder and name in CAREGIVER_FILES:
-                result.caregiver_files.append(found)
+                result.caregiver_files.append(found)  # read, or refused, by caregiver.py
             elif full.is_symlink():
                 if not full.exists():
                     result.excluded_links.append(
                         (found, "a link whose target is missing (or a loop of links)")
                     )
-                elif not _is_inside(full, folder):
+                elif not is_inside(full, folder):
                     result.excluded_links.append(
                         (
                             found,
                             "a link to a file outside the records folder — copy the file in instead",
                         )
                     )
+                elif special := not_a_regular_file(full):
+                    result.excluded_special.append((found, special))
                 else:
                     result.files.append(found)
+            elif special := not_a_regular_file(full):
+                result.excluded_special.append((found, special))
             else:
                 result.files.append(found)
     return result

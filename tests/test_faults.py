@@ -583,3 +583,35 @@ def test_actions_are_allowlisted_wherever_they_hide(tmp_path: Path) -> None:
     assert "/PieceInfo" not in names
     uris = {str(o["/URI"]) for o in objects if isinstance(o, DictionaryObject) and "/URI" in o}
     assert uris == {"https://example.org/a", "https://example.org/plain"}  # links, without tails
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_listed_not_waited_on(tmp_path: Path) -> None:
+    # A FIFO named pipe.pdf made `check` wait forever for someone to write into it.
+    root = records_folder(tmp_path)
+    os.mkfifo(root / "pipe.pdf")
+    make_pdf(root / "visit.pdf", CONSULT_TEXT)
+    report, _ = check_folder(root)  # returns: nothing opened the pipe
+    pipe = next(d for d in report.documents if d.path == "pipe.pdf")
+    assert pipe.status is DocumentStatus.EXCLUDED and "named pipe" in pipe.reason
+    assert any(p.path == "pipe.pdf" for p in report.problems)
+    result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    assert result.documents == 1 and any(path == "pipe.pdf" for path, _ in result.left_out)
+
+
+def test_caregiver_files_that_link_outside_the_folder_are_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "q.md").write_text(f"- {SECRET} question?\n", encoding="utf-8")
+    (outside / "t.csv").write_text(f"date,type,description\n2026-01-02,test,{SECRET}\n")
+    root = records_folder(tmp_path)
+    (root / "questions.md").symlink_to(outside / "q.md")
+    (root / "timeline.csv").symlink_to(outside / "t.csv")
+    make_pdf(root / "visit.pdf", CONSULT_TEXT)
+    report, _ = check_folder(root)
+    flagged = {p.path for p in report.problems if "outside the records folder" in p.message}
+    assert flagged == {"questions.md", "timeline.csv"}
+    assert not report.questions and not any(SECRET in e.description for e in report.timeline)
+    build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "p.pdf").pages)
+    assert SECRET not in text

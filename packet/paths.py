@@ -1,0 +1,47 @@
+"""What a path in the records folder is, before anything opens it: a plain file, or a pipe,
+socket or device that must never be read, or a link that leads outside the folder.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+
+def not_a_regular_file(path: Path) -> str | None:
+    """Why packet must not open `path` (following a link inside the folder): a named pipe would
+    make it wait forever, a device read forever. None for a plain file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # reading it will say what is wrong, with a fix
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe, not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a file"
+    return "not a regular file"
+
+
+def caregiver_file_refusal(path: Path, folder: Path) -> str | None:
+    """Why a caregiver file (packet.toml, timeline.csv…) is not read: it must be a plain file
+    inside the records folder, not a link to somewhere else."""
+    if not path.is_symlink() and not path.exists():
+        return None
+    if path.is_symlink() and not is_inside(path, folder.resolve()):
+        return "is a link to a file outside the records folder"
+    if not path.exists():
+        return "is a link whose target is missing"
+    special = not_a_regular_file(path)
+    return f"is {special}" if special else None
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
