@@ -24,7 +24,7 @@ from pypdf.generic import (
 
 from packet.geometry import FOOTER_BAND
 from packet.layout import PageWriter
-from packet.reading import PACKET_CREATOR, decode_text
+from packet.reading import MAX_FRAMES, PACKET_CREATOR, TEXT_LIMIT, decode_text
 
 TARGET_DPI = 200
 JPEG_QUALITY = 80
@@ -65,7 +65,9 @@ def image_to_pdf(path: Path, paper: tuple[float, float]) -> bytes:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with Image.open(path) as image:
-            for frame in ImageSequence.Iterator(image):
+            for number, frame in enumerate(ImageSequence.Iterator(image)):
+                if number == MAX_FRAMES:
+                    break
                 oriented = _oriented_size(frame)
                 size = _page_size(paper, landscape=oriented[0] > oriented[1])
                 box = (size[0] - 2 * PHOTO_MARGIN, size[1] - PHOTO_MARGIN - FOOTER_BAND - 6)
@@ -131,7 +133,10 @@ def _oriented_size(frame: Image.Image) -> tuple[int, int]:
 
 def text_to_pdf(path: Path, paper: tuple[float, float]) -> bytes:
     """A plain-text or Markdown file as readable pages: headings bold, everything else as written."""
-    text = decode_text(path.read_bytes()).replace("\r\n", "\n")
+    with path.open("rb") as f:
+        raw = f.read(TEXT_LIMIT + 1)
+    cut = len(raw) > TEXT_LIMIT
+    text = decode_text(raw[:TEXT_LIMIT]).replace("\r\n", "\n")
     try:
         (path.name + text).encode("cp1252")
         latin = True  # most notes: drawn in Helvetica, no font embedded in every converted file
@@ -155,5 +160,14 @@ def text_to_pdf(path: Path, paper: tuple[float, float]) -> bytes:
             writer.space(6)
         else:
             writer.paragraph(line.rstrip().expandtabs(4), size=10)
+    if cut:
+        size = path.stat().st_size
+        writer.space(8)
+        writer.paragraph(
+            f"[The file continues: only its first {TEXT_LIMIT // 1000} KB of "
+            f"{size / 1e6:.1f} MB are shown here.]",
+            size=10,
+            bold=True,
+        )
     data, _, _ = writer.finish()
     return data

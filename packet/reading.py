@@ -19,7 +19,12 @@ from packet.models import FileKind, Problem, ProblemKind, Severity
 TEXT_PAGES = 2  # pages whose text is read for classification and dating...
 ENOUGH_TEXT = 1500  # ...unless the first page alone holds this many characters
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
-PACKET_CREATOR = "packet (second-opinion records packet)"  # marks packets packet itself built
+PACKET_CREATOR = "packet (second-opinion records packet)"
+# Bounds on what one file may cost (issue: a 200 MB text file took minutes and a gigabyte).
+TEXT_LIMIT = 400_000  # bytes of a text file rendered into the packet: about 100 pages
+TEXT_READ = 65_536  # bytes of a text file read to classify and date it
+MAX_FRAMES = 50  # pages made from one multi-frame image (a GIF or TIFF of thousands of frames)
+MAX_PIXELS = 100_000_000  # a non-JPEG image larger than this is too large to decode for a page  # marks packets packet itself built
 
 # Formats caregivers meet, what they are, and how to bring them in.
 UNSUPPORTED: dict[str, tuple[str, str]] = {
@@ -177,7 +182,7 @@ def read_file(
     elif kind is FileKind.IMAGE:
         _read_image(path, relative, reading)
     elif kind is FileKind.TEXT:
-        _read_text_file(path, reading)
+        _read_text_file(path, relative, reading)
     elif kind is FileKind.DICOM:
         _read_dicom(path, relative, reading)
     else:
@@ -415,19 +420,18 @@ def _read_image(path: Path, relative: str, reading: FileReading) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Pillow warns on odd EXIF and huge images
+            Image.MAX_IMAGE_PIXELS = None  # packet's own limit below says what to do instead
             with Image.open(path) as image:
                 if image.width == 0 or image.height == 0:
                     raise ValueError("image has no pixels")
-                reading.pages = getattr(image, "n_frames", 1) or 1
+                if image.format != "JPEG" and image.width * image.height > MAX_PIXELS:
+                    _too_large_image(relative, reading, image.width, image.height)
+                    return
+                frames = getattr(image, "n_frames", 1) or 1
+                reading.pages = min(frames, MAX_FRAMES)
                 image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
                 image.load()  # decodes (cheaply, in draft mode) to prove the file is whole
-    except (
-        UnidentifiedImageError,
-        OSError,
-        ValueError,
-        SyntaxError,
-        Image.DecompressionBombError,
-    ) as exc:
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         reading.usable = False
         reading.exclusion = "damaged or unreadable image"
         reading.problem = _problem(
@@ -436,6 +440,27 @@ def _read_image(path: Path, relative: str, reading: FileReading) -> None:
             f"This image cannot be read ({exc.__class__.__name__}); it may be cut off or damaged.",
             "Take the photo again, or copy it again from the phone.",
         )
+        return
+    if frames > MAX_FRAMES:
+        reading.problem = _problem(
+            relative,
+            ProblemKind.TOO_LARGE,
+            f"This image holds {frames:,} frames; only the first {MAX_FRAMES} become pages.",
+            "If the rest matter, save them as a PDF (or separate images) and add that instead.",
+            Severity.WARNING,
+        )
+
+
+def _too_large_image(relative: str, reading: FileReading, width: int, height: int) -> None:
+    reading.usable = False
+    reading.exclusion = f"image too large to put on a page ({width:,} × {height:,} pixels)"
+    reading.problem = _problem(
+        relative,
+        ProblemKind.TOO_LARGE,
+        f"This image is {width:,} × {height:,} pixels, too large to put on a page "
+        "(it is not damaged).",
+        "Open it and save a smaller copy (under 10,000 × 10,000 pixels, or as JPEG or PDF).",
+    )
 
 
 def decode_text(raw: bytes) -> str:
@@ -445,10 +470,22 @@ def decode_text(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _read_text_file(path: Path, reading: FileReading) -> None:
-    reading.text = decode_text(path.read_bytes()).replace("\r\n", "\n")
+def _read_text_file(path: Path, relative: str, reading: FileReading) -> None:
+    with path.open("rb") as f:
+        reading.text = decode_text(f.read(TEXT_READ)).replace("\r\n", "\n")
+    rendered = min(reading.size, TEXT_LIMIT)
     lines = reading.text.count("\n") + 1
-    reading.pages = max(1, -(-lines // 60))
+    per_byte = lines / max(1, min(reading.size, TEXT_READ))
+    reading.pages = max(1, -(-int(rendered * per_byte) // 60))
+    if reading.size > TEXT_LIMIT:
+        reading.problem = _problem(
+            relative,
+            ProblemKind.TOO_LARGE,
+            f"This text file is very long ({reading.size / 1e6:.1f} MB); only its first "
+            f"{TEXT_LIMIT // 1000} KB (about 100 pages) go into the packet, and the packet says so.",
+            "If the rest matters, split it into smaller files or save the part that matters as PDF.",
+            Severity.WARNING,
+        )
 
 
 def _read_dicom(path: Path, relative: str, reading: FileReading) -> None:

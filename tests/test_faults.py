@@ -615,3 +615,35 @@ def test_caregiver_files_that_link_outside_the_folder_are_not_read(tmp_path: Pat
     build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
     text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "p.pdf").pages)
     assert SECRET not in text
+
+
+def _png_header_only(path: Path, width: int, height: int) -> None:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b""))
+
+
+def test_one_absurd_file_costs_seconds_and_says_what_was_cut(tmp_path: Path) -> None:
+    from packet.reading import MAX_FRAMES, TEXT_LIMIT
+
+    root = records_folder(tmp_path)
+    line = "PROGRESS NOTE the patient is doing well on treatment today\n"
+    (root / "huge notes.txt").write_text(line * (3 * TEXT_LIMIT // len(line)), encoding="utf-8")
+    _png_header_only(root / "poster.png", 30_000, 30_000)
+    frames = [Image.new("L", (40, 40), n * 3) for n in range(MAX_FRAMES + 10)]
+    frames[0].save(root / "many frames.gif", save_all=True, append_images=frames[1:])
+    report, _ = check_folder(root)
+    too_large = {p.path: p.message for p in report.problems if p.kind is ProblemKind.TOO_LARGE}
+    assert set(too_large) == {"poster.png", "huge notes.txt", "many frames.gif"}
+    assert "not damaged" in too_large["poster.png"]
+    frames_doc = next(d for d in report.documents if d.path == "many frames.gif")
+    assert frames_doc.pages == MAX_FRAMES
+    result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    assert result.documents == 2 and [p for p, _ in result.left_out] == ["poster.png"]
+    packet = PdfReader(tmp_path / "p.pdf")
+    assert len(packet.pages) < 200  # not the thousand pages the text and frames would make
+    assert any("The file continues" in page.extract_text() for page in packet.pages)
