@@ -8,6 +8,7 @@ the disc.
 from __future__ import annotations
 
 import struct
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -60,28 +61,33 @@ class DicomHeader:
     referenced: tuple[str, ...] = ()  # for a DICOMDIR: the files it lists, relative to its folder
 
 
-def _pixels_cut_off(fp: BinaryIO, ds: object) -> bool:
+def _pixels_cut_off(fp: BinaryIO, ds: Any) -> bool:
     """True when the pixel data announces more bytes than the file holds. Reading stopped at
-    the pixel data element, so the file position is its start."""
+    the pixel data element, so the file position is its start. Its length is read in the
+    file's own byte order (big-endian transfer syntaxes exist); compressed (encapsulated)
+    pixel data announces no length, and is not judged."""
     start = fp.tell()
     header = fp.read(12)
     if len(header) < 8:
         return False  # no pixel data: a structured report, a plan, a directory
     fp.seek(0, 2)
     size = fp.tell()
+    encoding = getattr(ds, "original_encoding", None) or (None, True)
+    order = "<" if encoding[1] in (True, None) else ">"
+    long_vrs = (b"OB", b"OW", b"UN", b"OF", b"OD", b"OL", b"OV")
     if header[4:6].isalpha():  # explicit VR: OB/OW/UN have 2 reserved bytes and a 4-byte length
+        long_form = header[4:6] in long_vrs
         length = (
-            struct.unpack("<I", header[8:12])[0]
-            if header[4:6] in (b"OB", b"OW", b"UN", b"OF")
-            else (struct.unpack("<H", header[6:8])[0])
+            struct.unpack(order + "I", header[8:12])[0]
+            if long_form
+            else struct.unpack(order + "H", header[6:8])[0]
         )
-        body = start + (12 if header[4:6] in (b"OB", b"OW", b"UN", b"OF") else 8)
+        body = start + (12 if long_form else 8)
     else:
-        length = struct.unpack("<I", header[4:8])[0]
+        length = struct.unpack(order + "I", header[4:8])[0]
         body = start + 8
-    if length == 0xFFFFFFFF:  # encapsulated (compressed) frames end with a sequence delimiter
-        fp.seek(max(0, size - 8))
-        return bool(fp.read(8) != b"\xfe\xff\xdd\xe0\x00\x00\x00\x00")
+    if length == 0xFFFFFFFF:  # encapsulated (compressed) frames: no length to check
+        return False
     return bool(body + length > size)
 
 
@@ -109,7 +115,10 @@ def read_header(path: Path, relative: str) -> DicomHeader:
     from pydicom.errors import InvalidDicomError
 
     try:
-        with path.open("rb") as fp:
+        with path.open("rb") as fp, warnings.catch_warnings():
+            # pydicom warns about what it works around (implicit VR in an explicit file…):
+            # nothing for the caregiver to act on, and never for the terminal.
+            warnings.simplefilter("ignore")
             ds = pydicom.dcmread(fp, stop_before_pixels=True, force=True)
             truncated = _pixels_cut_off(fp, ds)
     except (

@@ -107,6 +107,10 @@ def sha256_of(path: Path, whole: bool = True) -> str:
 
 
 def sniff(head: bytes, suffix: str) -> FileKind:
+    # A DICOM file's 128-byte preamble is free: some start like a TIFF, some hold a PDF's
+    # first bytes. Its "DICM" marker settles it before anything else is tried.
+    if head[128:132] == b"DICM":
+        return FileKind.DICOM
     if b"%PDF-" in head[:1024]:
         return FileKind.PDF
     if head.startswith(

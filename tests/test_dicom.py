@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pydicom.data
+import pytest
+
 from packet.check import check_folder
 from packet.dicom import looks_like_dicom
-from packet.models import DocumentStatus, ProblemKind
+from packet.models import DocumentStatus, FileKind, ProblemKind
+from packet.reading import read_file
 
 from conftest import CT_TEXT, make_dicom, make_pdf
 
@@ -97,3 +101,34 @@ def test_recognition_by_bytes() -> None:
     assert looks_like_dicom(b"\x08\x00\x16\x00UI\x1a\x00")  # bare data set, explicit VR
     assert not looks_like_dicom(b"%PDF-1.7\n")
     assert not looks_like_dicom(b"")
+
+
+PYDICOM_FILES = Path(pydicom.data.__file__).parent / "test_files"  # shipped with pydicom
+VALID = [
+    "CT_small.dcm",  # preamble starts like a TIFF: once read as a broken photo
+    "MR_small.dcm",
+    "MR_small_padded.dcm",
+    "examples_rgb_color.dcm",
+    "MR_small_bigendian.dcm",  # big-endian: the pixel length was read little-endian
+    "MR_small_expb.dcm",
+    "ExplVR_BigEnd.dcm",
+    "liver_expb_1frame.dcm",
+    "rtdose_expb.dcm",
+    "MR_small_jp2klossless.dcm",  # compressed (encapsulated) pixel data
+    "MR_small_jpeg_ls_lossless.dcm",
+    "JPEG2000.dcm",
+]
+
+
+@pytest.mark.parametrize("name", VALID)
+def test_valid_scan_files_of_every_encoding_are_read_as_valid(name: str) -> None:
+    reading = read_file(PYDICOM_FILES / name, name, [])
+    assert reading.kind is FileKind.DICOM
+    assert reading.problem is None, reading.problem
+    assert reading.dicom is not None and reading.dicom.study_uid
+
+
+def test_a_truly_cut_off_scan_file_is_still_caught() -> None:
+    reading = read_file(PYDICOM_FILES / "MR_truncated.dcm", "MR_truncated.dcm", [])
+    assert reading.kind is FileKind.DICOM
+    assert reading.problem is not None and "cut off" in reading.problem.message
