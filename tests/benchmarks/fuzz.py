@@ -205,7 +205,8 @@ def main() -> int:
     seed_files = seeds(work / "seeds")
     packet = [sys.executable, "-m", "packet"]
     totals = {"folders": 0, "variants": 0, "check failed": 0, "build failed": 0,
-              "tracebacks": 0, "unaccounted": 0, "timeouts": 0}  # fmt: skip
+              "tracebacks": 0, "unaccounted": 0, "timeouts": 0,
+              "included by check": 0, "merged by build": 0}  # fmt: skip
     kept: list[Path] = []
     check_time = build_time = 0.0
     number = 0
@@ -265,6 +266,8 @@ def main() -> int:
                 set(result["left_out"]) & set(result["included"])
             )
             lost = len(result["included"]) - merged_or_listed
+            totals["included by check"] += len(result["included"])
+            totals["merged by build"] += result["documents"]
             totals["unaccounted"] += max(0, lost)
             bad |= lost > 0
         if bad:
@@ -278,6 +281,10 @@ def main() -> int:
           f"{totals['folders']} folders of up to {args.per_folder} (seed {args.seed})")  # fmt: skip
     for key in ("check failed", "build failed", "tracebacks", "unaccounted", "timeouts"):
         print(f"  {key:<14} {totals[key]}")
+    print(
+        f"  check said 'included' for {totals['included by check']}, "
+        f"build merged {totals['merged by build']}"
+    )
     print(f"  time           check {check_time:.1f} s, build {build_time:.1f} s in all")
     print(f"  peak memory    {peak:.0f} MB (the largest process)")
     for folder in kept:
