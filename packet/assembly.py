@@ -4,6 +4,7 @@ labels and metadata; then written to a temporary file beside the output and rena
 
 from __future__ import annotations
 
+import glob
 import io
 import os
 from dataclasses import dataclass
@@ -178,12 +179,42 @@ def find_unwritable(volume: Volume) -> None:
             trial.write(io.BytesIO())
 
 
-def write_atomically(writer: PdfWriter, target: Path) -> None:
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
+def _part(target: Path, pid: int) -> Path:
+    return target.with_name(f".{target.name}.{pid}.part")
+
+
+def write_atomically(writer: PdfWriter, target: Path, replace: bool) -> None:
+    """Written beside `target` and moved into place whole. Without `replace`, an output that
+    appeared meanwhile (another build to the same path) is never replaced: FileExistsError."""
+    temporary = _part(target, os.getpid())
     try:
         with temporary.open("wb") as f:
             writer.write(f)
-        os.replace(temporary, target)
-    except BaseException:
+        if replace:
+            os.replace(temporary, target)
+            return
+        try:
+            os.link(temporary, target)  # fails if the target exists: exclusive and atomic
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links (FAT, exFAT): nearly as good
+            if target.exists():
+                raise FileExistsError(target) from None
+            os.replace(temporary, target)
+    finally:
         temporary.unlink(missing_ok=True)
-        raise
+
+
+def remove_stale_parts(target: Path) -> None:
+    """Temporary files an earlier build left beside `target` when it was killed outright
+    (SIGKILL, a power cut): no process of theirs is alive to finish them."""
+    for part in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
+        pid = part.name[len(target.name) + 2 : -len(".part")]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            part.unlink(missing_ok=True)
+        except OSError:  # alive, another user's
+            continue

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, letter
 
-from packet.assembly import assemble, find_unwritable, write_atomically
+from packet.assembly import assemble, find_unwritable, remove_stale_parts, write_atomically
 from packet.caregiver import PacketSettings
 from packet.check import check_folder, require_folder
 from packet.errors import CaregiverFileError, UsageError
@@ -159,6 +159,7 @@ def build_packet(
             f"Unknown paper size '{options.paper}'.", "Use --paper letter or --paper a4."
         )
     allow_open_files()
+    remove_stale_parts(target)
     with ExitStack() as stack, quiet_pypdf():
         early = stack.enter_context(EarlyReaders(folder, options.passwords))
         report, index = check_folder(
@@ -238,7 +239,12 @@ def _write_volumes(
             if progress:
                 progress(0, 0, f"writing {path.name}")
             try:
-                write_atomically(writer, path)
+                write_atomically(writer, path, replace=options.force or path in written)
+            except FileExistsError as exc:
+                raise UsageError(
+                    f"{path} was created by another program while this packet was being built.",
+                    "Build again with another name (-o), or add --force to replace it.",
+                ) from exc
             except OSError:
                 raise
             except Exception:
