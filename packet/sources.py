@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
@@ -164,10 +164,70 @@ def _pypdf_reader(stack: ExitStack, path: Path, passwords: list[str]) -> PdfRead
         handle = io.BytesIO(path.read_bytes())
     else:
         handle = stack.enter_context(path.open("rb"))
+        end = pdf_end(handle)
+        if end is not None:
+            handle = _Window(handle, end)
     reader = PdfReader(handle, strict=False)
     if reader.is_encrypted and not any(reader.decrypt(pw) for pw in ["", *passwords]):
         raise PdfReadError("password")
     return reader
+
+
+TAIL = 2048  # where a PDF's end marker belongs: its last bytes
+
+
+def pdf_end(f: BinaryIO) -> int | None:
+    """Where the PDF really ends when junk follows its end marker (an unfinished pre-allocated
+    download: a PDF, then gigabytes of zeros); None when it ends where the file does. pypdf
+    would look for the marker backwards a line at a time, for minutes and gigabytes."""
+    size = f.seek(0, 2)
+    f.seek(max(0, size - TAIL))
+    if b"%%EOF" in f.read(TAIL):
+        return None
+    chunk = 1 << 20
+    position = size
+    while position > 0:
+        start = max(0, position - chunk)
+        f.seek(start)
+        found = f.read(position - start + 5).rfind(b"%%EOF")
+        if found >= 0:
+            return start + found + 5
+        position = start
+    return None
+
+
+class _Window(io.RawIOBase):
+    """The first `end` bytes of an open file, seen as a whole file."""
+
+    def __init__(self, f: BinaryIO, end: int) -> None:
+        self._f, self._end, self._position = f, end, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._position, 2: self._end}[whence]
+        self._position = max(0, min(self._end, base + offset))
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def read(self, size: int = -1) -> bytes:
+        left = self._end - self._position
+        size = left if size is None or size < 0 else min(size, left)
+        self._f.seek(self._position)
+        data = self._f.read(size)
+        self._position += len(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 # Held while EarlyReaders reads a file, and by any fork (the worker processes of `check`):
