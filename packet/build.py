@@ -19,7 +19,7 @@ from reportlab.lib.pagesizes import A4, letter
 from packet.assembly import assemble, find_unwritable, remove_stale_parts, write_atomically
 from packet.caregiver import PacketSettings
 from packet.check import check_folder, require_folder
-from packet.errors import CaregiverFileError, UsageError
+from packet.errors import CaregiverFileError, UsageError, output_error
 from packet.index import Progress
 from packet.models import (
     Problem,
@@ -245,8 +245,8 @@ def _write_volumes(
                     f"{path} was created by another program while this packet was being built.",
                     "Build again with another name (-o), or add --force to replace it.",
                 ) from exc
-            except OSError:
-                raise
+            except OSError as exc:
+                raise output_error(exc, path) from exc
             except Exception:
                 find_unwritable(volume)  # raises RecordFailed for the record at fault
                 raise

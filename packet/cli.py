@@ -26,6 +26,7 @@ from packet.check import check_folder, locked_files, require_folder
 from packet.errors import ExitCode, PacketError, UsageError
 from packet.index import Progress as ProgressCallback
 from packet.init import init_folder
+from packet.paths import safe_name
 from packet.terminal import comparison_table, report_view, timeline_table
 
 app = typer.Typer(
@@ -70,6 +71,17 @@ def run(action: Callable[[], T], verbose: bool, as_json: bool = False) -> T:
         fail(exc.exit_code, exc.message, exc.hint, as_json)
     except KeyboardInterrupt:
         fail(ExitCode.INCOMPLETE, "Stopped.", "Nothing in the records folder was changed.")
+    except OSError as exc:  # the system refused something packet needs as a whole
+        if verbose:
+            raise
+        where = f" ({safe_name(str(exc.filename))})" if exc.filename else ""
+        fail(
+            ExitCode.INCOMPLETE,
+            f"The system refused: {exc.strerror or exc.__class__.__name__}{where}.",
+            "Check that the folder and the output place exist and that you may read and write "
+            "them; nothing in the records folder was changed.",
+            as_json,
+        )
     except Exception as exc:
         if verbose:
             raise

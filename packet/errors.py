@@ -5,6 +5,7 @@ A problem with one file is never one of these: it becomes a `Problem` in the rep
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -36,3 +37,27 @@ class CaregiverFileError(PacketError):
 
 class BuildError(PacketError):
     exit_code = ExitCode.INCOMPLETE
+
+
+class OutputError(PacketError):
+    """The packet itself could not be written: the disk, the place, the system."""
+
+    exit_code = ExitCode.INCOMPLETE
+
+
+def output_error(exc: OSError, target: object) -> OutputError:
+    """An operating system's refusal to write the packet, in plain words with a fix."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return OutputError(
+            f"The disk is full: the packet could not be written to {target}.",
+            "Free some space (or choose a place on another disk with -o), then build again.",
+        )
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR):
+        return OutputError(
+            f"packet cannot write to {target} ({exc.strerror or 'not allowed'}).",
+            "Choose a folder you can save files in, e.g. -o ~/Desktop/packet.pdf",
+        )
+    return OutputError(
+        f"The packet could not be written to {target} ({exc.strerror or exc.__class__.__name__}).",
+        "Check the place you chose with -o (a disk that was removed?), then build again.",
+    )

@@ -212,8 +212,9 @@ def index_folder(
                 path=special.relative,
                 kind=ProblemKind.UNREADABLE_FILE,
                 severity=Severity.WARNING,
-                message=f"This is {reason}: packet does not read it (it could wait on it forever).",
-                fix="If it should be a record, copy the real file into the records folder in its place.",
+                message=f"packet does not open this: it is {reason}.",
+                fix="If it is a record, copy it into the records folder as a plain file, "
+                "in a folder near the top.",
             )
         )
 

@@ -4,8 +4,22 @@ socket or device that must never be read, or a link that leads outside the folde
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
+
+# Characters a file name may hold that a terminal would obey rather than show: control codes
+# (escape sequences recolour, retitle or clear the terminal) and the bidirectional overrides
+# that make "gpj.exe" read as "exe.jpg".
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_name(text: str) -> str:
+    """`text` with every such character written out visibly (ESC as \\x1b, U+202E as
+    \\u202e), so a name prints as what it is, in the terminal, the JSON and the packet."""
+    return _UNSAFE.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text
+    )
 
 
 def not_a_regular_file(path: Path) -> str | None:

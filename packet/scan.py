@@ -6,13 +6,14 @@ Nothing here opens a record; it only decides what each path is.
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from packet.caregiver import CAREGIVER_FILES
 from packet.models import IgnoredFile, Problem, ProblemKind, Severity
-from packet.paths import is_inside, not_a_regular_file
+from packet.paths import is_inside, not_a_regular_file, safe_name
 
 JUNK_NAMES = frozenset(
     {".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r", ".localized", "autorun.inf"}
@@ -25,14 +26,18 @@ JUNK_FOLDERS = frozenset(
 )  # fmt: skip
 
 
+MAX_PATH = 4000  # bytes: Linux refuses paths of 4,096 and more; kept clear of that
+
+
 def display_path(relative: str) -> str:
     """A path that can always be printed and written to JSON, whatever bytes the name holds.
     Names that are not UTF-8 are nearly always from Windows or old discs (cp1252)."""
     raw = os.fsencode(relative)
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        text = raw.decode("cp1252", errors="replace")
+    return safe_name(text)
 
 
 @dataclass(frozen=True)
@@ -69,13 +74,19 @@ def scan_folder(folder: Path) -> FolderScan:
 
     def on_error(error: OSError) -> None:
         relative = display_path(os.path.relpath(error.filename or str(folder), folder))
+        if error.errno == errno.ENAMETOOLONG:
+            message = "This folder's path is longer than the system can open."
+            fix = "Move the folders inside it higher up (fewer nested folders, shorter names)."
+        else:
+            message = "This folder cannot be opened (no permission to read it)."
+            fix = "Give yourself read access to it (or copy its files into another folder)."
         result.problems.append(
             Problem(
                 path=relative.replace(os.sep, "/"),
                 kind=ProblemKind.UNREADABLE_FILE,
                 severity=Severity.ERROR,
-                message="This folder cannot be opened (no permission to read it).",
-                fix="Give yourself read access to it (or copy its files into another folder).",
+                message=message,
+                fix=fix,
             )
         )
 
@@ -85,7 +96,10 @@ def scan_folder(folder: Path) -> FolderScan:
         for name in sorted(dirnames):
             full = root_path / name
             relative = display_path(full.relative_to(folder).as_posix())
-            if name.lower() in JUNK_FOLDERS:
+            if len(os.fsencode(full)) >= MAX_PATH:
+                too_long = OSError(errno.ENAMETOOLONG, "File name too long", str(full))
+                on_error(too_long)  # listed, not opened: the system would refuse every file in it
+            elif name.lower() in JUNK_FOLDERS:
                 result.ignored.append(IgnoredFile(path=relative + "/", reason="system folder"))
             elif full.is_symlink():
                 found = FoundFile(full, relative)
@@ -102,6 +116,9 @@ def scan_folder(folder: Path) -> FolderScan:
             full = root_path / name
             relative = display_path(full.relative_to(folder).as_posix())
             found = FoundFile(full, relative)
+            if len(os.fsencode(full)) >= MAX_PATH:
+                result.excluded_special.append((found, "a path longer than the system can open"))
+                continue
             reason = junk_reason(name)
             if reason:
                 result.ignored.append(IgnoredFile(path=relative, reason=reason))

@@ -745,3 +745,55 @@ def test_a_pdf_followed_by_zeros_is_merged_without_reading_the_zeros(tmp_path: P
         assert pdf_end(f) is None  # a whole PDF ends where its file does
     result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
     assert result.documents == 1 and not result.left_out
+
+
+def test_a_path_longer_than_the_system_allows_is_listed_not_fatal(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    make_pdf(root / "visit.pdf", CONSULT_TEXT)
+    here = root
+    while len(os.fsencode(here)) < 4200:  # made relative to each folder: no call sees it whole
+        here = here / ("folder" + "x" * 60)
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        for part in here.relative_to(root).parts:
+            os.mkdir(part, dir_fd=fd)
+            next_fd = os.open(part, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = next_fd
+    finally:
+        os.close(fd)
+    report, _ = check_folder(root)
+    assert any("longer than the system" in p.message for p in report.problems)
+    result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    assert result.documents == 1
+
+
+def test_file_names_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    # An escape sequence recolours or retitles the terminal; U+202E shows "gpj.exe" as "exe.jpg".
+    root = records_folder(tmp_path)
+    name = "scan\x1b[31mred\x1b]0;title\x07 \u202efdp.exe.pdf"
+    make_pdf(root / name, CONSULT_TEXT)
+    result = runner.invoke(app, ["check", str(root)])
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "\\x1b[31mred" in result.output.replace("\n", "")  # shown, not obeyed
+    result = runner.invoke(app, ["check", str(root), "--json"])
+    assert "\\u001b" not in result.output and "\\u202e" not in result.output.replace("\\\\", "")
+
+
+@pytest.mark.parametrize(
+    ("code", "says"), [(28, "The disk is full"), (30, "cannot write to"), (13, "cannot write to")]
+)
+def test_an_output_the_system_refuses_is_named_in_plain_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, says: str
+) -> None:
+    import packet.build
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(packet.build, "write_atomically", refused)
+    root = records_folder(tmp_path)
+    make_pdf(root / "visit.pdf", CONSULT_TEXT)
+    result = runner.invoke(app, ["build", str(root), "-o", str(tmp_path / "p.pdf")])
+    assert result.exit_code == 1
+    assert says in result.output and "unexpected" not in result.output
