@@ -27,6 +27,7 @@ from packet.models import (
     Report,
     Severity,
 )
+from packet.opening import quiet_pypdf
 from packet.pages import (
     left_out_rows,
 )
@@ -36,7 +37,6 @@ from packet.sources import (
     RecordFailed,
     allow_open_files,
     open_sources,
-    quiet_pypdf,
 )
 from packet.volumes import layout_volumes, split_volumes, volume_paths
 

@@ -734,7 +734,7 @@ def test_workers_end_with_the_packet_process_and_leave_nothing(tmp_path: Path, h
 def test_a_pdf_followed_by_zeros_is_merged_without_reading_the_zeros(tmp_path: Path) -> None:
     # An unfinished pre-allocated download: the PDF, then (here 5 MB, in the wild 2 GB of)
     # zeros. pypdf looked for the end marker backwards a line at a time: 245 s and 4.2 GB.
-    from packet.sources import pdf_end
+    from packet.opening import pdf_end
 
     root = records_folder(tmp_path)
     pdf = make_pdf(tmp_path / "visit.pdf", CONSULT_TEXT).read_bytes()
