@@ -23,20 +23,35 @@ from packet.stamp import display_of
 IN_MEMORY = 1 << 20  # records smaller than this are read whole; larger ones stay open
 
 
-def open_pdf(stack: ExitStack, path: Path, passwords: list[str]) -> PdfReader:
+def open_pdf(
+    stack: ExitStack, path: Path, passwords: list[str], removed: set[str] | None = None
+) -> PdfReader:
     """A reader on the file, ready to merge; a copy repaired by PDFium when pypdf cannot parse
-    the file (a broken cross-reference table, say)."""
+    the file (a broken cross-reference table, say). `removed`: what its pages carried that the
+    packet leaves out."""
     try:
         reader = pypdf_reader(stack, path, passwords)
-        usable_pages(reader)
+        usable_pages(reader, removed)
         return reader
     except Exception:  # whatever pypdf raises on this file (its internals included): repair
         repaired = repaired_copy(path, passwords)
         if repaired is None:
             raise
         reader = PdfReader(repaired, strict=False)
-        usable_pages(reader)
+        usable_pages(reader, removed)
         return reader
+
+
+def merge_verdict(path: Path, passwords: list[str]) -> tuple[bool, set[str]]:
+    """For `check`: whether `build` will be able to merge this PDF (opened exactly as `build`
+    opens it), and what the packet will leave out of it."""
+    removed: set[str] = set()
+    try:
+        with ExitStack() as stack, quiet_pypdf():
+            open_pdf(stack, path, passwords, removed)
+    except Exception:  # what build would meet: the record is left out
+        return False, removed
+    return True, removed
 
 
 def pypdf_reader(stack: ExitStack, path: Path, passwords: list[str]) -> PdfReader:
@@ -114,7 +129,7 @@ class _Window(io.RawIOBase):
         return len(data)
 
 
-def usable_pages(reader: PdfReader) -> None:
+def usable_pages(reader: PdfReader, removed: set[str] | None = None) -> None:
     """Every page one pypdf can merge. A page whose /Type was damaged is still a page to PDFium
     and to every viewer (it sits in the page tree), so its /Type is put right; anything else is
     an error that sends the file to PDFium for repair."""
@@ -128,7 +143,7 @@ def usable_pages(reader: PdfReader) -> None:
             display_of(page)  # its boxes and rotation are what stamping needs
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise PdfReadError("page boxes") from exc
-        sanitize_page(page)  # before anything reads what the packet will not carry
+        sanitize_page(page, removed)  # before anything reads what the packet will not carry
         _read_everything(page, seen)
         _check_structure(page)
 

@@ -344,6 +344,22 @@ def _read_pdf(
         return
     finally:
         document.close()
+    if not layout and not reading.built_by_packet:  # `build` does this itself, for real
+        from packet.opening import merge_verdict
+
+        mergeable, removed = merge_verdict(path, passwords)
+        if not mergeable:
+            reading.usable = False
+            reading.exclusion = "damaged PDF: packet could not copy its pages"
+            reading.problem = _problem(
+                relative,
+                ProblemKind.CORRUPT_PDF,
+                "This PDF opens in a viewer, but its pages are too damaged to copy into the packet.",
+                "Open it and print it to a new PDF (File > Print > Save as PDF), and put that copy "
+                "in its place.",
+            )
+            return
+        active = _words(sorted({*active.split(" and "), *removed} - {""}))
     if active:
         reading.problem = _problem(
             relative,
@@ -376,6 +392,10 @@ def _bottoms_free(document: Any, skip_first: bool) -> bool:
         finally:
             page.close()
     return True
+
+
+def _words(items: list[str]) -> str:
+    return " and ".join(items) if len(items) < 3 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _active_content(document: Any) -> str:

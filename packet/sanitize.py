@@ -49,6 +49,39 @@ ANNOTATION_KEYS = frozenset(
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 
+# How `check` names what was left out, in words a caregiver can read.
+DROPPED_SUBTYPES = {
+    "/FileAttachment": "attached files",
+    "/Sound": "sound or video", "/Movie": "sound or video", "/Screen": "sound or video",
+    "/RichMedia": "sound or video", "/3D": "3D content",
+}  # fmt: skip
+ACTION_WORDS = {
+    "/JavaScript": "JavaScript", "/Launch": "commands that start programs",
+    "/GoToR": "links into other files", "/GoToE": "links into other files",
+    "/SubmitForm": "forms that send data", "/ImportData": "forms that send data",
+}  # fmt: skip
+
+
+def describe_actions(action: object, found: set[str]) -> None:
+    """Add to `found` what the action and everything chained after it (/Next) would do."""
+    stack, seen = [action], 0
+    while stack and seen < 1000:  # a loop of /Next actions ends here
+        seen += 1
+        item = stack.pop()
+        item = getattr(item, "get_object", lambda item=item: item)()
+        if isinstance(item, ArrayObject):
+            stack.extend(item)
+        elif isinstance(item, DictionaryObject) and "/S" not in item:
+            stack.extend(item.values())  # a dictionary of triggers (/AA): an action each
+        elif isinstance(item, DictionaryObject):
+            kind = item.get("/S")
+            if "/JS" in item or kind == "/JavaScript":
+                found.add("JavaScript")
+            elif kind in ACTION_WORDS:
+                found.add(ACTION_WORDS[kind])
+            if "/Next" in item:
+                stack.append(item["/Next"])
+
 
 def plain_link(action: object) -> DictionaryObject | None:
     """A fresh URI action when `action` is a plain web or mail link, else None. Whatever else
@@ -72,15 +105,20 @@ def plain_link(action: object) -> DictionaryObject | None:
     )
 
 
-def _keep_annotation(value: object) -> bool:
+def _keep_annotation(value: object, removed: set[str]) -> bool:
     """Whether the packet may carry this annotation; what it keeps of it is pared down in place
     (it is the reader's copy, read for this build only), so it stays an indirect object."""
     annotation = getattr(value, "get_object", lambda: value)()
     if not isinstance(annotation, DictionaryObject):
         return False
     if annotation.get("/Subtype") not in ANNOTATION_SUBTYPES:
+        if annotation.get("/Subtype") in DROPPED_SUBTYPES:
+            removed.add(DROPPED_SUBTYPES[str(annotation.get("/Subtype"))])
         return False
     link = plain_link(annotation.get("/A"))
+    if link is None or "/Next" in (annotation.get("/A") or {}):
+        describe_actions(annotation.get("/A"), removed)
+    describe_actions(annotation.get("/AA"), removed)
     for key in [k for k in annotation if k not in ANNOTATION_KEYS or k == "/A"]:
         del annotation[key]
     if link is not None:
@@ -89,8 +127,11 @@ def _keep_annotation(value: object) -> bool:
     return link is not None or annotation.get("/Subtype") != "/Link"
 
 
-def sanitize_page(page: PageObject) -> None:
-    """Keep only what the allowlists allow on `page` (in place, before it is merged)."""
+def sanitize_page(page: PageObject, removed: set[str] | None = None) -> None:
+    """Keep only what the allowlists allow on `page` (in place, before it is merged); add to
+    `removed` what it would have done (JavaScript, attached files…), for `check` to say."""
+    removed = set() if removed is None else removed
+    describe_actions(page.get("/AA"), removed)
     for key in [k for k in page if k not in PAGE_KEYS]:
         del page[key]
     if "/Annots" not in page:
@@ -99,7 +140,7 @@ def sanitize_page(page: PageObject) -> None:
     annotations = getattr(annotations, "get_object", lambda: annotations)()
     kept = ArrayObject()
     if isinstance(annotations, ArrayObject):
-        kept.extend(value for value in annotations if _keep_annotation(value))
+        kept.extend(value for value in annotations if _keep_annotation(value, removed))
     if kept:
         page[NameObject("/Annots")] = kept
     else:

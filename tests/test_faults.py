@@ -797,3 +797,43 @@ def test_an_output_the_system_refuses_is_named_in_plain_words(
     result = runner.invoke(app, ["build", str(root), "-o", str(tmp_path / "p.pdf")])
     assert result.exit_code == 1
     assert says in result.output and "unexpected" not in result.output
+
+
+def test_check_names_the_actions_the_packet_leaves_out(tmp_path: Path) -> None:
+    annots = b" ".join(b"%d 0 R" % (6 + n) for n in range(3))
+    more = tuple(
+        link(ACTIONS[name]) for name in ("uri then javascript", "named then launch", "remote go-to")
+    )
+    root = records_folder(tmp_path)
+    (root / "actions.pdf").write_bytes(one_page(page_extra=b"/Annots [" + annots + b"]", more=more))
+    report, _ = check_folder(root)
+    active = next(p for p in report.problems if p.kind is ProblemKind.ACTIVE_CONTENT)
+    for words in ("JavaScript", "commands that start programs", "links into other files"):
+        assert words in active.message
+
+
+def test_check_says_included_only_for_what_build_merges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # check reads with PDFium, build merges with pypdf: check now opens each PDF as build
+    # does, so a record whose pages cannot be copied is called excluded by both (injected).
+    import packet.opening
+    import packet.sources
+
+    real = packet.opening.usable_pages
+
+    def usable_pages(reader: PdfReader, *args: Any) -> None:
+        if "POISON" in reader.pages[0].extract_text():
+            raise RecursionError("maximum recursion depth exceeded")
+        real(reader, *args)
+
+    monkeypatch.setattr(packet.opening, "usable_pages", usable_pages)
+    monkeypatch.setattr(packet.sources, "usable_pages", usable_pages)  # the early parser's
+    root = records_folder(tmp_path)
+    make_pdf(root / "poison.pdf", "LAB RESULTS POISON")
+    make_pdf(root / "intact.pdf", CONSULT_TEXT)
+    report, _ = check_folder(root)
+    said = {d.path: d.status for d in report.documents}
+    assert said == {"poison.pdf": DocumentStatus.EXCLUDED, "intact.pdf": DocumentStatus.INCLUDED}
+    result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    assert result.documents == 1 and [p for p, _ in result.left_out] == ["poison.pdf"]

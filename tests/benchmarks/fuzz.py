@@ -206,7 +206,7 @@ def main() -> int:
     packet = [sys.executable, "-m", "packet"]
     totals = {"folders": 0, "variants": 0, "check failed": 0, "build failed": 0,
               "tracebacks": 0, "unaccounted": 0, "timeouts": 0,
-              "included by check": 0, "merged by build": 0}  # fmt: skip
+              "included by check": 0, "merged by build": 0, "check wrong": 0}  # fmt: skip
     kept: list[Path] = []
     check_time = build_time = 0.0
     number = 0
@@ -231,6 +231,7 @@ def main() -> int:
         totals["variants"] += len(names)
         bad = False
 
+        said_included: set[str] = set()
         code, out, err, took = run([*packet, "check", str(records), "--json"], args.timeout)
         check_time += took
         if code is None:
@@ -242,6 +243,9 @@ def main() -> int:
             bad = True
         else:
             listed = {d["path"] for d in json.loads(out)["documents"]}
+            said_included = {
+                d["path"] for d in json.loads(out)["documents"] if d["status"] == "included"
+            }
             totals["unaccounted"] += len(set(names) - listed)
             bad |= bool(set(names) - listed)
 
@@ -266,8 +270,10 @@ def main() -> int:
                 set(result["left_out"]) & set(result["included"])
             )
             lost = len(result["included"]) - merged_or_listed
-            totals["included by check"] += len(result["included"])
-            totals["merged by build"] += result["documents"]
+            merged = set(result["included"]) - set(result["left_out"])
+            totals["included by check"] += len(said_included)
+            totals["merged by build"] += len(merged)
+            totals["check wrong"] += len(said_included ^ merged)
             totals["unaccounted"] += max(0, lost)
             bad |= lost > 0
         if bad:
@@ -283,7 +289,8 @@ def main() -> int:
         print(f"  {key:<14} {totals[key]}")
     print(
         f"  check said 'included' for {totals['included by check']}, "
-        f"build merged {totals['merged by build']}"
+        f"build merged {totals['merged by build']}; "
+        f"files where check and build disagree: {totals['check wrong']}"
     )
     print(f"  time           check {check_time:.1f} s, build {build_time:.1f} s in all")
     print(f"  peak memory    {peak:.0f} MB (the largest process)")
