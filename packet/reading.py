@@ -328,7 +328,10 @@ def _read_pdf(
             page.close()
         reading.text = "\n".join(texts).replace("\r\n", "\n").replace("\r", "\n")
         if layout:
-            reading.bottom_free = free and _bottoms_free(document, skip_first=True)
+            try:
+                reading.bottom_free = free and _bottoms_free(document, skip_first=True)
+            except pdfium.PdfiumError:  # a damaged last page: shrink to be safe, as check
+                reading.bottom_free = False  # (which does not measure) would not exclude it
         creator = document.get_metadata_value("Creator")
         reading.built_by_packet = str(creator or "").startswith(PACKET_CREATOR)
         active = _active_content(document)

@@ -837,3 +837,17 @@ def test_check_says_included_only_for_what_build_merges(
     assert said == {"poison.pdf": DocumentStatus.EXCLUDED, "intact.pdf": DocumentStatus.INCLUDED}
     result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
     assert result.documents == 1 and [p for p, _ in result.left_out] == ["poison.pdf"]
+
+
+FOUND = Path(__file__).parent / "faults"  # files the fuzz benchmark found, kept as they were
+
+
+def test_a_damaged_last_page_is_merged_as_check_said(tmp_path: Path) -> None:
+    # Found by tests/benchmarks/fuzz.py: PDFium could not load the last page, which only the
+    # build's measurement of page margins touches; check called it included, build left it out.
+    root = records_folder(tmp_path)
+    (root / "visit.pdf").write_bytes((FOUND / "damaged last page.pdf").read_bytes())
+    report, _ = check_folder(root)
+    assert [d.status for d in report.documents] == [DocumentStatus.INCLUDED]
+    result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    assert result.documents == 1 and not result.left_out

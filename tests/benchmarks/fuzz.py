@@ -274,6 +274,9 @@ def main() -> int:
             totals["included by check"] += len(said_included)
             totals["merged by build"] += len(merged)
             totals["check wrong"] += len(said_included ^ merged)
+            for path in sorted(said_included ^ merged):
+                print(f"  check and build disagree on {folder}/records/{path}")
+            bad |= bool(said_included ^ merged)
             totals["unaccounted"] += max(0, lost)
             bad |= lost > 0
         if bad:
