@@ -24,7 +24,7 @@ from pypdf.generic import (
 
 from packet.geometry import FOOTER_BAND
 from packet.layout import PageWriter
-from packet.reading import MAX_FRAMES, PACKET_CREATOR, TEXT_LIMIT, decode_text
+from packet.reading import MAX_FRAMES, PACKET_CREATOR, TEXT_LIMIT, decode_text, open_heif_too
 
 TARGET_DPI = 200
 JPEG_QUALITY = 80
@@ -62,6 +62,7 @@ def image_to_pdf(path: Path, paper: tuple[float, float]) -> bytes:
     """Every frame of an image file as a page fitted to the paper. The JPEG is embedded as it
     was encoded (DCTDecode), written straight into the PDF: no second encoding, no text armour."""
     writer = PdfWriter()
+    open_heif_too()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with Image.open(path) as image:

@@ -29,6 +29,7 @@ from packet.models import (
 )
 from packet.reading import FileReading, read_file, sha256_of
 from packet.scan import FoundFile, scan_folder
+from packet.unpack import expand
 from packet.workers import parallel_map
 
 Progress = Callable[[int, int, str], None]  # (done, total, what); total 0: cannot be counted.
@@ -175,9 +176,21 @@ def index_folder(
     data = load_caregiver_files(folder)
     data.settings.passwords.update(passwords or {})
     found = scan_folder(folder)
-    index = FolderIndex(folder=folder, caregiver=data, ignored=list(found.ignored))
+    unpacked = expand(found.files)  # members of archives and emails, Word and C-CDA as text
+    found.files = unpacked.files
+    index = FolderIndex(folder=folder, caregiver=data, ignored=found.ignored + unpacked.ignored)
     index.problems.extend(data.problems)
     index.problems.extend(found.problems)
+    index.problems.extend(unpacked.problems)
+    for container, reason in unpacked.containers:
+        index.documents.append(
+            Document(
+                path=container.relative,
+                kind=FileKind.OTHER,
+                status=DocumentStatus.EXCLUDED,
+                reason=reason,
+            )
+        )
 
     for link, reason in found.excluded_links:
         index.documents.append(

@@ -92,6 +92,7 @@ class ProblemKind(StrEnum):
     OTHER_PATIENT = "other_patient"
     CONSISTENCY = "consistency"
     ACTIVE_CONTENT = "active_content"
+    ARCHIVE = "archive"  # a zip, email or document inside which something could not be read
     TOO_LARGE = "too_large"  # more than packet puts in a packet from one file
 
 

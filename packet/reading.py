@@ -29,8 +29,11 @@ MAX_PIXELS = 100_000_000  # a non-JPEG image larger than this is too large to de
 # Formats caregivers meet, what they are, and how to bring them in.
 UNSUPPORTED: dict[str, tuple[str, str]] = {
     **dict.fromkeys(
-        (".doc", ".docx", ".odt", ".rtf", ".pages", ".wpd"),
-        ("Word document", "open it and save as PDF (File > Save As > PDF)"),
+        (".doc", ".odt", ".rtf", ".pages", ".wpd"),
+        (
+            "older Word or other word-processor document",
+            "open it and save it as PDF (File > Save As > PDF)",
+        ),
     ),
     **dict.fromkeys(
         (".xls", ".xlsx", ".ods", ".numbers", ".csv", ".tsv"),
@@ -38,21 +41,26 @@ UNSUPPORTED: dict[str, tuple[str, str]] = {
     ),
     **dict.fromkeys((".ppt", ".pptx", ".odp", ".key"), ("presentation", "open it and save as PDF")),
     **dict.fromkeys(
-        (".html", ".htm", ".mhtml", ".mht", ".webarchive", ".xml"),
+        (".html", ".htm", ".mhtml", ".webarchive"),
         ("web page", "open it in a browser and print it to PDF"),
     ),
-    **dict.fromkeys(
-        (".eml", ".msg"), ("email", "open it and print it to PDF, saving any attachments as files")
+    ".xml": (
+        "XML file that is not a C-CDA health summary",
+        "ask where it came from for a PDF copy of the same record",
+    ),
+    ".json": (
+        "data file (JSON)",
+        "ask the portal for a PDF or a C-CDA (XML) download of the same records",
+    ),
+    ".msg": (
+        "Outlook message (.msg)",
+        "open it in Outlook, save it as PDF and save its attachments into the records folder",
     ),
     **dict.fromkeys(
-        (".zip", ".rar", ".7z", ".tar", ".gz"),
-        ("compressed folder", "unzip it into the records folder, then delete the .zip"),
-    ),
-    **dict.fromkeys(
-        (".heic", ".heif"),
+        (".rar", ".7z", ".tar", ".gz", ".tgz"),
         (
-            "iPhone photo (HEIC)",
-            "export it as JPEG (on iPhone: Settings > Camera > Formats > Most Compatible)",
+            "compressed folder packet does not open (only .zip)",
+            "unpack it on your computer into the records folder",
         ),
     ),
     **dict.fromkeys(
@@ -69,6 +77,14 @@ UNSUPPORTED: dict[str, tuple[str, str]] = {
 }
 
 DISC_SOFTWARE = "program (scan discs carry a viewer)"
+HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif"})
+
+
+def open_heif_too() -> None:
+    """Let Pillow open iPhone photos (HEIC/HEIF), through pillow-heif (libheif)."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
 
 
 @dataclass
@@ -111,11 +127,17 @@ def sniff(head: bytes, suffix: str) -> FileKind:
     # first bytes. Its "DICM" marker settles it before anything else is tried.
     if head[128:132] == b"DICM":
         return FileKind.DICOM
+    if head.startswith(b"PK\x03\x04"):  # a zip (stored ones hold their PDFs' first bytes)
+        return FileKind.OTHER
     if b"%PDF-" in head[:1024]:
         return FileKind.PDF
-    if head.startswith(
-        (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
-    ) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+    if (
+        head.startswith(
+            (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
+        )
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+        or (head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS)
+    ):
         return FileKind.IMAGE
     if looks_like_dicom(head) or suffix == ".dcm":
         return FileKind.DICOM
@@ -444,6 +466,7 @@ def _looks_truncated(path: Path) -> bool:
 def _read_image(path: Path, relative: str, reading: FileReading) -> None:
     from PIL import Image, UnidentifiedImageError
 
+    open_heif_too()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Pillow warns on odd EXIF and huge images

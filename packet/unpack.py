@@ -1,0 +1,340 @@
+"""Files inside files: the members of a zip archive (a portal's "download my record" export),
+the attachments of an email, and documents whose format packet renders as text (a Word letter,
+a C-CDA health summary). Each member becomes a file of its own, accounted for exactly like a
+loose one, under a path that says where it sits (`Export.zip/IHE_XDM/SUBSET01/DOC0001.XML`).
+
+Members are copied, within limits, into a private temporary folder outside the records folder
+(readable by this user only, removed when the command ends), so every reader and the merge
+open them like any file. Nothing is ever unpacked into the records folder.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from packet import ccda, mail, word
+from packet.models import IgnoredFile, Problem, ProblemKind, Severity
+from packet.paths import safe_name
+from packet.scan import JUNK_FOLDERS, FoundFile, junk_reason
+
+MAX_DEPTH = 3  # a zip in an email in a zip is real; deeper is a trick
+MAX_MEMBERS = 10_000  # members of one archive
+MAX_TOTAL = 4_000_000_000  # bytes unpacked from one file, all members together
+MAX_RATIO = 200  # a member that grows more than this when unpacked (and past 1 MB) is a bomb
+
+OFFICE = {".docx": "Word document", ".xlsx": "spreadsheet", ".pptx": "presentation"}
+
+_TEMP: Path | None = None
+_SLOTS = itertools.count()
+
+
+def _slot() -> Path:
+    """A new folder in the private folder, one per member (their names may repeat)."""
+    folder = _temp_folder() / f"{next(_SLOTS):06d}"
+    folder.mkdir()
+    return folder
+
+
+def _temp_folder() -> Path:
+    """This run's private folder for members; folders of runs that were killed are removed."""
+    global _TEMP
+    if _TEMP is None:
+        root = Path(tempfile.gettempdir())
+        for stale in root.glob("packet-members-*"):
+            pid = stale.name.split("-")[2]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                shutil.rmtree(stale, ignore_errors=True)
+        _TEMP = Path(tempfile.mkdtemp(prefix=f"packet-members-{os.getpid()}-"))  # mode 0700
+        atexit.register(shutil.rmtree, _TEMP, True)
+    return _TEMP
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+@dataclass
+class Unpacked:
+    """What the folder holds once files inside files are counted: the files to read, the
+    containers themselves (listed, with what became of their contents), and problems."""
+
+    files: list[FoundFile] = field(default_factory=list)
+    containers: list[tuple[FoundFile, str]] = field(default_factory=list)
+    ignored: list[IgnoredFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _problem(path: str, message: str, fix: str, severity: Severity = Severity.ERROR) -> Problem:
+    return Problem(path=path, kind=ProblemKind.ARCHIVE, severity=severity, message=message, fix=fix)
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(4096)
+    except OSError:
+        return b""
+
+
+def is_zip(head: bytes) -> bool:
+    return head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+
+
+def expand(files: list[FoundFile]) -> Unpacked:
+    result = Unpacked()
+    for found in files:
+        _expand_one(found, 0, result)
+    return result
+
+
+def _expand_one(found: FoundFile, depth: int, result: Unpacked) -> None:
+    head = _head(found.path)
+    if is_zip(head) and word.is_docx(found.path):
+        _as_text(found, word.to_text, ".md", result)
+    elif is_zip(head) and _is_office_file(found.path):
+        result.files.append(found)  # a spreadsheet or presentation: listed with what to do
+    elif is_zip(head):
+        _expand_zip(found, depth, result)
+    elif mail.looks_like_email(head, found.path.suffix.lower()):
+        _expand_email(found, depth, result)
+    elif ccda.looks_like_ccda(head):
+        _as_text(found, ccda.to_text, ".md", result)
+    else:
+        result.files.append(found)
+
+
+def _is_office_file(path: Path) -> bool:
+    """An Office or OpenDocument file (a zip inside) that packet does not read as text."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return "[Content_Types].xml" in names or names[:1] == ["mimetype"]
+
+
+def _as_text(
+    found: FoundFile, convert: Callable[[Path], str], suffix: str, result: Unpacked
+) -> None:
+    """A document packet reads by rendering it as text: the text stands in for the file."""
+    try:
+        text = convert(found.path)
+    except Exception as exc:  # a damaged document: listed with what to do, never a crash
+        result.containers.append((found, "a document that could not be read"))
+        result.problems.append(
+            _problem(
+                found.relative,
+                f"This document cannot be read ({exc.__class__.__name__}); it may be damaged.",
+                "Open it in the program that made it and save or print it as PDF.",
+            )
+        )
+        return
+    target = _slot()
+    rendered = target / (_plain_stem(found.relative) + suffix)
+    rendered.write_text(text, encoding="utf-8")
+    result.files.append(FoundFile(rendered, found.relative))
+
+
+def _plain_stem(relative: str) -> str:
+    stem = re.sub(r"[^\w .()-]+", "_", PurePosixPath(relative).stem).strip() or "document"
+    return stem[:80]
+
+
+def _member_path(container: str, name: str) -> tuple[str, bool]:
+    """The member's path as shown, and whether its name tried to point outside the archive
+    (`../x`, `/etc/x`): shown inside it all the same, never written anywhere by that name."""
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+    tricky = name.startswith(("/", "\\")) or ".." in parts or bool(re.match(r"^[A-Za-z]:", name))
+    parts = [p for p in parts if p != ".."]
+    return container + "/" + safe_name("/".join(parts)), tricky
+
+
+def _copy_member(source: IO[bytes], size_hint: int, name: str, budget: list[int]) -> Path | None:
+    """The member copied into the private folder, or None when it is larger than it said or
+    than what is left of the budget (a zip bomb announces little and unpacks a lot)."""
+    target = _slot()
+    out = target / (_plain_stem(name) + PurePosixPath(name).suffix[:10])
+    written = 0
+    with source, out.open("wb") as f:
+        while chunk := source.read(1 << 20):
+            written += len(chunk)
+            if written > budget[0] or written > size_hint + (1 << 20):
+                f.close()
+                shutil.rmtree(target, ignore_errors=True)
+                return None
+            f.write(chunk)
+    budget[0] -= written
+    return out
+
+
+def _expand_zip(found: FoundFile, depth: int, result: Unpacked) -> None:
+    relative = found.relative
+    try:
+        archive = zipfile.ZipFile(found.path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        office = OFFICE.get(found.path.suffix.lower())
+        what = office or "zip archive"
+        result.containers.append((found, f"damaged {what}"))
+        result.problems.append(
+            _problem(
+                relative,
+                f"This {what} is damaged and cannot be opened ({exc.__class__.__name__}).",
+                "Open it in the program that made it and save it as PDF, or ask for a new copy."
+                if office
+                else "Download it again from the portal (or unzip it on your computer and put "
+                "the files in the records folder).",
+            )
+        )
+        return
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if depth >= MAX_DEPTH:
+            result.containers.append((found, "archive nested too deep (not opened)"))
+            result.problems.append(
+                _problem(
+                    relative,
+                    f"This archive sits {depth} archives or emails deep; packet does not open "
+                    "archives nested that deep.",
+                    "Unzip the outer archives on your computer and put the files in the "
+                    "records folder.",
+                )
+            )
+            return
+        if len(members) > MAX_MEMBERS:
+            result.containers.append((found, f"archive of {len(members):,} files (not opened)"))
+            result.problems.append(
+                _problem(
+                    relative,
+                    f"This archive holds {len(members):,} files, more than packet opens "
+                    f"({MAX_MEMBERS:,}).",
+                    "Unzip it on your computer and keep only the records in the folder.",
+                )
+            )
+            return
+        budget = [MAX_TOTAL]
+        counted = 0
+        for member in members:
+            shown, tricky = _member_path(relative, member.filename)
+            leaf = PurePosixPath(member.filename.replace("\\", "/")).name
+            folders = {p.lower() for p in PurePosixPath(shown).parts[:-1]}
+            junk = junk_reason(leaf) or ("system folder" if folders & JUNK_FOLDERS else None)
+            if junk:
+                result.ignored.append(IgnoredFile(path=shown, reason=junk))
+                continue
+            if tricky:
+                result.problems.append(
+                    _problem(
+                        shown,
+                        "This archive member's name points outside the archive "
+                        f"('{safe_name(member.filename)}'); it is read as a file inside it.",
+                        "Nothing to do; nothing is ever unpacked into the records folder.",
+                        Severity.WARNING,
+                    )
+                )
+            if member.flag_bits & 0x1:
+                _excluded(result, found, shown, "locked with a password inside the zip")
+                result.problems.append(
+                    _problem(
+                        shown,
+                        "This file in the zip archive is locked with a password.",
+                        "Unzip the archive on your computer with its password and put the "
+                        "files in the records folder.",
+                    )
+                )
+                continue
+            ratio = member.file_size / max(1, member.compress_size)
+            if member.file_size > (1 << 20) and ratio > MAX_RATIO:
+                _bomb(result, found, shown, member.file_size)
+                continue
+            try:
+                copied = _copy_member(archive.open(member), member.file_size, shown, budget)
+            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+                _excluded(result, found, shown, "damaged inside the zip archive")
+                result.problems.append(
+                    _problem(
+                        shown,
+                        f"This file in the zip archive is damaged ({exc.__class__.__name__}).",
+                        "Download the archive again from the portal.",
+                    )
+                )
+                continue
+            if copied is None:
+                _bomb(result, found, shown, member.file_size)
+                continue
+            counted += 1
+            _expand_one(FoundFile(copied, shown), depth + 1, result)
+    result.containers.append((found, f"zip archive: its {counted:,} files are listed one by one"))
+
+
+def _bomb(result: Unpacked, found: FoundFile, shown: str, size: int) -> None:
+    _excluded(result, found, shown, "unpacks to far more than it holds (a zip bomb?)")
+    result.problems.append(
+        _problem(
+            shown,
+            f"This file in the zip archive unpacks to far more than it holds ({size:,} bytes "
+            "announced): packet does not unpack it.",
+            "If it is a real record, unzip the archive on your computer and put the file in "
+            "the records folder.",
+        )
+    )
+
+
+def _excluded(result: Unpacked, container: FoundFile, shown: str, reason: str) -> None:
+    """A member that is listed as not included: no file of its own to read."""
+    result.containers.append((FoundFile(container.path, shown), reason))
+
+
+def _expand_email(found: FoundFile, depth: int, result: Unpacked) -> None:
+    try:
+        message = mail.read(found.path)
+    except Exception as exc:  # a damaged email: listed with what to do
+        result.containers.append((found, "an email that could not be read"))
+        result.problems.append(
+            _problem(
+                found.relative,
+                f"This email cannot be read ({exc.__class__.__name__}).",
+                "Open it in your email program and print it to PDF, saving its attachments.",
+            )
+        )
+        return
+    target = _slot()
+    body = target / (_plain_stem(message.subject or "Email") + ".md")
+    body.write_text(message.text, encoding="utf-8")
+    result.files.append(FoundFile(body, found.relative))
+    if depth >= MAX_DEPTH and message.attachments:
+        result.problems.append(
+            _problem(
+                found.relative,
+                "This email sits too deep inside other emails or archives; its attachments "
+                "are not opened.",
+                "Save its attachments into the records folder from your email program.",
+            )
+        )
+        return
+    budget = [MAX_TOTAL]
+    for number, (name, payload) in enumerate(message.attachments, start=1):
+        shown, _ = _member_path(found.relative, name or f"attachment {number}")
+        if len(payload) > budget[0]:
+            _excluded(result, found, shown, "attachment too large")
+            continue
+        budget[0] -= len(payload)
+        target = _slot()
+        saved = target / (_plain_stem(shown) + PurePosixPath(name or "").suffix[:10])
+        saved.write_bytes(payload)
+        _expand_one(FoundFile(saved, shown), depth + 1, result)
