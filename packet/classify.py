@@ -50,6 +50,7 @@ TEXT_RULES: tuple[tuple[Category, str, int], ...] = (
     (C.LABS, r"reference (range|interval)|\bresult\b.*\bunits?\b|hemoglobin|platelets|creatinine|wbc|\bcea\b|ca 27-29|ca-?125|\bpsa\b", 2),
     (C.MEDICATIONS, r"medication list|current medications|medication reconciliation|pharmacy (printout|record|profile)|prescription (history|record)|medication history", 12),
     (C.MEDICATIONS, r"\brx ?#|refills?\s*:|dispensed|\bsig\s*:|take \d+ (tablet|capsule)", 3),
+    (C.OTHER, r"continuity of care document|health summary|summary of care record", 13),
     (C.OTHER, r"explanation of benefits|this is not a bill|claim (number|summary)|billing statement|prior authorization|amount (due|billed)|member id|patient responsibility|statement date", 13),
 )  # fmt: skip
 
@@ -146,7 +147,9 @@ class Classification:
 
 
 def _lines(text: str) -> list[str]:
-    return [" ".join(line.split()) for line in text.splitlines() if line.strip()][:HEADING_LINES]
+    """The first lines with text, spaces tidied; a Markdown heading's '#' marks are not words."""
+    lines = (" ".join(line.split()).lstrip("#").strip() for line in text.splitlines())
+    return [line for line in lines if line][:HEADING_LINES]
 
 
 def classify_text(text: str) -> Classification | None:

@@ -145,8 +145,9 @@ def text_to_pdf(path: Path, paper: tuple[float, float]) -> bytes:
         latin = False
     writer = PageWriter(paper, footer=lambda canvas, n: None, standard=latin)
     writer.new_page()
-    writer.paragraph(path.name, size=9, bold=True)
-    writer.space(6)
+    if not text.lstrip().startswith("# "):  # a document with a title of its own needs no name
+        writer.paragraph(path.name, size=9, bold=True)
+        writer.space(6)
     markdown = path.suffix.lower() in (".md", ".markdown")
     for line in text.split("\n"):
         if markdown:

@@ -266,3 +266,33 @@ def test_an_iphone_photo_becomes_an_upright_page(tmp_path: Path) -> None:
     photo_page = next(p for p in pages if "/Photo" in p["/Resources"].get("/XObject", {}))
     image = photo_page["/Resources"]["/XObject"]["/Photo"]
     assert image["/Height"] > image["/Width"]  # turned upright
+
+
+HL7_EXAMPLES = Path(__file__).parent / "ccda"  # CC0, from HL7's C-CDA-Examples (see README)
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("CCD.xml", Category.OTHER),
+        ("Discharge_Summary.xml", Category.HOSPITAL),
+        ("Progress_Note.xml", Category.CLINIC_NOTES),
+        ("Consultation_Note.xml", Category.CLINIC_NOTES),
+        ("Operative_Note.xml", Category.OPERATIVE),
+        ("Diagnostic_Imaging_Report.xml", Category.IMAGING),
+    ],
+)
+def test_real_ccda_documents_are_filed_dated_and_rendered(
+    tmp_path: Path, name: str, category: Category
+) -> None:
+    from packet.ccda import to_text
+
+    root = records_folder(tmp_path)
+    (root / "DOC0001.XML").write_bytes((HL7_EXAMPLES / name).read_bytes())
+    report, _ = check_folder(root)
+    doc = report.documents[0]
+    assert doc.status is DocumentStatus.INCLUDED and doc.category is category
+    assert doc.date is not None and doc.title and doc.title != "Document"
+    text = to_text(HL7_EXAMPLES / name)
+    assert text.count("\n## ") >= 3  # its sections, each with its title
+    assert "Patient: " in text and "Date of birth: " in text
