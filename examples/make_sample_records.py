@@ -11,6 +11,8 @@ import io
 import random
 import shutil
 import textwrap
+import zipfile
+from email.message import EmailMessage
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -118,7 +120,7 @@ def scanned_pdf(path: Path, lines: list[str]) -> None:
     c.save()
 
 
-def phone_photo(path: Path, lines: list[str]) -> None:
+def phone_photo(path: Path, lines: list[str], heic: bool = False) -> None:
     """A phone photo of a paper printout on a table, stored sideways with an EXIF rotation tag."""
     path.parent.mkdir(parents=True, exist_ok=True)
     paper = paper_image(lines, (1100, 1420), seed=7).convert("RGB")
@@ -128,7 +130,101 @@ def phone_photo(path: Path, lines: list[str]) -> None:
     exif = Image.Exif()
     exif[0x0112] = 6  # orientation: rotate 90° clockwise to view
     exif[0x010F] = "ExamplePhone"
-    stored.save(path, "JPEG", quality=82, exif=exif)
+    if heic:  # the iPhone camera's default format
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+        stored.save(path, "HEIF", quality=60, exif=exif.tobytes())
+    else:
+        stored.save(path, "JPEG", quality=82, exif=exif)
+
+
+CCDA_NOTE = """<?xml version="1.0" encoding="UTF-8"?>
+<?xml-stylesheet type="text/xsl" href="CDA.xsl"?>
+<ClinicalDocument xmlns="urn:hl7-org:v3">
+  <realmCode code="US"/>
+  <typeId root="2.16.840.1.113883.1.3" extension="POCD_HD000040"/>
+  <templateId root="2.16.840.1.113883.10.20.22.1.9" extension="2015-08-01"/>
+  <id root="2.16.840.1.113883.19.5.99999.1" extension="SAMPLE-0001"/>
+  <code code="11506-3" codeSystem="2.16.840.1.113883.6.1" displayName="Progress note"/>
+  <title>Oncology Follow-up Visit</title>
+  <effectiveTime value="20261015143000-0500"/>
+  <recordTarget><patientRole><id extension="00481516" root="2.16.840.1.113883.19.5"/>
+    <patient><name><given>Ana</given><family>Example</family></name>
+      <administrativeGenderCode code="F" codeSystem="2.16.840.1.113883.5.1"/>
+      <birthTime value="19610402"/></patient></patientRole></recordTarget>
+  <author><time value="20261015"/><assignedAuthor><id root="2.16.840.1.113883.4.6" extension="999"/>
+    <assignedPerson><name><prefix>Dr.</prefix><given>Rosa</given><family>Rivera</family></name></assignedPerson>
+    <representedOrganization><name>Lakeside Oncology</name></representedOrganization>
+  </assignedAuthor></author>
+  <custodian><assignedCustodian><representedCustodianOrganization><id root="1"/>
+    <name>Lakeside Medical Center</name></representedCustodianOrganization></assignedCustodian></custodian>
+  <componentOf><encompassingEncounter><id root="1" extension="E-2026-1015"/>
+    <effectiveTime><low value="20261015"/></effectiveTime></encompassingEncounter></componentOf>
+  <component><structuredBody>
+    <component><section><code code="29299-5" codeSystem="2.16.840.1.113883.6.1"/>
+      <title>Reason for Visit</title>
+      <text><paragraph>Follow-up on adjuvant endocrine therapy, two weeks after starting letrozole.</paragraph></text>
+    </section></component>
+    <component><section><code code="10164-2" codeSystem="2.16.840.1.113883.6.1"/>
+      <title>History of Present Illness</title>
+      <text><paragraph>Left breast invasive ductal carcinoma, pT2 pN1a, ER/PR positive, HER2 negative,
+        status post lumpectomy and sentinel node biopsy. Tolerating letrozole with mild hot flashes.</paragraph></text>
+    </section></component>
+    <component><section><code code="10160-0" codeSystem="2.16.840.1.113883.6.1"/>
+      <title>Medications</title>
+      <text><table border="1"><thead><tr><th>Medication</th><th>Dose</th><th>Frequency</th><th>Start</th></tr></thead>
+        <tbody><tr><td>Letrozole</td><td>2.5 mg</td><td>once daily</td><td>2026-10-01</td></tr>
+        <tr><td>Lisinopril</td><td>10 mg</td><td>once daily</td><td>2019-03-14</td></tr>
+        <tr><td>Calcium with vitamin D</td><td>600 mg / 400 IU</td><td>twice daily</td><td>2026-10-01</td></tr></tbody></table></text>
+    </section></component>
+    <component><section><code code="51848-0" codeSystem="2.16.840.1.113883.6.1"/>
+      <title>Assessment and Plan</title>
+      <text><list><item>Continue letrozole 2.5 mg daily.</item>
+        <item>Baseline bone density scan (DEXA) before the next visit.</item>
+        <item>Radiation oncology consultation is scheduled.</item></list></text>
+    </section></component>
+  </structuredBody></component>
+</ClinicalDocument>
+"""
+
+
+def portal_export(path: Path) -> None:
+    """A patient portal's "download my record" export: a zip with the IHE_XDM layout, holding a
+    C-CDA document, its stylesheet and the portal's index and readme."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    members = {
+        "IHE_XDM/SUBSET01/DOC0001.XML": CCDA_NOTE,
+        "IHE_XDM/SUBSET01/CDA.XSL": "<xsl:stylesheet version=\"1.0\"/>\n",
+        "IHE_XDM/SUBSET01/METADATA.XML": "<SubmitObjectsRequest/>\n",
+        "INDEX.HTM": "<html><body><p>Your health record. Open IHE_XDM to see it.</p></body></html>\n",
+        "README.TXT": "This archive was created by the patient portal of Lakeside Medical Center.\n",
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in members.items():
+            info = zipfile.ZipInfo(name, date_time=(2026, 10, 20, 9, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text)
+
+
+def email_with_attachment(path: Path, attachment: Path) -> None:
+    """An email from the clinic with a report attached, saved from the mail program (.eml)."""
+    message = EmailMessage()
+    message["From"] = "Lakeside Oncology <oncology@lakeside.example>"
+    message["To"] = "luis@family.example"
+    message["Date"] = "Wed, 21 Oct 2026 16:05:00 -0400"
+    message["Subject"] = "Tumor marker results"
+    message["Message-ID"] = "<sample-0001@lakeside.example>"
+    message.set_content(
+        "Dear Mr. Example,\n\nAs requested, your mother's tumor marker results from "
+        "10/15/2026 are attached.\n\nLakeside Oncology front desk\n"
+    )
+    message.add_attachment(
+        attachment.read_bytes(), maintype="application", subtype="pdf", filename=attachment.name
+    )
+    message.set_boundary("sample-boundary-0001")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes(message))
 
 
 def dicom_disc(folder: Path) -> None:
@@ -625,6 +721,31 @@ def records(root: Path) -> None:
         root / "Surgery" / "Operative report.pdf", root / "Downloads" / "Document (3).pdf"
     )
     dicom_disc(root / "CT disc 2026-03-04")
+    portal_export(root / "Downloads" / "HealthSummary_Export.zip")
+    markers = OUT.parent / "Tumor markers.pdf"  # made here, then attached to the email
+    text_pdf(
+        markers,
+        "LAKESIDE MEDICAL CENTER - LABORATORY",
+        "LABORATORY RESULTS - TUMOR MARKERS",
+        [("Patient", PATIENT), ("DOB", DOB), ("MRN", MRN.split()[1]), ("Collected", "10/15/2026 08:40")],
+        [("RESULTS", "CA 27-29      31.2      U/mL     < 38.6\nCEA           1.9       ng/mL    < 3.0")],
+    )
+    email_with_attachment(root / "Email" / "Tumor marker results.eml", markers)
+    markers.unlink()
+    phone_photo(
+        root / "Hospital" / "IMG_5120.HEIC",
+        [
+            "LAKESIDE MEDICAL CENTER - DISCHARGE INSTRUCTIONS",
+            f"{PATIENT}   DOB {DOB}",
+            "Date of discharge: 09/16/2026",
+            "",
+            "After your lumpectomy:",
+            "- Keep the incision dry for 48 hours.",
+            "- Call if fever over 101 F or redness.",
+            "- Follow-up with Dr. Chen on 09/30/2026.",
+        ],
+        heic=True,
+    )
 
 
 def main() -> None:

@@ -51,6 +51,9 @@ TEXT_RULES: tuple[tuple[Category, str, int], ...] = (
     (C.MEDICATIONS, r"medication list|current medications|medication reconciliation|pharmacy (printout|record|profile)|prescription (history|record)|medication history", 12),
     (C.MEDICATIONS, r"\brx ?#|refills?\s*:|dispensed|\bsig\s*:|take \d+ (tablet|capsule)", 3),
     (C.OTHER, r"continuity of care document|health summary|summary of care record", 13),
+    # The page packet makes of an email is correspondence, whatever the message mentions: what it
+    # carries is filed from its attachments.
+    (C.OTHER, r"^email:", 40),
     (C.OTHER, r"explanation of benefits|this is not a bill|claim (number|summary)|billing statement|prior authorization|amount (due|billed)|member id|patient responsibility|statement date", 13),
 )  # fmt: skip
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 HEADER_START = re.compile(
@@ -47,6 +48,14 @@ def _body_text(message: EmailMessage) -> str:
     return re.sub(r"\n{3,}", "\n\n", str(content)).strip()
 
 
+def _iso_date(value: str) -> str:
+    """An email's date header (Tue, 10 Feb 2026 09:30:00 -0500) as 2026-02-10 09:30."""
+    try:
+        return parsedate_to_datetime(value).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError, IndexError):
+        return value
+
+
 def read(path: Path) -> Email:
     if path.stat().st_size > MAX_EMAIL:
         raise ValueError("email too large")
@@ -54,9 +63,11 @@ def read(path: Path) -> Email:
         message = email.message_from_binary_file(f, policy=policy.default)
     assert isinstance(message, EmailMessage)
     subject = str(message.get("Subject", "") or "").strip()
-    lines = ["# Email"]
-    for label in ("From", "To", "Cc", "Date", "Subject"):
+    lines = [f"# Email: {subject}" if subject else "# Email"]
+    for label in ("From", "To", "Cc", "Date"):  # the subject is the heading
         value = str(message.get(label, "") or "").strip()
+        if label == "Date" and value:
+            value = _iso_date(value)
         if value:
             lines.append(f"{label}: {value}")
     lines += ["", _body_text(message)]

@@ -228,9 +228,12 @@ def _expand_zip(found: FoundFile, depth: int, result: Unpacked) -> None:
             )
             return
         budget = [MAX_TOTAL]
-        counted = 0
+        portal_export = any(m.filename.upper().startswith("IHE_XDM/") for m in members)
         for member in members:
             shown, tricky = _member_path(relative, member.filename)
+            if portal_export and _export_packaging(member.filename):
+                _excluded(result, found, shown, EXPORT_PACKAGING)
+                continue
             leaf = PurePosixPath(member.filename.replace("\\", "/")).name
             folders = {p.lower() for p in PurePosixPath(shown).parts[:-1]}
             junk = junk_reason(leaf) or ("system folder" if folders & JUNK_FOLDERS else None)
@@ -277,9 +280,26 @@ def _expand_zip(found: FoundFile, depth: int, result: Unpacked) -> None:
             if copied is None:
                 _bomb(result, found, shown, member.file_size)
                 continue
-            counted += 1
             _expand_one(FoundFile(copied, shown), depth + 1, result)
-    result.containers.append((found, f"zip archive: its {counted:,} files are listed one by one"))
+    inside = f"{len(members):,} file" + ("" if len(members) == 1 else "s")
+    result.containers.append((found, f"zip archive ({inside} inside, each listed on its own)"))
+
+
+EXPORT_PACKAGING = (
+    "part of the portal export's packaging (index, stylesheet, metadata), not a record"
+)
+
+
+def _export_packaging(name: str) -> bool:
+    """The parts of an IHE XDM export (a portal's "download my record" zip) that only help a
+    browser show it: the index page, the readme, the stylesheet, the submission metadata."""
+    upper = name.replace("\\", "/").upper()
+    leaf = upper.rsplit("/", 1)[-1]
+    return (
+        upper in ("INDEX.HTM", "INDEX.HTML", "README.TXT")
+        or leaf == "METADATA.XML"
+        or leaf.endswith((".XSL", ".XSLT", ".CSS", ".JS"))
+    )
 
 
 def _bomb(result: Unpacked, found: FoundFile, shown: str, size: int) -> None:
