@@ -177,6 +177,33 @@ CCDA_NOTE = """<?xml version="1.0" encoding="UTF-8"?>
         <tbody><tr><td>Letrozole</td><td>2.5 mg</td><td>once daily</td><td>2026-10-01</td></tr>
         <tr><td>Lisinopril</td><td>10 mg</td><td>once daily</td><td>2019-03-14</td></tr>
         <tr><td>Calcium with vitamin D</td><td>600 mg / 400 IU</td><td>twice daily</td><td>2026-10-01</td></tr></tbody></table></text>
+      <entry><substanceAdministration classCode="SBADM" moodCode="INT">
+        <statusCode code="active"/>
+        <effectiveTime xsi:type="IVL_TS" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><low value="20261001"/></effectiveTime>
+        <effectiveTime xsi:type="PIVL_TS" institutionSpecified="true" operator="A" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><period value="24" unit="h"/></effectiveTime>
+        <doseQuantity value="1"/>
+        <consumable><manufacturedProduct><manufacturedMaterial>
+          <code code="200064" codeSystem="2.16.840.1.113883.6.88" displayName="letrozole 2.5 MG Oral Tablet"/>
+        </manufacturedMaterial></manufacturedProduct></consumable>
+      </substanceAdministration></entry>
+      <entry><substanceAdministration classCode="SBADM" moodCode="INT">
+        <statusCode code="active"/>
+        <effectiveTime xsi:type="IVL_TS" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><low value="20190314"/></effectiveTime>
+        <effectiveTime xsi:type="PIVL_TS" institutionSpecified="true" operator="A" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><period value="24" unit="h"/></effectiveTime>
+        <doseQuantity value="1"/>
+        <consumable><manufacturedProduct><manufacturedMaterial>
+          <code code="314076" codeSystem="2.16.840.1.113883.6.88" displayName="lisinopril 10 MG Oral Tablet"/>
+        </manufacturedMaterial></manufacturedProduct></consumable>
+      </substanceAdministration></entry>
+      <entry><substanceAdministration classCode="SBADM" moodCode="INT">
+        <statusCode code="active"/>
+        <effectiveTime xsi:type="IVL_TS" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><low value="20261001"/></effectiveTime>
+        <effectiveTime xsi:type="PIVL_TS" institutionSpecified="true" operator="A" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><period value="12" unit="h"/></effectiveTime>
+        <doseQuantity value="1"/>
+        <consumable><manufacturedProduct><manufacturedMaterial>
+          <code code="1116" codeSystem="2.16.840.1.113883.6.88" displayName="calcium 600 MG / vitamin D3 400 UNT Oral Tablet"/>
+        </manufacturedMaterial></manufacturedProduct></consumable>
+      </substanceAdministration></entry>
     </section></component>
     <component><section><code code="51848-0" codeSystem="2.16.840.1.113883.6.1"/>
       <title>Assessment and Plan</title>

@@ -9,6 +9,7 @@ title and its narrative block — paragraphs, lists and tables — in order.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +130,116 @@ def to_text(path: Path) -> str:
         if narrative is not None:
             _narrative(narrative, lines)
     return "\n".join(lines).strip() + "\n"
+
+
+# LOINC section codes whose entries packet takes as structured facts.
+MEDICATIONS_SECTIONS = {"10160-0", "29549-3", "10183-2", "42346-7", "75311-1"}
+PROCEDURES_SECTION = "47519-4"
+ENCOUNTERS_SECTION = "46240-8"
+
+
+@dataclass(frozen=True)
+class RecordMedication:
+    name: str
+    dose: str
+    how_often: str
+    started: str
+    status: str
+
+
+@dataclass(frozen=True)
+class RecordEvent:
+    day: str  # YYYY-MM-DD
+    kind: str  # "procedure" or "visit"
+    description: str
+
+
+@dataclass
+class Facts:
+    medications: list[RecordMedication] = field(default_factory=list)
+    events: list[RecordEvent] = field(default_factory=list)
+
+
+def _coded_name(element: Any, references: dict[str, str]) -> str:
+    """A coded concept's words: its display name, its original text, or the narrative it
+    points at (#ref), whichever the vendor filled in."""
+    if element is None:
+        return ""
+    original = element.find(f"{NS}originalText")
+    if original is not None:
+        reference = original.find(f"{NS}reference")
+        if reference is not None and reference.get("value", "").startswith("#"):
+            text = references.get(reference.get("value", "")[1:], "")
+            if text:
+                return text
+        if _text(original):
+            return _text(original)
+    return element.get("displayName", "") or ""
+
+
+def _low(element: Any) -> str:
+    if element is None:
+        return ""
+    low = element.find(f"{NS}low")
+    return _date((low if low is not None else element).get("value", ""))
+
+
+def facts(path: Path) -> Facts:
+    """Medications, procedures and encounters from the document's coded entries."""
+    from defusedxml import ElementTree
+
+    root = ElementTree.parse(str(path), forbid_dtd=True).getroot()
+    references = {
+        e.get("ID", ""): _text(e) for e in root.iter() if e.get("ID") and e.tag != f"{NS}section"
+    }
+    found = Facts()
+    for section in root.iter(f"{NS}section"):
+        code = section.find(f"{NS}code")
+        loinc = code.get("code", "") if code is not None else ""
+        for entry in section.findall(f"{NS}entry"):
+            if loinc in MEDICATIONS_SECTIONS:
+                for given in entry.iter(f"{NS}substanceAdministration"):
+                    medication = _medication(given, references)
+                    if medication is not None:
+                        found.medications.append(medication)
+                    break  # the entry's own; nested ones are its ingredients or instructions
+            elif loinc in (PROCEDURES_SECTION, ENCOUNTERS_SECTION):
+                tag = "procedure" if loinc == PROCEDURES_SECTION else "encounter"
+                for item in entry.iter(f"{NS}{tag}"):
+                    day = _low(item.find(f"{NS}effectiveTime"))
+                    words = _coded_name(item.find(f"{NS}code"), references)
+                    if day and words:
+                        kind = "procedure" if tag == "procedure" else "visit"
+                        found.events.append(RecordEvent(day, kind, words))
+                    break
+    return found
+
+
+def _medication(given: Any, references: dict[str, str]) -> RecordMedication | None:
+    material = given.find(f"{NS}consumable/{NS}manufacturedProduct/{NS}manufacturedMaterial")
+    if material is None:
+        return None
+    name = _coded_name(material.find(f"{NS}code"), references) or _text(material.find(f"{NS}name"))
+    if not name:
+        return None
+    dose = given.find(f"{NS}doseQuantity")
+    dose_text = (
+        f"{dose.get('value', '')} {dose.get('unit', '') if dose.get('unit') != '1' else ''}".strip()
+        if dose is not None
+        else ""
+    )
+    started, how_often = "", ""
+    for time in given.findall(f"{NS}effectiveTime"):
+        period = time.find(f"{NS}period")
+        if period is not None and period.get("value"):
+            how_often = f"every {period.get('value')} {period.get('unit', '')}".strip()
+        elif not started:
+            started = _low(time)
+    status = given.find(f"{NS}statusCode")
+    return RecordMedication(
+        name=name,
+        dose=dose_text,
+        how_often=how_often,
+        started=started,
+        status=status.get("code", "") if status is not None else "",
+    )

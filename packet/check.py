@@ -9,7 +9,7 @@ from pathlib import Path
 from packet.caregiver import load_caregiver_files
 from packet.checklist import CHECKLIST, evaluate_checklist
 from packet.errors import UsageError
-from packet.index import FolderIndex, Progress, index_folder
+from packet.index import FolderIndex, Progress, index_folder, record_medications
 from packet.models import DocumentOut, Problem, ProblemKind, Report, Severity
 from packet.ocr import require as require_ocr
 from packet.reading import is_locked_pdf
@@ -52,7 +52,7 @@ def build_report(index: FolderIndex) -> Report:
         imaging_studies=index.studies,
         checklist=evaluate_checklist(index),
         timeline=merged_timeline(index),
-        medications=index.caregiver.medications,
+        medications=index.caregiver.medications + record_medications(index),
         questions=index.caregiver.questions,
         caregiver_files=index.caregiver.files,
         ignored=index.ignored,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from packet.index import FolderIndex
+from packet.index import FolderIndex, record_medications
 from packet.models import Category, ChecklistItem, ItemStatus, TimelineType
 
 
@@ -118,6 +118,14 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
                 detail = f"{len(index.studies)} scan study(ies), {images} images"
                 docs = sorted({s.folder for s in index.studies})
         elif spec.id == "medications":
+            found = record_medications(index)
+            if found and not data.medications:
+                status = ItemStatus.PRESENT
+                sources = sorted({m.source for m in found})
+                detail = f"{len(found)} medicine(s) listed in the records" + (
+                    f"; {detail}" if detail else ""
+                )
+                docs = sorted(set(docs) | set(sources))
             if data.medications:
                 status = ItemStatus.PRESENT
                 detail = f"medications.csv: {len(data.medications)} medicine(s)" + (

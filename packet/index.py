@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from packet.caregiver import CaregiverData, DocumentOverride, load_caregiver_files
+from packet.ccda import Facts
 from packet.classify import classify, make_title
 from packet.dates import DateOrder, clinical_date, date_from_name
 from packet.dicom import DicomHeader, summarize_studies
@@ -23,6 +24,7 @@ from packet.models import (
     FileKind,
     IgnoredFile,
     ImagingStudy,
+    Medication,
     Problem,
     ProblemKind,
     Severity,
@@ -45,6 +47,7 @@ class FolderIndex:
     studies: list[ImagingStudy] = field(default_factory=list)
     ignored: list[IgnoredFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    facts: dict[str, Facts] = field(default_factory=dict)  # coded entries of C-CDA records
 
     @property
     def included(self) -> list[Document]:
@@ -182,6 +185,7 @@ def index_folder(
     index.problems.extend(data.problems)
     index.problems.extend(found.problems)
     index.problems.extend(unpacked.problems)
+    index.facts = unpacked.facts
     for container, reason in unpacked.containers:
         index.documents.append(
             Document(
@@ -451,3 +455,21 @@ def _note_scanned(index: FolderIndex, ocr: bool) -> None:
                 "descriptive names such as 'CT chest 2026-03-05.pdf'.",
             )
         )
+
+
+def record_medications(index: FolderIndex) -> list[Medication]:
+    """Medications listed in the coded entries of included records (C-CDA), with their source."""
+    included = {d.path for d in index.included}
+    return [
+        Medication(
+            name=m.name,
+            dose=m.dose,
+            how_often=m.how_often,
+            started=m.started,
+            notes=m.status if m.status not in ("", "active") else "",
+            source=path,
+        )
+        for path, facts in sorted(index.facts.items())
+        if path in included
+        for m in facts.medications
+    ]

@@ -275,6 +275,7 @@ class Medication(BaseModel):
     reason: str = ""
     started: str = ""
     notes: str = ""
+    source: str = ""  # empty: medications.csv; else the record it was read from
 
 
 class CaregiverFile(BaseModel):

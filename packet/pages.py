@@ -442,26 +442,50 @@ def _timeline(sections: _Sections, ctx: PacketContext) -> None:
 
 
 def _medications(sections: _Sections, ctx: PacketContext) -> None:
+    medications = ctx.report.medications
+    from_records = any(m.source for m in medications)
     w = sections.start(
         "medications",
         "Current medications",
-        "Including vitamins and supplements, as listed by the family.",
+        "Including vitamins and supplements, as listed by the family"
+        + (
+            ", and as listed in the records (each with the record it comes from)."
+            if from_records
+            else "."
+        ),
     )
-    if not ctx.report.medications:
-        w.paragraph("No medications were listed in medications.csv.", color=MUTED)
+    if not medications:
+        w.paragraph("No medications were listed.", color=MUTED)
         return
+    titles = {r.doc.path: f"{r.label} (p. {r.first})" for r in ctx.here}
+    columns = [
+        Column("Medicine", 2.4),
+        Column("Dose", 1.3),
+        Column("How often", 1.6),
+        Column("Why", 2),
+        Column("Started", 1.3),
+        Column("Notes", 2.2),
+    ]
+    if from_records:  # room for the source; a date must not wrap
+        columns = [
+            Column("Medicine", 2.3),
+            Column("Dose", 0.9),
+            Column("How often", 1.3),
+            Column("Why", 1.6),
+            Column("Started", 1.5),
+            Column("Notes", 1.5),
+            Column("Listed by", 1.9),
+        ]
     w.table(
-        [
-            Column("Medicine", 2.4),
-            Column("Dose", 1.3),
-            Column("How often", 1.6),
-            Column("Why", 2),
-            Column("Started", 1.3),
-            Column("Notes", 2.2),
-        ],
+        columns,
         [
             [m.name, m.dose, m.how_often, m.reason, m.started, m.notes]
-            for m in ctx.report.medications
+            + (
+                [titles.get(m.source, "the records") if m.source else "the family"]
+                if from_records
+                else []
+            )
+            for m in medications
         ],
     )
 

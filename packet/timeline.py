@@ -87,6 +87,29 @@ def merged_timeline(index: FolderIndex) -> list[TimelineEvent]:
                 documents=[doc.path],
             )
         )
+    included = {d.path for d in index.included}
+    for path, facts in sorted(index.facts.items()):
+        if path not in included:
+            continue
+        for found in facts.events:  # procedures and visits coded in a C-CDA record
+            day = date.fromisoformat(found.day)
+            # A coded procedure may be a scan, a test or an operation: "other" claims none of
+            # them (a surgery would make packet ask for its operative note).
+            kind = TimelineType.VISIT if found.kind == "visit" else TimelineType.OTHER
+            if any(
+                e.description.lower() == found.description.lower() and _day(e) == day
+                for e in events
+            ):
+                continue
+            events.append(
+                TimelineEvent(
+                    date=PartialDate.of(day),
+                    type=kind,
+                    description=found.description,
+                    source=path,
+                    documents=[path],
+                )
+            )
     # The caregiver's events before records on the same day; then by description, for a stable order.
     return sorted(
         events,

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -78,6 +79,7 @@ class Unpacked:
     containers: list[tuple[FoundFile, str]] = field(default_factory=list)
     ignored: list[IgnoredFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    facts: dict[str, ccda.Facts] = field(default_factory=dict)  # a C-CDA's coded entries
 
 
 def _problem(path: str, message: str, fix: str, severity: Severity = Severity.ERROR) -> Problem:
@@ -114,7 +116,9 @@ def _expand_one(found: FoundFile, depth: int, result: Unpacked) -> None:
     elif mail.looks_like_email(head, found.path.suffix.lower()):
         _expand_email(found, depth, result)
     elif ccda.looks_like_ccda(head):
-        _as_text(found, ccda.to_text, ".md", result)
+        if _as_text(found, ccda.to_text, ".md", result):
+            with suppress(Exception):  # the pages are there; the coded entries are a help
+                result.facts[found.relative] = ccda.facts(found.path)
     else:
         result.files.append(found)
 
@@ -131,8 +135,9 @@ def _is_office_file(path: Path) -> bool:
 
 def _as_text(
     found: FoundFile, convert: Callable[[Path], str], suffix: str, result: Unpacked
-) -> None:
-    """A document packet reads by rendering it as text: the text stands in for the file."""
+) -> bool:
+    """A document packet reads by rendering it as text: the text stands in for the file.
+    False when it cannot be read (then it is listed, with a problem)."""
     try:
         text = convert(found.path)
     except Exception as exc:  # a damaged document: listed with what to do, never a crash
@@ -144,11 +149,12 @@ def _as_text(
                 "Open it in the program that made it and save or print it as PDF.",
             )
         )
-        return
+        return False
     target = _slot()
     rendered = target / (_plain_stem(found.relative) + suffix)
     rendered.write_text(text, encoding="utf-8")
     result.files.append(FoundFile(rendered, found.relative))
+    return True
 
 
 def _plain_stem(relative: str) -> str:

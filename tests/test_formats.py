@@ -296,3 +296,21 @@ def test_real_ccda_documents_are_filed_dated_and_rendered(
     text = to_text(HL7_EXAMPLES / name)
     assert text.count("\n## ") >= 3  # its sections, each with its title
     assert "Patient: " in text and "Date of birth: " in text
+
+
+def test_a_ccda_s_medications_and_procedures_reach_the_checklist_timeline_and_packet(
+    tmp_path: Path,
+) -> None:
+    root = records_folder(tmp_path)
+    (root / "Discharge.xml").write_bytes((HL7_EXAMPLES / "Discharge_Summary.xml").read_bytes())
+    report, _ = check_folder(root)
+    medications = {m.name: m for m in report.medications}
+    assert medications["Ibuprofen 600mg Oral Tablet"].source == "Discharge.xml"
+    assert medications["Ibuprofen 600mg Oral Tablet"].how_often == "every 6 h"
+    item = next(i for i in report.checklist if i.id == "medications")
+    assert item.status == "present" and "Discharge.xml" in item.documents
+    procedure = next(e for e in report.timeline if e.description == "Laparoscopic appendectomy")
+    assert str(procedure.date) == "2014-09-10" and procedure.documents == ["Discharge.xml"]
+    build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "p.pdf").pages)
+    assert "Ibuprofen 600mg Oral Tablet" in text and "Listed by" in text
