@@ -222,7 +222,7 @@ def portal_export(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     members = {
         "IHE_XDM/SUBSET01/DOC0001.XML": CCDA_NOTE,
-        "IHE_XDM/SUBSET01/CDA.XSL": "<xsl:stylesheet version=\"1.0\"/>\n",
+        "IHE_XDM/SUBSET01/CDA.XSL": '<xsl:stylesheet version="1.0"/>\n',
         "IHE_XDM/SUBSET01/METADATA.XML": "<SubmitObjectsRequest/>\n",
         "INDEX.HTM": "<html><body><p>Your health record. Open IHE_XDM to see it.</p></body></html>\n",
         "README.TXT": "This archive was created by the patient portal of Lakeside Medical Center.\n",
@@ -754,8 +754,18 @@ def records(root: Path) -> None:
         markers,
         "LAKESIDE MEDICAL CENTER - LABORATORY",
         "LABORATORY RESULTS - TUMOR MARKERS",
-        [("Patient", PATIENT), ("DOB", DOB), ("MRN", MRN.split()[1]), ("Collected", "10/15/2026 08:40")],
-        [("RESULTS", "CA 27-29      31.2      U/mL     < 38.6\nCEA           1.9       ng/mL    < 3.0")],
+        [
+            ("Patient", PATIENT),
+            ("DOB", DOB),
+            ("MRN", MRN.split()[1]),
+            ("Collected", "10/15/2026 08:40"),
+        ],
+        [
+            (
+                "RESULTS",
+                "CA 27-29      31.2      U/mL     < 38.6\nCEA           1.9       ng/mL    < 3.0",
+            )
+        ],
     )
     email_with_attachment(root / "Email" / "Tumor marker results.eml", markers)
     markers.unlink()
