@@ -232,6 +232,11 @@ def _unsupported(head: bytes, suffix: str, relative: str, reading: FileReading) 
         )
         return
     what, fix = UNSUPPORTED.get(suffix, ("file type packet cannot read", "save or print it as PDF"))
+    if _is_fhir(head):
+        what, fix = (
+            "FHIR health-record export (JSON), which packet does not render yet",
+            "ask the portal for the same records as PDF, or as a C-CDA (XML) download",
+        )
     if what == DISC_SOFTWARE:
         reading.is_disc_software = True
         reading.exclusion = "viewer program or disc software, not a record"
@@ -244,6 +249,12 @@ def _unsupported(head: bytes, suffix: str, relative: str, reading: FileReading) 
         f"{label[0].upper()}{label[1:]}: packet cannot put this into the PDF.",
         f"{fix[0].upper()}{fix[1:]}, and keep the copy in the records folder.",
     )
+
+
+def _is_fhir(head: bytes) -> bool:
+    """A FHIR resource or bundle, the newer portal export: JSON naming its resourceType."""
+    start = head.lstrip()[:2048]
+    return start.startswith(b"{") and b'"resourceType"' in start
 
 
 PASSWORD_NEEDED = 4  # PDFium's error code for a missing or wrong password

@@ -314,3 +314,12 @@ def test_a_ccda_s_medications_and_procedures_reach_the_checklist_timeline_and_pa
     build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
     text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "p.pdf").pages)
     assert "Ibuprofen 600mg Oral Tablet" in text and "Listed by" in text
+
+
+def test_a_fhir_export_is_recognized_and_listed_with_what_to_do(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    (root / "export").write_text('{"resourceType": "Bundle", "type": "collection", "entry": []}')
+    report, _ = check_folder(root)
+    doc = report.documents[0]
+    assert doc.status is DocumentStatus.EXCLUDED and "FHIR" in doc.reason
+    assert "C-CDA" in next(p.fix for p in report.problems if p.path == "export")
