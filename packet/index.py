@@ -12,10 +12,10 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from packet.caregiver import CaregiverData, DocumentOverride, load_caregiver_files
-from packet.ccda import Facts
 from packet.classify import classify, make_title
 from packet.dates import DateOrder, clinical_date, date_from_name
 from packet.dicom import DicomHeader, summarize_studies
+from packet.formats.ccda import Facts
 from packet.models import (
     Category,
     Document,

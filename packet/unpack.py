@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from packet import ccda, mail, word
+from packet.formats import ccda, mail, word
 from packet.models import IgnoredFile, Problem, ProblemKind, Severity
 from packet.paths import safe_name
 from packet.scan import JUNK_FOLDERS, FoundFile, junk_reason

@@ -285,7 +285,7 @@ HL7_EXAMPLES = Path(__file__).parent / "ccda"  # CC0, from HL7's C-CDA-Examples 
 def test_real_ccda_documents_are_filed_dated_and_rendered(
     tmp_path: Path, name: str, category: Category
 ) -> None:
-    from packet.ccda import to_text
+    from packet.formats.ccda import to_text
 
     root = records_folder(tmp_path)
     (root / "DOC0001.XML").write_bytes((HL7_EXAMPLES / name).read_bytes())
