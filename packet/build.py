@@ -99,24 +99,31 @@ def _check_output(folder: Path, output: Path, force: bool) -> Path:
     return resolved
 
 
-def _require_patient(settings: PacketSettings, problems: list[Problem]) -> None:
+def _require_patient(folder: Path, settings: PacketSettings, problems: list[Problem]) -> None:
     missing = [
         label
         for label, value in (
             ("name", settings.patient.name),
-            ("date_of_birth", settings.patient.date_of_birth),
+            ("date of birth", settings.patient.date_of_birth),
         )
         if not value
     ]
     if missing:
         unreadable = next((p for p in problems if p.path == "packet.toml"), None)
+        example = {
+            "name": 'name = "Ana Example"',
+            "date of birth": "date_of_birth = 1961-04-02",
+        }
+        exists = (folder / "packet.toml").is_file()
         raise CaregiverFileError(
-            f"packet.toml does not give the patient's {' and '.join(missing).replace('_', ' ')}; "
-            "every page of the packet is stamped with them."
+            f"packet.toml does not give the patient's {' and '.join(missing)}; "
+            "every page of the packet is stamped with "
+            + ("it." if len(missing) == 1 else "them.")
             + (f" ({unreadable.message})" if unreadable else ""),
             (unreadable.fix + " Then: " if unreadable else "")
-            + 'add them under [patient] in packet.toml, e.g. name = "Ana Example" and date_of_birth = 1961-04-02 '
-            "(run `packet init FOLDER` to create the file).",
+            + "under [patient] in packet.toml, write "
+            + " and ".join(example[m] for m in missing)
+            + ("." if exists else " (`packet init FOLDER` creates the file)."),
         )
 
 
@@ -166,7 +173,7 @@ def build_packet(
             folder, progress, today, options.passwords, options.ocr, layout=True
         )
         settings = index.caregiver.settings
-        _require_patient(settings, report.problems)
+        _require_patient(folder, settings, report.problems)
         size = PAPERS[options.paper]
         plan = open_sources(stack, index, report, size, early)
         early.release()

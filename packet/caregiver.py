@@ -244,7 +244,16 @@ def load_settings(folder: Path, data: CaregiverData) -> None:
                     "sent_separately or not_applicable).",
                 )
             )
-            continue
+            # The rest of the section is still used: one bad date of birth must not lose the name.
+            bad = {e["loc"][1] for e in exc.errors() if len(e["loc"]) > 1}
+            if not isinstance(value, dict) or not bad or "." in key:
+                continue
+            try:
+                partial = PacketSettings.model_validate(
+                    _nest(key, {k: v for k, v in value.items() if k not in bad})
+                )
+            except ValidationError:
+                continue
         if key.startswith("checklist."):
             settings.checklist.update(partial.checklist)
         elif key in PacketSettings.model_fields:

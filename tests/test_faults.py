@@ -851,3 +851,21 @@ def test_a_damaged_last_page_is_merged_as_check_said(tmp_path: Path) -> None:
     assert [d.status for d in report.documents] == [DocumentStatus.INCLUDED]
     result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
     assert result.documents == 1 and not result.left_out
+
+
+def test_an_invalid_date_of_birth_is_named_alone_and_the_name_is_kept(tmp_path: Path) -> None:
+    # It once said "does not give the patient's name and date of birth" (the name was there)
+    # and told the caregiver to run `packet init` although packet.toml existed.
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Ana Example"\ndate_of_birth = "31/31/1961"\n', encoding="utf-8"
+    )
+    make_pdf(root / "visit.pdf", CONSULT_TEXT)
+    report, _ = check_folder(root)
+    assert report.patient_name == "Ana Example"
+    result = runner.invoke(app, ["build", str(root), "-o", str(tmp_path / "p.pdf")])
+    assert result.exit_code == 3
+    message = " ".join(result.output.split())
+    assert "does not give the patient's date of birth" in message
+    assert "name and" not in message and "packet init" not in message
