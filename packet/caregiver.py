@@ -75,6 +75,12 @@ class Patient(BaseModel):
             parsed = parse_date(value)
             if parsed is None:
                 raise ValueError(f"'{value}' is not a date; write it like 1961-04-02")
+            other = parse_date(value, DateOrder.DAY_FIRST)
+            if other is not None and other != parsed:
+                raise ValueError(
+                    f"'{value}' could be {parsed.isoformat()} or {other.isoformat()}; "
+                    f"write it as year-month-day, like {other.isoformat()}"
+                )
             return parsed
         return value
 

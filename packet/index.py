@@ -15,6 +15,7 @@ from packet.caregiver import CaregiverData, DocumentOverride, load_caregiver_fil
 from packet.classify import classify, make_title
 from packet.dates import DateOrder, clinical_date, date_from_name
 from packet.dicom import DicomHeader, summarize_studies
+from packet.identity import Identity, Match, compare
 from packet.models import (
     Category,
     Document,
@@ -112,21 +113,16 @@ def understand(job: ReadJob, reading: FileReading) -> Understanding:
     return Understanding(category, category_evidence, day, date_evidence, title)
 
 
-def _patient_mismatch(study: ImagingStudy, data: CaregiverData) -> str | None:
-    """Who the study belongs to, when that is not the patient of packet.toml."""
+def _patient_mismatch(study: ImagingStudy, data: CaregiverData) -> tuple[Match, str] | None:
+    """Who the study belongs to, when that may not be the patient of packet.toml."""
     patient = data.settings.patient
-    other_birth = bool(
-        patient.date_of_birth
-        and study.patient_birth_date
-        and patient.date_of_birth != study.patient_birth_date
-    )
-    ours = {w.lower().strip(".,") for w in patient.name.split() if len(w) > 1}
-    theirs = {w.lower().strip(".,") for w in study.patient_name.split() if len(w) > 1}
-    other_name = bool(ours and theirs and not ours & theirs)
-    if not (other_birth or other_name):
+    ours = Identity(patient.name, patient.date_of_birth)
+    theirs = Identity(study.patient_name, study.patient_birth_date)
+    match = compare(ours, theirs)
+    if match is Match.SAME:
         return None
-    born = f", born {study.patient_birth_date.isoformat()}" if study.patient_birth_date else ""
-    return f"{study.patient_name or 'another patient'}{born}"
+    shown = Identity(study.patient_name or "another patient", study.patient_birth_date)
+    return match, shown.describe()
 
 
 def _pair_studies(
@@ -143,15 +139,20 @@ def _pair_studies(
         study.report = match.path if match else None
         mismatch = _patient_mismatch(study, data)
         if mismatch:
+            verdict, theirs = mismatch
+            patient = data.settings.patient
+            ours = Identity(patient.name, patient.date_of_birth).describe()
+            certain = verdict is Match.DIFFERENT
             problems.append(
                 Problem(
                     path=study.folder,
                     kind=ProblemKind.OTHER_PATIENT,
-                    severity=Severity.ERROR,
+                    severity=Severity.ERROR if certain else Severity.WARNING,
                     message=(
                         f"The scan study in '{study.folder}' ({study.modality}, "
-                        f"{study.date or 'no date'}) belongs to {mismatch}, "
-                        f"not {data.settings.patient.name or 'the patient in packet.toml'}."
+                        f"{study.date or 'no date'}) "
+                        + ("belongs to" if certain else "may belong to")
+                        + f" {theirs}, not {ours} of packet.toml."
                     ),
                     fix="Take this study out of the records folder and check which disc it came from; "
                     "if packet.toml has a typo in the name or date of birth, correct it.",

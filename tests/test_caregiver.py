@@ -101,3 +101,20 @@ def test_partial_dates_round_trip(year: int, month: int | None) -> None:
 def test_any_timeline_date_text_parses_or_is_refused_without_crashing(text: str) -> None:
     result = parse_partial_date(text)
     assert result is None or 1900 <= result.year <= 2099
+
+
+def test_an_ambiguous_date_of_birth_is_refused_asking_for_year_month_day(tmp_path: Path) -> None:
+    write(
+        tmp_path, "packet.toml", '[patient]\nname = "Ana Example"\ndate_of_birth = "02/04/1961"\n'
+    )
+    data = load_caregiver_files(tmp_path)
+    assert data.settings.patient.date_of_birth is None
+    assert any("1961-04-02" in p.message for p in data.problems)
+
+
+def test_an_unambiguous_date_of_birth_in_another_form_is_accepted(tmp_path: Path) -> None:
+    write(
+        tmp_path, "packet.toml", '[patient]\nname = "Ana Example"\ndate_of_birth = "04/22/1961"\n'
+    )
+    data = load_caregiver_files(tmp_path)
+    assert str(data.settings.patient.date_of_birth) == "1961-04-22"

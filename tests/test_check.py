@@ -189,6 +189,36 @@ def test_a_scan_disc_of_another_patient_is_a_loud_problem(tmp_path: Path) -> Non
     assert "Someone Other" in loud.message and "Test Person" in loud.message
 
 
+def test_the_patients_own_scans_with_a_plain_scanner_name_are_not_flagged(tmp_path: Path) -> None:
+    from conftest import make_dicom
+
+    root = tmp_path / "r"
+    (root / "disc").mkdir(parents=True)
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "María José Núñez-O\'Brien"\ndate_of_birth = 1958-07-23\n'
+    )
+    make_dicom(root / "disc" / "IM1", name="NUNEZ-OBRIEN^MARIA JOSE", birth="19580723")
+    report, _ = check_folder(root)
+    assert not [p for p in report.problems if p.kind is ProblemKind.OTHER_PATIENT]
+
+
+def test_a_scan_with_the_birth_date_but_another_name_is_a_warning_naming_both(
+    tmp_path: Path,
+) -> None:
+    from conftest import make_dicom
+
+    root = tmp_path / "r"
+    (root / "disc").mkdir(parents=True)
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    make_dicom(root / "disc" / "IM1", name="GONZALEZ^MARIA", birth="19610402")
+    report, _ = check_folder(root)
+    [warning] = [p for p in report.problems if p.kind is ProblemKind.OTHER_PATIENT]
+    assert warning.severity == "warning"
+    assert "Test Person" in warning.message and "Gonzalez" in warning.message
+
+
 def test_links_out_of_the_folder_are_not_followed(tmp_path: Path) -> None:
     root = tmp_path / "r"
     root.mkdir()
