@@ -36,7 +36,7 @@ from reportlab.pdfgen.canvas import Canvas
 from packet.caregiver import PacketSettings, load_caregiver_files
 from packet.check import check_folder, require_folder
 from packet.convert import image_to_pdf, text_to_pdf
-from packet.errors import BuildError, CaregiverFileError, UsageError
+from packet.errors import BuildError, CaregiverFileError, IdentityError, UsageError
 from packet.geometry import Display, Rect
 from packet.index import FolderIndex, Progress
 from packet.layout import draw_footer
@@ -208,6 +208,12 @@ def _require_patient(settings: PacketSettings, problems: list[Problem]) -> None:
             + 'add them under [patient] in packet.toml, e.g. name = "Ana Example" and date_of_birth = 1961-04-02 '
             "(run `packet init FOLDER` to create the file).",
         )
+
+
+def _refuse_identity_conflict(problems: list[Problem], force: bool) -> None:
+    conflict = next((p for p in problems if p.kind is ProblemKind.IDENTITY_CONFLICT), None)
+    if conflict and not force:
+        raise IdentityError(conflict.message, conflict.fix)
 
 
 IN_MEMORY = 1 << 20  # records smaller than this are read whole; larger ones stay open
@@ -629,6 +635,7 @@ class BuildOptions:
     output: Path | None = None  # default: default_output(folder)
     paper: str = "letter"
     force: bool = False  # replace an existing output
+    force_identity: bool = False  # build although packet.toml contradicts the records' patient
     passwords: Mapping[str, str] = field(default_factory=dict)  # for locked records, this run only
     encrypt_password: str | None = None  # lock the packet itself (AES-256)
     ocr: bool = False  # read scanned pages with Tesseract to classify and date them
@@ -656,6 +663,7 @@ def build_packet(
         )
         settings = index.caregiver.settings
         _require_patient(settings, report.problems)
+        _refuse_identity_conflict(report.problems, options.force_identity)
         size = PAPERS[options.paper]
         plan = _open_sources(stack, index, report, size, early)
         early.release()

@@ -162,6 +162,7 @@ class DocumentOverride(BaseModel):
     date: dt.date | None = None
     title: str = ""
     include: bool = True
+    confirmed: bool = False  # include = yes written out: kept even if it names another patient
 
 
 @dataclass
@@ -445,6 +446,7 @@ def load_overrides(folder: Path, data: CaregiverData) -> None:
                 values["date"] = parsed
         values["title"] = row.get("title", "")
         values["include"] = row.get("include", "yes").lower() not in ("no", "n", "false", "0")
+        values["confirmed"] = row.get("include", "").strip().lower() in ("yes", "y", "true", "1")
         override = DocumentOverride.model_validate(values)
         data.overrides[override.path] = override
     data.files.append(

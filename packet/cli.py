@@ -291,6 +291,14 @@ def build(
             "(e.g. 20MB, 500KB).",
         ),
     ] = None,
+    force_identity: Annotated[
+        bool,
+        typer.Option(
+            "--force-identity",
+            help="Build although the records agree on a date of birth that packet.toml "
+            "contradicts (when packet.toml is right).",
+        ),
+    ] = False,
     ask: AskPasswords = False,
     ocr: Ocr = False,
     verbose: Verbose = False,
@@ -317,6 +325,7 @@ def build(
         output=output,
         paper=paper.value,
         force=force,
+        force_identity=force_identity,
         passwords=passwords,
         encrypt_password=secret,
         ocr=ocr,

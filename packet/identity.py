@@ -9,6 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from packet.dates import DateOrder, parse_date
+
 
 class Match(StrEnum):
     SAME = "same"
@@ -74,3 +76,37 @@ def compare(ours: Identity, theirs: Identity) -> Match:
     if names is False:
         return Match.UNCERTAIN if births else Match.DIFFERENT
     return Match.SAME
+
+
+# Header-like lines only: a label at the start of a short line, not a name inside prose.
+_LABEL = r"(?:patient(?:\s+name)?|name|pt(?:\s+name)?)"
+_BIRTH = r"(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|born)"
+_NAME_LINE = re.compile(
+    rf"^\s*{_LABEL}\s*[:#]\s*(?P<name>[^\W\d_][^\n:;|]*?)\s*(?=$|\s{{2,}}|\s+(?:{_BIRTH}|mrn|sex|age|dos)\b|[;|])",
+    re.IGNORECASE | re.MULTILINE,
+)
+_BIRTH_FIELD = re.compile(rf"\b{_BIRTH}\s*[:#]?\s*(?P<date>[^\n;|]{{6,30}})", re.IGNORECASE)
+HEADER_LINES = 40  # patient identity sits in the header of a record's first page
+MAX_HEADER_LINE = 120
+
+
+def header_identity(text: str, order: DateOrder = DateOrder.MONTH_FIRST) -> Identity:
+    """The patient a document names in its header lines ('Patient: …', 'DOB: …')."""
+    name, born = "", None
+    for line in text.splitlines()[:HEADER_LINES]:
+        if len(line) > MAX_HEADER_LINE:
+            continue  # prose, not a header
+        if not name:
+            m = _NAME_LINE.search(line)
+            if m:
+                name = m.group("name").strip(" ,.")
+        if born is None:
+            b = _BIRTH_FIELD.search(line)
+            if b:
+                born = _birth_date(b.group("date"), order)
+    return Identity(name, born)
+
+
+def _birth_date(text: str, order: DateOrder) -> dt.date | None:
+    found = parse_date(text.strip(), order)
+    return found if found and found.year >= 1880 else None

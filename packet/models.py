@@ -90,6 +90,7 @@ class ProblemKind(StrEnum):
     CAREGIVER_FILE = "caregiver_file"
     LINK_OUTSIDE = "link_outside"
     OTHER_PATIENT = "other_patient"
+    IDENTITY_CONFLICT = "identity_conflict"  # packet.toml contradicts what the records agree on
     CONSISTENCY = "consistency"
     ACTIVE_CONTENT = "active_content"
 

@@ -5,7 +5,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from packet.identity import Identity, Match, compare, fold, name_parts
+from packet.dates import DateOrder
+from packet.identity import Identity, Match, compare, fold, header_identity, name_parts
 
 BORN = dt.date(1958, 7, 23)
 MARIA = Identity("María José Núñez-O'Brien", BORN)
@@ -62,3 +63,17 @@ def test_any_order_and_case_of_the_same_words_is_the_same_patient(
 @given(name=st.text(max_size=30))
 def test_folding_never_crashes_and_is_idempotent(name: str) -> None:
     assert fold(fold(name)) == fold(name)
+
+
+def test_header_lines_give_the_name_and_birth_date_in_the_documents_date_order() -> None:
+    text = "Memorial Hospital\nPatient: Ana Example    DOB: 02/04/1961   MRN 123\n"
+    assert header_identity(text, DateOrder.DAY_FIRST) == Identity(
+        "Ana Example", dt.date(1961, 4, 2)
+    )
+    other = header_identity("Name: EXAMPLE, ANA  MRN: 0048\nD.O.B.: April 2, 1961\n")
+    assert other == Identity("EXAMPLE, ANA", dt.date(1961, 4, 2))
+
+
+def test_a_name_in_prose_is_not_read_as_the_header() -> None:
+    prose = "The patient was born in Spain and has a sister, Maria; patient: see above notes."
+    assert header_identity(prose) == Identity("", None)
