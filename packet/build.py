@@ -189,7 +189,7 @@ def _check_output(folder: Path, output: Path, force: bool) -> Path:
     return resolved
 
 
-def _require_patient(settings: PacketSettings, problems: list[Problem]) -> None:
+def _require_patient(folder: Path, settings: PacketSettings, problems: list[Problem]) -> None:
     missing = [
         label
         for label, value in (
@@ -199,14 +199,25 @@ def _require_patient(settings: PacketSettings, problems: list[Problem]) -> None:
         if not value
     ]
     if missing:
-        unreadable = next((p for p in problems if p.path == "packet.toml"), None)
+        unreadable = next(
+            (
+                p
+                for p in problems
+                if p.path == "packet.toml" and p.kind is not ProblemKind.MISSING_PATIENT
+            ),
+            None,
+        )
         raise CaregiverFileError(
             f"packet.toml does not give the patient's {' and '.join(missing).replace('_', ' ')}; "
             "every page of the packet is stamped with them."
             + (f" ({unreadable.message})" if unreadable else ""),
             (unreadable.fix + " Then: " if unreadable else "")
-            + 'add them under [patient] in packet.toml, e.g. name = "Ana Example" and date_of_birth = 1961-04-02 '
-            "(run `packet init FOLDER` to create the file).",
+            + 'add them under [patient] in packet.toml, e.g. name = "Ana Example" and date_of_birth = 1961-04-02'
+            + (
+                "."
+                if (folder / "packet.toml").exists()
+                else " (run `packet init FOLDER` to create the file)."
+            ),
         )
 
 
@@ -662,7 +673,7 @@ def build_packet(
             folder, progress, today, options.passwords, options.ocr, layout=True
         )
         settings = index.caregiver.settings
-        _require_patient(settings, report.problems)
+        _require_patient(folder, settings, report.problems)
         _refuse_identity_conflict(report.problems, options.force_identity)
         size = PAPERS[options.paper]
         plan = _open_sources(stack, index, report, size, early)

@@ -210,6 +210,8 @@ def check(
         out.print(report_view(report))
     if report.missing_required:
         raise typer.Exit(int(ExitCode.INCOMPLETE))
+    if report.build_refusal_code:  # complete, but build would stop: its exit code, not 0
+        raise typer.Exit(report.build_refusal_code)
 
 
 @app.command()
