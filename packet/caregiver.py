@@ -12,7 +12,9 @@ import datetime as dt
 import io
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +225,8 @@ def load_settings(folder: Path, data: CaregiverData) -> None:
     if not path.is_file():
         return
     try:
-        raw = tomllib.loads(_read_text(path))
+        text = _read_text(path)
+        raw = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, OSError) as exc:
         data.problems.append(
             _problem(
@@ -234,6 +237,7 @@ def load_settings(folder: Path, data: CaregiverData) -> None:
             )
         )
         return
+    data.problems.extend(_unknown_keys(raw, text))
     # Each section, and each checklist entry, stands on its own: one bad value loses only itself.
     settings = PacketSettings()
     sections: list[tuple[str, Any]] = [(k, v) for k, v in raw.items() if k != "checklist"]
@@ -257,6 +261,56 @@ def load_settings(folder: Path, data: CaregiverData) -> None:
             setattr(settings, key, getattr(partial, key))
     data.settings = settings
     data.files.append(CaregiverFile(path=PACKET_TOML, role="patient and settings", rows=len(raw)))
+
+
+def _line_of(text: str, key: str, section: str = "") -> int | None:
+    """The line where `key` (or the [section] header, when key is empty) is written."""
+    pattern = (
+        rf"^\s*\[\s*{re.escape(section)}\s*\]"
+        if not key
+        else rf"^\s*[\"']?{re.escape(key)}[\"']?\s*="
+    )
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(pattern, line):
+            return number
+    return None
+
+
+def _did_you_mean(word: str, known: Iterable[str]) -> str:
+    choices = sorted(known)
+    close = get_close_matches(word.replace("-", "_").lower(), choices, n=1, cutoff=0.6)
+    return f"Did you mean `{close[0]}`?" if close else "Known: " + ", ".join(choices) + "."
+
+
+def _unknown_keys(raw: dict[str, Any], text: str) -> list[Problem]:
+    """Keys and sections packet does not know, derived from the models so new fields are known."""
+    problems = []
+    for section, value in raw.items():
+        if section not in PacketSettings.model_fields:
+            line = _line_of(text, "", section) or _line_of(text, section)
+            problems.append(
+                _problem(
+                    PACKET_TOML,
+                    f"packet.toml{f' line {line}' if line else ''} has [{section}], "
+                    "which packet does not know: it is ignored.",
+                    _did_you_mean(section, PacketSettings.model_fields),
+                )
+            )
+            continue
+        model = PacketSettings.model_fields[section].annotation
+        if isinstance(model, type) and issubclass(model, BaseModel) and isinstance(value, dict):
+            for key in value:
+                if key not in model.model_fields:
+                    line = _line_of(text, key)
+                    problems.append(
+                        _problem(
+                            PACKET_TOML,
+                            f"packet.toml{f' line {line}' if line else ''} has `{key}` under "
+                            f"[{section}], which packet does not know: it is ignored.",
+                            _did_you_mean(key, model.model_fields),
+                        )
+                    )
+    return problems
 
 
 def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:

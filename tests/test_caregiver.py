@@ -118,3 +118,16 @@ def test_an_unambiguous_date_of_birth_in_another_form_is_accepted(tmp_path: Path
     )
     data = load_caregiver_files(tmp_path)
     assert str(data.settings.patient.date_of_birth) == "1961-04-22"
+
+
+def test_misspelled_keys_and_sections_are_named_with_a_suggestion(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "packet.toml",
+        '[patient]\nname = "Ana Example"\ndate_of_brith = 1961-04-02\n'
+        '[second-opinion]\ncenter = "Mayo"\n',
+    )
+    data = load_caregiver_files(tmp_path)
+    messages = [(p.message, p.fix) for p in data.problems]
+    assert any("line 3" in m and "`date_of_birth`" in f for m, f in messages), messages
+    assert any("line 4" in m and "`second_opinion`" in f for m, f in messages), messages
