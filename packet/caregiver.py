@@ -313,8 +313,18 @@ def _unknown_keys(raw: dict[str, Any], text: str) -> list[Problem]:
     return problems
 
 
+def _separator(text: str) -> str:
+    """Comma, or the semicolon or tab a European or exported spreadsheet writes, read from the
+    header line."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
 def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    reader = csv.DictReader(io.StringIO(_read_text(path)))
+    text = _read_text(path)
+    reader = csv.DictReader(io.StringIO(text), delimiter=_separator(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     rows = []
     for row in reader:

@@ -131,3 +131,13 @@ def test_misspelled_keys_and_sections_are_named_with_a_suggestion(tmp_path: Path
     messages = [(p.message, p.fix) for p in data.problems]
     assert any("line 3" in m and "`date_of_birth`" in f for m, f in messages), messages
     assert any("line 4" in m and "`second_opinion`" in f for m, f in messages), messages
+
+
+def test_a_semicolon_or_tab_timeline_with_a_bom_is_read(tmp_path: Path) -> None:
+    for sep in (";", "\t"):
+        text = f"\ufeffdate{sep}type{sep}description\n2026-01-12{sep}surgery{sep}Lumpectomy, left\n"
+        (tmp_path / "timeline.csv").write_text(text, encoding="utf-8")
+        data = load_caregiver_files(tmp_path)
+        assert not data.problems, data.problems
+        [event] = data.timeline
+        assert event.type is TimelineType.SURGERY and event.description == "Lumpectomy, left"
