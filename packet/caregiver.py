@@ -362,6 +362,53 @@ TIMELINE_TYPE_WORDS: dict[str, TimelineType] = {t.value: t for t in TimelineType
 }  # fmt: skip
 
 
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\s*$")
+
+
+def _file_date_order(name: str, dates: list[tuple[int, str]], data: CaregiverData) -> DateOrder:
+    """Day-first or month-first for one file: [reading] date_order when packet.toml sets it,
+    else what its unambiguous rows say (15/09/2026 can only be day-first). Rows that could be
+    either are named when the file mixes orders or nothing settles it."""
+    reading = data.settings.reading
+    votes: dict[DateOrder, list[int]] = {DateOrder.DAY_FIRST: [], DateOrder.MONTH_FIRST: []}
+    ambiguous = []
+    for line, text in dates:
+        m = _NUMERIC_DATE.match(text)
+        if not m:
+            continue
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > 12 >= b:
+            votes[DateOrder.DAY_FIRST].append(line)
+        elif b > 12 >= a:
+            votes[DateOrder.MONTH_FIRST].append(line)
+        elif a != b and 1 <= a <= 12 and 1 <= b <= 12:
+            ambiguous.append(line)
+    if "date_order" in reading.model_fields_set:
+        return reading.date_order
+    day, month = votes[DateOrder.DAY_FIRST], votes[DateOrder.MONTH_FIRST]
+    order = DateOrder.DAY_FIRST if len(day) > len(month) else reading.date_order
+    if day and month:
+        data.problems.append(
+            _problem(
+                name,
+                f"{name} mixes day-first (line {', '.join(map(str, day))}) and month-first "
+                f"(line {', '.join(map(str, month))}) dates.",
+                "Write every date as year-month-day, like 2026-09-15.",
+            )
+        )
+    elif ambiguous and not (day or month):
+        data.problems.append(
+            _problem(
+                name,
+                f"{name}: the dates on line {', '.join(map(str, ambiguous))} read two ways "
+                f"(day-first or month-first); they are read {order.value}.",
+                "Write them as year-month-day, like 2026-01-12, or set date_order under "
+                "[reading] in packet.toml.",
+            )
+        )
+    return order
+
+
 def load_timeline(folder: Path, data: CaregiverData) -> None:
     path = folder / TIMELINE_CSV
     if not path.is_file():
@@ -376,7 +423,7 @@ def load_timeline(folder: Path, data: CaregiverData) -> None:
             )
         )
         return
-    order = data.settings.reading.date_order
+    order = _file_date_order(TIMELINE_CSV, [(n, r.get("date", "")) for n, r in rows], data)
     for line, row in rows:
         when = parse_partial_date(row.get("date", ""), order)
         kind = TIMELINE_TYPE_WORDS.get(row.get("type", "").lower())

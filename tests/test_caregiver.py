@@ -141,3 +141,19 @@ def test_a_semicolon_or_tab_timeline_with_a_bom_is_read(tmp_path: Path) -> None:
         assert not data.problems, data.problems
         [event] = data.timeline
         assert event.type is TimelineType.SURGERY and event.description == "Lumpectomy, left"
+
+
+def test_an_unambiguous_day_first_row_settles_the_order_of_the_whole_timeline(
+    tmp_path: Path,
+) -> None:
+    rows = "date,type,description\n12/01/2026,symptom,Lump\n15/09/2026,surgery,Lumpectomy\n"
+    write(tmp_path, "timeline.csv", rows)
+    data = load_caregiver_files(tmp_path)
+    assert [str(e.date) for e in data.timeline] == ["2026-01-12", "2026-09-15"]
+
+
+def test_a_timeline_mixing_date_orders_names_the_rows(tmp_path: Path) -> None:
+    rows = "date,type,description\n15/09/2026,surgery,A\n09/30/2026,visit,B\n"
+    write(tmp_path, "timeline.csv", rows)
+    data = load_caregiver_files(tmp_path)
+    assert any("mixes" in p.message and "line 2" in p.message for p in data.problems)
