@@ -19,7 +19,7 @@ from reportlab.lib.pagesizes import A4, letter
 from packet.assembly import assemble, find_unwritable, remove_stale_parts, write_atomically
 from packet.caregiver import PacketSettings
 from packet.check import check_folder, require_folder
-from packet.errors import CaregiverFileError, UsageError, output_error
+from packet.errors import CaregiverFileError, IdentityError, UsageError, output_error
 from packet.index import Progress
 from packet.models import (
     Problem,
@@ -109,7 +109,14 @@ def _require_patient(folder: Path, settings: PacketSettings, problems: list[Prob
         if not value
     ]
     if missing:
-        unreadable = next((p for p in problems if p.path == "packet.toml"), None)
+        unreadable = next(
+            (
+                p
+                for p in problems
+                if p.path == "packet.toml" and p.kind is not ProblemKind.MISSING_PATIENT
+            ),
+            None,
+        )
         example = {
             "name": 'name = "Ana Example"',
             "date of birth": "date_of_birth = 1961-04-02",
@@ -125,6 +132,12 @@ def _require_patient(folder: Path, settings: PacketSettings, problems: list[Prob
             + " and ".join(example[m] for m in missing)
             + ("." if exists else " (`packet init FOLDER` creates the file)."),
         )
+
+
+def _refuse_identity_conflict(problems: list[Problem], force: bool) -> None:
+    conflict = next((p for p in problems if p.kind is ProblemKind.IDENTITY_CONFLICT), None)
+    if conflict and not force:
+        raise IdentityError(conflict.message, conflict.fix)
 
 
 @contextmanager
@@ -146,6 +159,7 @@ class BuildOptions:
     output: Path | None = None  # default: default_output(folder)
     paper: str = "letter"
     force: bool = False  # replace an existing output
+    force_identity: bool = False  # build although packet.toml contradicts the records' patient
     passwords: Mapping[str, str] = field(default_factory=dict)  # for locked records, this run only
     encrypt_password: str | None = None  # lock the packet itself (AES-256)
     ocr: bool = False  # read scanned pages with Tesseract to classify and date them
@@ -174,6 +188,7 @@ def build_packet(
         )
         settings = index.caregiver.settings
         _require_patient(folder, settings, report.problems)
+        _refuse_identity_conflict(report.problems, options.force_identity)
         size = PAPERS[options.paper]
         plan = open_sources(stack, index, report, size, early)
         early.release()

@@ -12,7 +12,9 @@ import datetime as dt
 import io
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +78,12 @@ class Patient(BaseModel):
             parsed = parse_date(value)
             if parsed is None:
                 raise ValueError(f"'{value}' is not a date; write it like 1961-04-02")
+            other = parse_date(value, DateOrder.DAY_FIRST)
+            if other is not None and other != parsed:
+                raise ValueError(
+                    f"'{value}' could be {parsed.isoformat()} or {other.isoformat()}; "
+                    f"write it as year-month-day, like {other.isoformat()}"
+                )
             return parsed
         return value
 
@@ -157,6 +165,7 @@ class DocumentOverride(BaseModel):
     date: dt.date | None = None
     title: str = ""
     include: bool = True
+    confirmed: bool = False  # include = yes written out: kept even if it names another patient
 
 
 @dataclass
@@ -217,7 +226,8 @@ def load_settings(folder: Path, data: CaregiverData) -> None:
     if not path.is_file():
         return
     try:
-        raw = tomllib.loads(_read_text(path))
+        text = _read_text(path)
+        raw = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, OSError) as exc:
         data.problems.append(
             _problem(
@@ -228,6 +238,7 @@ def load_settings(folder: Path, data: CaregiverData) -> None:
             )
         )
         return
+    data.problems.extend(_unknown_keys(raw, text))
     # Each section, and each checklist entry, stands on its own: one bad value loses only itself.
     settings = PacketSettings()
     sections: list[tuple[str, Any]] = [(k, v) for k, v in raw.items() if k != "checklist"]
@@ -262,8 +273,68 @@ def load_settings(folder: Path, data: CaregiverData) -> None:
     data.files.append(CaregiverFile(path=PACKET_TOML, role="patient and settings", rows=len(raw)))
 
 
+def _line_of(text: str, key: str, section: str = "") -> int | None:
+    """The line where `key` (or the [section] header, when key is empty) is written."""
+    pattern = (
+        rf"^\s*\[\s*{re.escape(section)}\s*\]"
+        if not key
+        else rf"^\s*[\"']?{re.escape(key)}[\"']?\s*="
+    )
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(pattern, line):
+            return number
+    return None
+
+
+def _did_you_mean(word: str, known: Iterable[str]) -> str:
+    choices = sorted(known)
+    close = get_close_matches(word.replace("-", "_").lower(), choices, n=1, cutoff=0.6)
+    return f"Did you mean `{close[0]}`?" if close else "Known: " + ", ".join(choices) + "."
+
+
+def _unknown_keys(raw: dict[str, Any], text: str) -> list[Problem]:
+    """Keys and sections packet does not know, derived from the models so new fields are known."""
+    problems = []
+    for section, value in raw.items():
+        if section not in PacketSettings.model_fields:
+            line = _line_of(text, "", section) or _line_of(text, section)
+            problems.append(
+                _problem(
+                    PACKET_TOML,
+                    f"packet.toml{f' line {line}' if line else ''} has [{section}], "
+                    "which packet does not know: it is ignored.",
+                    _did_you_mean(section, PacketSettings.model_fields),
+                )
+            )
+            continue
+        model = PacketSettings.model_fields[section].annotation
+        if isinstance(model, type) and issubclass(model, BaseModel) and isinstance(value, dict):
+            for key in value:
+                if key not in model.model_fields:
+                    line = _line_of(text, key)
+                    problems.append(
+                        _problem(
+                            PACKET_TOML,
+                            f"packet.toml{f' line {line}' if line else ''} has `{key}` under "
+                            f"[{section}], which packet does not know: it is ignored.",
+                            _did_you_mean(key, model.model_fields),
+                        )
+                    )
+    return problems
+
+
+def _separator(text: str) -> str:
+    """Comma, or the semicolon or tab a European or exported spreadsheet writes, read from the
+    header line."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
 def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    reader = csv.DictReader(io.StringIO(_read_text(path)))
+    text = _read_text(path)
+    reader = csv.DictReader(io.StringIO(text), delimiter=_separator(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     rows = []
     for row in reader:
@@ -301,6 +372,53 @@ TIMELINE_TYPE_WORDS: dict[str, TimelineType] = {t.value: t for t in TimelineType
 }  # fmt: skip
 
 
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\s*$")
+
+
+def _file_date_order(name: str, dates: list[tuple[int, str]], data: CaregiverData) -> DateOrder:
+    """Day-first or month-first for one file: [reading] date_order when packet.toml sets it,
+    else what its unambiguous rows say (15/09/2026 can only be day-first). Rows that could be
+    either are named when the file mixes orders or nothing settles it."""
+    reading = data.settings.reading
+    votes: dict[DateOrder, list[int]] = {DateOrder.DAY_FIRST: [], DateOrder.MONTH_FIRST: []}
+    ambiguous = []
+    for line, text in dates:
+        m = _NUMERIC_DATE.match(text)
+        if not m:
+            continue
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > 12 >= b:
+            votes[DateOrder.DAY_FIRST].append(line)
+        elif b > 12 >= a:
+            votes[DateOrder.MONTH_FIRST].append(line)
+        elif a != b and 1 <= a <= 12 and 1 <= b <= 12:
+            ambiguous.append(line)
+    if "date_order" in reading.model_fields_set:
+        return reading.date_order
+    day, month = votes[DateOrder.DAY_FIRST], votes[DateOrder.MONTH_FIRST]
+    order = DateOrder.DAY_FIRST if len(day) > len(month) else reading.date_order
+    if day and month:
+        data.problems.append(
+            _problem(
+                name,
+                f"{name} mixes day-first (line {', '.join(map(str, day))}) and month-first "
+                f"(line {', '.join(map(str, month))}) dates.",
+                "Write every date as year-month-day, like 2026-09-15.",
+            )
+        )
+    elif ambiguous and not (day or month):
+        data.problems.append(
+            _problem(
+                name,
+                f"{name}: the dates on line {', '.join(map(str, ambiguous))} read two ways "
+                f"(day-first or month-first); they are read {order.value}.",
+                "Write them as year-month-day, like 2026-01-12, or set date_order under "
+                "[reading] in packet.toml.",
+            )
+        )
+    return order
+
+
 def load_timeline(folder: Path, data: CaregiverData) -> None:
     path = folder / TIMELINE_CSV
     if not path.is_file():
@@ -315,7 +433,7 @@ def load_timeline(folder: Path, data: CaregiverData) -> None:
             )
         )
         return
-    order = data.settings.reading.date_order
+    order = _file_date_order(TIMELINE_CSV, [(n, r.get("date", "")) for n, r in rows], data)
     for line, row in rows:
         when = parse_partial_date(row.get("date", ""), order)
         kind = TIMELINE_TYPE_WORDS.get(row.get("type", "").lower())
@@ -449,6 +567,7 @@ def load_overrides(folder: Path, data: CaregiverData) -> None:
                 values["date"] = parsed
         values["title"] = row.get("title", "")
         values["include"] = row.get("include", "yes").lower() not in ("no", "n", "false", "0")
+        values["confirmed"] = row.get("include", "").strip().lower() in ("yes", "y", "true", "1")
         override = DocumentOverride.model_validate(values)
         data.overrides[override.path] = override
     data.files.append(

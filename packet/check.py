@@ -8,7 +8,7 @@ from pathlib import Path
 
 from packet.caregiver import load_caregiver_files
 from packet.checklist import CHECKLIST, evaluate_checklist
-from packet.errors import UsageError
+from packet.errors import ExitCode, UsageError
 from packet.index import FolderIndex, Progress, index_folder, record_medications
 from packet.models import DocumentOut, Problem, ProblemKind, Report, Severity
 from packet.ocr import require as require_ocr
@@ -44,8 +44,49 @@ def _settings_problems(index: FolderIndex) -> list[Problem]:
     ]
 
 
+def _patient_problems(index: FolderIndex) -> list[Problem]:
+    patient = index.caregiver.settings.patient
+    missing = [
+        label
+        for label, value in (("name", patient.name), ("date of birth", patient.date_of_birth))
+        if not value
+    ]
+    if not missing:
+        return []
+    return [
+        Problem(
+            path="packet.toml",
+            kind=ProblemKind.MISSING_PATIENT,
+            severity=Severity.ERROR,
+            message=f"packet.toml does not give the patient's {' and '.join(missing)}; "
+            "build stamps them on every page and will not start without them.",
+            fix='Under [patient] in packet.toml write name = "Ana Example" and '
+            "date_of_birth = 1961-04-02 (year-month-day).",
+        )
+    ]
+
+
+def build_refusal(problems: list[Problem]) -> tuple[ExitCode, str] | None:
+    """What `build` would stop on, so that `check` never calls a packet complete that it is not."""
+    for problem in problems:
+        if problem.kind is ProblemKind.MISSING_PATIENT:
+            return ExitCode.CAREGIVER_FILE, "packet.toml lacks the patient's name or date of birth"
+        if problem.kind is ProblemKind.IDENTITY_CONFLICT:
+            return ExitCode.IDENTITY, "packet.toml's date of birth contradicts the records"
+    return None
+
+
 def build_report(index: FolderIndex) -> Report:
+    problems = (
+        _patient_problems(index)
+        + index.problems
+        + _settings_problems(index)
+        + consistency_problems(index)
+    )
+    code, reason = build_refusal(problems) or (ExitCode.OK, "")
     return Report(
+        build_refusal=reason,
+        build_refusal_code=int(code),
         folder=str(index.folder),
         patient_name=index.caregiver.settings.patient.name,
         documents=[DocumentOut.of(d) for d in index.documents],
@@ -56,7 +97,7 @@ def build_report(index: FolderIndex) -> Report:
         questions=index.caregiver.questions,
         caregiver_files=index.caregiver.files,
         ignored=index.ignored,
-        problems=index.problems + _settings_problems(index) + consistency_problems(index),
+        problems=problems,
     )
 
 

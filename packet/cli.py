@@ -223,6 +223,8 @@ def check(
         out.print(report_view(report))
     if report.missing_required:
         raise typer.Exit(int(ExitCode.INCOMPLETE))
+    if report.build_refusal_code:  # complete, but build would stop: its exit code, not 0
+        raise typer.Exit(report.build_refusal_code)
 
 
 @app.command()
@@ -304,6 +306,14 @@ def build(
             "(e.g. 20MB, 500KB).",
         ),
     ] = None,
+    force_identity: Annotated[
+        bool,
+        typer.Option(
+            "--force-identity",
+            help="Build although the records agree on a date of birth that packet.toml "
+            "contradicts (when packet.toml is right).",
+        ),
+    ] = False,
     ask: AskPasswords = False,
     ocr: Ocr = False,
     verbose: Verbose = False,
@@ -330,6 +340,7 @@ def build(
         output=output,
         paper=paper.value,
         force=force,
+        force_identity=force_identity,
         passwords=passwords,
         encrypt_password=secret,
         ocr=ocr,

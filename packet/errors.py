@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     INCOMPLETE = 1  # check: a required item is missing; build: the packet could not be built
     USAGE = 2  # bad arguments, a folder that does not exist, an output that already exists
     CAREGIVER_FILE = 3  # packet.toml or another caregiver file cannot be used as written
+    IDENTITY = 4  # build: packet.toml's patient contradicts what the records agree on
 
 
 class PacketError(Exception):
@@ -33,6 +34,10 @@ class UsageError(PacketError):
 
 class CaregiverFileError(PacketError):
     exit_code = ExitCode.CAREGIVER_FILE
+
+
+class IdentityError(PacketError):
+    exit_code = ExitCode.IDENTITY
 
 
 class BuildError(PacketError):

@@ -5,7 +5,7 @@ included or excluded with a reason. This is the shared first stage of `check` an
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +16,7 @@ from packet.classify import classify, make_title
 from packet.dates import DateOrder, clinical_date, date_from_name
 from packet.dicom import DicomHeader, summarize_studies
 from packet.formats.ccda import Facts
+from packet.identity import Identity, Match, compare, header_identity
 from packet.models import (
     Category,
     Document,
@@ -116,21 +117,76 @@ def understand(job: ReadJob, reading: FileReading) -> Understanding:
     return Understanding(category, category_evidence, day, date_evidence, title)
 
 
-def _patient_mismatch(study: ImagingStudy, data: CaregiverData) -> str | None:
-    """Who the study belongs to, when that is not the patient of packet.toml."""
+def _patient_mismatch(study: ImagingStudy, data: CaregiverData) -> tuple[Match, str] | None:
+    """Who the study belongs to, when that may not be the patient of packet.toml."""
     patient = data.settings.patient
-    other_birth = bool(
-        patient.date_of_birth
-        and study.patient_birth_date
-        and patient.date_of_birth != study.patient_birth_date
-    )
-    ours = {w.lower().strip(".,") for w in patient.name.split() if len(w) > 1}
-    theirs = {w.lower().strip(".,") for w in study.patient_name.split() if len(w) > 1}
-    other_name = bool(ours and theirs and not ours & theirs)
-    if not (other_birth or other_name):
+    ours = Identity(patient.name, patient.date_of_birth)
+    theirs = Identity(study.patient_name, study.patient_birth_date)
+    match = compare(ours, theirs)
+    if match is Match.SAME:
         return None
-    born = f", born {study.patient_birth_date.isoformat()}" if study.patient_birth_date else ""
-    return f"{study.patient_name or 'another patient'}{born}"
+    shown = Identity(study.patient_name or "another patient", study.patient_birth_date)
+    return match, shown.describe()
+
+
+def check_identities(named: list[tuple[Document, Identity]], data: CaregiverData) -> list[Problem]:
+    """Compare the patient each record names in its header with packet.toml. A record of another
+    patient is left out until the caregiver confirms it (documents.csv include = yes); when most
+    records agree on a date of birth that packet.toml contradicts, packet.toml is the suspect."""
+    patient = data.settings.patient
+    ours = Identity(patient.name, patient.date_of_birth)
+    births = Counter(i.date_of_birth for _, i in named if i.date_of_birth)
+    problems: list[Problem] = []
+    if births and ours.date_of_birth:
+        common, votes = births.most_common(1)[0]
+        if common != ours.date_of_birth and votes >= 2 and votes * 2 > sum(births.values()):
+            problems.append(
+                Problem(
+                    path="packet.toml",
+                    kind=ProblemKind.IDENTITY_CONFLICT,
+                    severity=Severity.ERROR,
+                    message=(
+                        f"packet.toml gives the date of birth {ours.date_of_birth.isoformat()}, "
+                        f"but {votes} of {sum(births.values())} records say {common.isoformat()}: "
+                        "packet.toml is probably wrong, and every page would carry its date."
+                    ),
+                    fix=f"If {common.isoformat()} is right, write date_of_birth = {common.isoformat()} "
+                    "under [patient] in packet.toml; if packet.toml is right, build with "
+                    "--force-identity.",
+                )
+            )
+            # The records are not to blame for packet.toml's date: compare names only.
+            ours = Identity(patient.name, None)
+    for doc, theirs in named:
+        verdict = compare(ours, theirs)
+        if verdict is Match.SAME:
+            continue
+        override = data.overrides.get(doc.path)
+        confirmed = bool(override and override.confirmed)
+        if confirmed:
+            continue
+        certain = verdict is Match.DIFFERENT
+        if certain:
+            doc.status = DocumentStatus.EXCLUDED
+            doc.reason = (
+                f"names another patient ({theirs.describe()}); "
+                "left out until confirmed in documents.csv (include = yes)"
+            )
+        problems.append(
+            Problem(
+                path=doc.path,
+                kind=ProblemKind.OTHER_PATIENT,
+                severity=Severity.ERROR if certain else Severity.WARNING,
+                message=(
+                    ("This record names" if certain else "This record may be of")
+                    + f" {theirs.describe()}, not {ours.describe()} of packet.toml"
+                    + (": it is left out of the packet." if certain else ".")
+                ),
+                fix="If it is another person's record, take it out of the folder; if it is the "
+                "patient's, correct packet.toml or add the file to documents.csv with include = yes.",
+            )
+        )
+    return problems
 
 
 def _pair_studies(
@@ -147,15 +203,20 @@ def _pair_studies(
         study.report = match.path if match else None
         mismatch = _patient_mismatch(study, data)
         if mismatch:
+            verdict, theirs = mismatch
+            patient = data.settings.patient
+            ours = Identity(patient.name, patient.date_of_birth).describe()
+            certain = verdict is Match.DIFFERENT
             problems.append(
                 Problem(
                     path=study.folder,
                     kind=ProblemKind.OTHER_PATIENT,
-                    severity=Severity.ERROR,
+                    severity=Severity.ERROR if certain else Severity.WARNING,
                     message=(
                         f"The scan study in '{study.folder}' ({study.modality}, "
-                        f"{study.date or 'no date'}) belongs to {mismatch}, "
-                        f"not {data.settings.patient.name or 'the patient in packet.toml'}."
+                        f"{study.date or 'no date'}) "
+                        + ("belongs to" if certain else "may belong to")
+                        + f" {theirs}, not {ours} of packet.toml."
                     ),
                     fix="Take this study out of the records folder and check which disc it came from; "
                     "if packet.toml has a typo in the name or date of birth, correct it.",
@@ -242,6 +303,7 @@ def index_folder(
         if item.path.name.upper() == "DICOMDIR"
     }
     readings = _read_all(found.files, data, progress, ocr, layout, today)
+    named: list[tuple[Document, Identity]] = []
     for item, (reading, known) in zip(found.files, readings, strict=True):
         if reading.kind not in (FileKind.DICOM, FileKind.PDF) and any(
             item.relative.startswith(root + "/") for root in disc_roots
@@ -283,7 +345,12 @@ def index_folder(
                     known.title,
                 )
         index.documents.append(doc)
+        if doc.status is DocumentStatus.INCLUDED and reading.text:
+            found_id = header_identity(reading.text, data.settings.reading.date_order)
+            if found_id.name or found_id.date_of_birth:
+                named.append((doc, found_id))
 
+    index.problems.extend(check_identities(named, data))
     _mark_duplicates(index.documents, index.sources)
     for doc in index.included:
         _note_gaps(doc, index.problems)

@@ -90,6 +90,8 @@ class ProblemKind(StrEnum):
     CAREGIVER_FILE = "caregiver_file"
     LINK_OUTSIDE = "link_outside"
     OTHER_PATIENT = "other_patient"
+    MISSING_PATIENT = "missing_patient"  # packet.toml lacks the name or date of birth
+    IDENTITY_CONFLICT = "identity_conflict"  # packet.toml contradicts what the records agree on
     CONSISTENCY = "consistency"
     ACTIVE_CONTENT = "active_content"
     ARCHIVE = "archive"  # a zip, email or document inside which something could not be read
@@ -305,6 +307,9 @@ class Report(BaseModel):
     caregiver_files: list[CaregiverFile]
     ignored: list[IgnoredFile]
     problems: list[Problem]
+    # Why `build` would stop, and the exit code it would stop with (0: it would not).
+    build_refusal: str = ""
+    build_refusal_code: int = 0
 
     @property
     def missing_required(self) -> list[ChecklistItem]:

@@ -203,8 +203,13 @@ def summary(report: Report) -> Text:
         text.append(
             "Each row above says what to do; mark an item pending in packet.toml once requested."
         )
-    else:
+    elif not report.build_refusal:
         text.append("Every required item is present or accounted for.", style="bold green")
+    if report.build_refusal:
+        text.append(
+            f"\nbuild would stop: {report.build_refusal} (see the packet.toml problem above).",
+            style="bold red",
+        )
     return text
 
 

@@ -224,6 +224,21 @@ def test_build_without_patient_name_fails_with_exit_3(tmp_path: Path) -> None:
     assert "packet.toml" in result.output
 
 
+def test_build_refuses_a_birth_date_the_records_contradict_unless_forced(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    for name in ("a.pdf", "b.pdf"):
+        make_pdf(root / name, f"Patient: Test Person  DOB: 04/02/1961  {name}\n" + CONSULT_TEXT)
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-02-04\n'
+    )
+    result = runner.invoke(app, ["build", str(root), "-o", str(tmp_path / "o.pdf")])
+    assert result.exit_code == 4, result.output
+    assert "1961-04-02" in result.output and not (tmp_path / "o.pdf").exists()
+    forced = ["build", str(root), "-o", str(tmp_path / "o.pdf"), "--force-identity"]
+    result = runner.invoke(app, forced)
+    assert result.exit_code == 0, result.output
+
+
 def test_a4_paper_for_generated_pages_and_photos(records: Path, tmp_path: Path) -> None:
     out = tmp_path / "a4.pdf"
     build_packet(records, BuildOptions(output=out, paper="a4"))

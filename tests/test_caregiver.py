@@ -101,3 +101,59 @@ def test_partial_dates_round_trip(year: int, month: int | None) -> None:
 def test_any_timeline_date_text_parses_or_is_refused_without_crashing(text: str) -> None:
     result = parse_partial_date(text)
     assert result is None or 1900 <= result.year <= 2099
+
+
+def test_an_ambiguous_date_of_birth_is_refused_asking_for_year_month_day(tmp_path: Path) -> None:
+    write(
+        tmp_path, "packet.toml", '[patient]\nname = "Ana Example"\ndate_of_birth = "02/04/1961"\n'
+    )
+    data = load_caregiver_files(tmp_path)
+    assert data.settings.patient.date_of_birth is None
+    assert any("1961-04-02" in p.message for p in data.problems)
+
+
+def test_an_unambiguous_date_of_birth_in_another_form_is_accepted(tmp_path: Path) -> None:
+    write(
+        tmp_path, "packet.toml", '[patient]\nname = "Ana Example"\ndate_of_birth = "04/22/1961"\n'
+    )
+    data = load_caregiver_files(tmp_path)
+    assert str(data.settings.patient.date_of_birth) == "1961-04-22"
+
+
+def test_misspelled_keys_and_sections_are_named_with_a_suggestion(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "packet.toml",
+        '[patient]\nname = "Ana Example"\ndate_of_brith = 1961-04-02\n'
+        '[second-opinion]\ncenter = "Mayo"\n',
+    )
+    data = load_caregiver_files(tmp_path)
+    messages = [(p.message, p.fix) for p in data.problems]
+    assert any("line 3" in m and "`date_of_birth`" in f for m, f in messages), messages
+    assert any("line 4" in m and "`second_opinion`" in f for m, f in messages), messages
+
+
+def test_a_semicolon_or_tab_timeline_with_a_bom_is_read(tmp_path: Path) -> None:
+    for sep in (";", "\t"):
+        text = f"\ufeffdate{sep}type{sep}description\n2026-01-12{sep}surgery{sep}Lumpectomy, left\n"
+        (tmp_path / "timeline.csv").write_text(text, encoding="utf-8")
+        data = load_caregiver_files(tmp_path)
+        assert not data.problems, data.problems
+        [event] = data.timeline
+        assert event.type is TimelineType.SURGERY and event.description == "Lumpectomy, left"
+
+
+def test_an_unambiguous_day_first_row_settles_the_order_of_the_whole_timeline(
+    tmp_path: Path,
+) -> None:
+    rows = "date,type,description\n12/01/2026,symptom,Lump\n15/09/2026,surgery,Lumpectomy\n"
+    write(tmp_path, "timeline.csv", rows)
+    data = load_caregiver_files(tmp_path)
+    assert [str(e.date) for e in data.timeline] == ["2026-01-12", "2026-09-15"]
+
+
+def test_a_timeline_mixing_date_orders_names_the_rows(tmp_path: Path) -> None:
+    rows = "date,type,description\n15/09/2026,surgery,A\n09/30/2026,visit,B\n"
+    write(tmp_path, "timeline.csv", rows)
+    data = load_caregiver_files(tmp_path)
+    assert any("mixes" in p.message and "line 2" in p.message for p in data.problems)

@@ -189,6 +189,72 @@ def test_a_scan_disc_of_another_patient_is_a_loud_problem(tmp_path: Path) -> Non
     assert "Someone Other" in loud.message and "Test Person" in loud.message
 
 
+def test_the_patients_own_scans_with_a_plain_scanner_name_are_not_flagged(tmp_path: Path) -> None:
+    from conftest import make_dicom
+
+    root = tmp_path / "r"
+    (root / "disc").mkdir(parents=True)
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "María José Núñez-O\'Brien"\ndate_of_birth = 1958-07-23\n'
+    )
+    make_dicom(root / "disc" / "IM1", name="NUNEZ-OBRIEN^MARIA JOSE", birth="19580723")
+    report, _ = check_folder(root)
+    assert not [p for p in report.problems if p.kind is ProblemKind.OTHER_PATIENT]
+
+
+def test_a_scan_with_the_birth_date_but_another_name_is_a_warning_naming_both(
+    tmp_path: Path,
+) -> None:
+    from conftest import make_dicom
+
+    root = tmp_path / "r"
+    (root / "disc").mkdir(parents=True)
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    make_dicom(root / "disc" / "IM1", name="GONZALEZ^MARIA", birth="19610402")
+    report, _ = check_folder(root)
+    [warning] = [p for p in report.problems if p.kind is ProblemKind.OTHER_PATIENT]
+    assert warning.severity == "warning"
+    assert "Test Person" in warning.message and "Gonzalez" in warning.message
+
+
+def test_a_pdf_of_another_patient_is_left_out_until_the_caregiver_confirms_it(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "r"
+    make_pdf(root / "mine.pdf", "Patient: Test Person  DOB: 04/02/1961\n" + CONSULT_TEXT)
+    make_pdf(root / "dad.pdf", "Patient: Carlos Person  DOB: 11/30/1930\n" + CONSULT_TEXT)
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-04-02\n'
+    )
+    report, _ = check_folder(root)
+    docs = {d.path: d for d in report.documents}
+    assert docs["mine.pdf"].status is DocumentStatus.INCLUDED
+    assert docs["dad.pdf"].status is DocumentStatus.EXCLUDED
+    assert "Carlos Person" in docs["dad.pdf"].reason
+    [error] = [p for p in report.problems if p.kind is ProblemKind.OTHER_PATIENT]
+    assert error.path == "dad.pdf" and error.severity == "error"
+
+    (root / "documents.csv").write_text("path,category,date,title,include\ndad.pdf,,,,yes\n")
+    report, _ = check_folder(root)
+    docs = {d.path: d for d in report.documents}
+    assert docs["dad.pdf"].status is DocumentStatus.INCLUDED
+
+
+def test_records_agreeing_on_another_birth_date_put_packet_toml_in_doubt(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    for name in ("a.pdf", "b.pdf"):
+        make_pdf(root / name, f"Patient: Test Person  DOB: 04/02/1961  {name}\n" + CONSULT_TEXT)
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "Test Person"\ndate_of_birth = 1961-02-04\n'
+    )
+    report, _ = check_folder(root)
+    [conflict] = [p for p in report.problems if p.kind is ProblemKind.IDENTITY_CONFLICT]
+    assert conflict.path == "packet.toml" and "1961-04-02" in conflict.message
+    assert all(d.status is DocumentStatus.INCLUDED for d in report.documents)
+
+
 def test_links_out_of_the_folder_are_not_followed(tmp_path: Path) -> None:
     root = tmp_path / "r"
     root.mkdir()

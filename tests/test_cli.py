@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from packet.cli import app
 from packet.models import Report
 
-from conftest import PATHOLOGY_TEXT, fingerprint, make_pdf
+from conftest import CONSULT_TEXT, PATHOLOGY_TEXT, fingerprint, make_pdf
 
 runner = CliRunner()
 EXAMPLE = Path(__file__).parent.parent / "examples" / "sample-records"
@@ -94,9 +94,13 @@ def test_items_marked_pending_or_not_applicable_do_not_fail_the_check(tmp_path: 
         for item, status in [("imaging", "pending"), ("clinic_notes", "requested"), ("biomarkers", "pending"),
                              ("medications", "not_applicable"), ("timeline", "not applicable")]
     )  # fmt: skip
-    (root / "packet.toml").write_text(marks)
+    patient = '[patient]\nname = "Ana Example"\ndate_of_birth = 1961-04-02\n'
+    (root / "packet.toml").write_text(patient + marks)
     result = runner.invoke(app, ["check", str(root)])
     assert result.exit_code == 0, result.output
+    (root / "packet.toml").write_text(marks)  # complete, but build would stop without the patient
+    result = runner.invoke(app, ["check", str(root)])
+    assert result.exit_code == 3 and "build would stop" in result.output
 
 
 @pytest.mark.parametrize("args", [["check", "/no/such/folder"], ["check"], ["frobnicate"]])
@@ -145,3 +149,22 @@ def test_an_empty_timeline_says_what_to_do(tmp_path: Path) -> None:
     (tmp_path / "r").mkdir()
     result = runner.invoke(app, ["timeline", str(tmp_path / "r")])
     assert result.exit_code == 0 and "timeline.csv" in result.output
+
+
+def test_check_says_build_would_stop_when_packet_toml_lacks_the_patient(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    make_pdf(root / "a.pdf", CONSULT_TEXT)
+    (root / "packet.toml").write_text('[patient]\nname = ""\ndate_of_brith = 1961-04-02\n')
+    result = runner.invoke(app, ["check", str(root)])
+    assert result.exit_code != 0, result.output
+    assert "build would stop" in result.output
+    assert "Every required item is present" not in result.output
+
+
+def test_build_does_not_ask_to_run_init_when_packet_toml_exists(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    make_pdf(root / "a.pdf", CONSULT_TEXT)
+    (root / "packet.toml").write_text('[patient]\nname = "Ana Example"\n')
+    result = runner.invoke(app, ["build", str(root), "-o", str(tmp_path / "o.pdf")])
+    assert result.exit_code == 3
+    assert "packet init" not in result.output

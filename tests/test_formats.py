@@ -271,6 +271,22 @@ def test_an_iphone_photo_becomes_an_upright_page(tmp_path: Path) -> None:
 HL7_EXAMPLES = Path(__file__).parent / "ccda"  # CC0, from HL7's C-CDA-Examples (see README)
 
 
+def _folder_of_its_patient(tmp_path: Path, name: str) -> Path:
+    """A records folder whose packet.toml names the example's own patient (any other patient's
+    folder keeps the document out, as it should)."""
+    from packet.formats.ccda import to_text
+
+    header = to_text(HL7_EXAMPLES / name).splitlines()[1:6]
+    patient = dict(line.split(": ", 1) for line in header if ": " in line)
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "packet.toml").write_text(
+        f'[patient]\nname = "{patient["Patient"]}"\ndate_of_birth = {patient["Date of birth"]}\n',
+        encoding="utf-8",
+    )
+    return root
+
+
 @pytest.mark.parametrize(
     ("name", "category"),
     [
@@ -287,13 +303,13 @@ def test_real_ccda_documents_are_filed_dated_and_rendered(
 ) -> None:
     from packet.formats.ccda import to_text
 
-    root = records_folder(tmp_path)
+    text = to_text(HL7_EXAMPLES / name)
+    root = _folder_of_its_patient(tmp_path, name)
     (root / "DOC0001.XML").write_bytes((HL7_EXAMPLES / name).read_bytes())
     report, _ = check_folder(root)
     doc = report.documents[0]
     assert doc.status is DocumentStatus.INCLUDED and doc.category is category
     assert doc.date is not None and doc.title and doc.title != "Document"
-    text = to_text(HL7_EXAMPLES / name)
     assert text.count("\n## ") >= 3  # its sections, each with its title
     assert "Patient: " in text and "Date of birth: " in text
 
@@ -301,7 +317,7 @@ def test_real_ccda_documents_are_filed_dated_and_rendered(
 def test_a_ccda_s_medications_and_procedures_reach_the_checklist_timeline_and_packet(
     tmp_path: Path,
 ) -> None:
-    root = records_folder(tmp_path)
+    root = _folder_of_its_patient(tmp_path, "Discharge_Summary.xml")
     (root / "Discharge.xml").write_bytes((HL7_EXAMPLES / "Discharge_Summary.xml").read_bytes())
     report, _ = check_folder(root)
     medications = {m.name: m for m in report.medications}
@@ -323,3 +339,12 @@ def test_a_fhir_export_is_recognized_and_listed_with_what_to_do(tmp_path: Path) 
     doc = report.documents[0]
     assert doc.status is DocumentStatus.EXCLUDED and "FHIR" in doc.reason
     assert "C-CDA" in next(p.fix for p in report.problems if p.path == "export")
+
+
+def test_a_ccda_of_another_patient_is_kept_out(tmp_path: Path) -> None:
+    # The C-CDA's header is read like any record's: Isabella Jones is not Test Person.
+    root = records_folder(tmp_path)
+    (root / "DOC0001.XML").write_bytes((HL7_EXAMPLES / "CCD.xml").read_bytes())
+    report, _ = check_folder(root)
+    assert report.documents[0].status is DocumentStatus.EXCLUDED
+    assert any(p.kind is ProblemKind.OTHER_PATIENT for p in report.problems)
