@@ -134,6 +134,14 @@ def _require_patient(folder: Path, settings: PacketSettings, problems: list[Prob
         )
 
 
+def _refuse_unreadable_settings(problems: list[Problem]) -> None:
+    """A packet.toml that cannot be read in full would lose, without a word, what follows the
+    error (statuses, opinions, the appointment): fixed first, then built."""
+    broken = next((p for p in problems if p.kind is ProblemKind.SETTINGS_UNREADABLE), None)
+    if broken:
+        raise CaregiverFileError(broken.message, broken.fix)
+
+
 def _refuse_identity_conflict(problems: list[Problem], force: bool) -> None:
     conflict = next((p for p in problems if p.kind is ProblemKind.IDENTITY_CONFLICT), None)
     if conflict and not force:
@@ -188,6 +196,7 @@ def build_packet(
         )
         settings = index.caregiver.settings
         _require_patient(folder, settings, report.problems)
+        _refuse_unreadable_settings(report.problems)
         _refuse_identity_conflict(report.problems, options.force_identity)
         size = PAPERS[options.paper]
         plan = open_sources(stack, index, report, size, early)

@@ -221,23 +221,51 @@ def _nest(dotted: str, value: Any) -> dict[str, Any]:
     return {head: _nest(rest, value) if rest else value}
 
 
+def _before_the_error(text: str, exc: tomllib.TOMLDecodeError) -> dict[str, Any]:
+    """What can be kept of a packet.toml with a syntax error: the sections that end before the
+    line of the error (a section is whole or not used at all)."""
+    line = getattr(exc, "lineno", None)
+    if line is None:
+        found = re.search(r"line (\d+)", str(exc))
+        line = int(found.group(1)) if found else 0
+    lines = text.splitlines()[: max(0, line - 1)]
+    while lines and not lines[-1].lstrip().startswith("["):
+        lines.pop()  # back to the start of the section holding the error
+    if lines:
+        lines.pop()
+    try:
+        return tomllib.loads("\n".join(lines))
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
 def load_settings(folder: Path, data: CaregiverData) -> None:
     path = folder / PACKET_TOML
     if not path.is_file():
         return
+    text = _read_text(path)  # an OSError is reported by load_caregiver_files
     try:
-        text = _read_text(path)
         raw = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, OSError) as exc:
+    except tomllib.TOMLDecodeError as exc:
+        raw = _before_the_error(text, exc)
         data.problems.append(
-            _problem(
-                PACKET_TOML,
-                f"packet.toml cannot be read: {exc}",
-                'Check quotes and brackets around that line, e.g. name = "Ana Example"; '
-                "`packet init` in an empty folder shows a correct file.",
+            Problem(
+                path=PACKET_TOML,
+                kind=ProblemKind.SETTINGS_UNREADABLE,
+                severity=Severity.ERROR,
+                message=f"packet.toml cannot be read: {exc}"
+                + (
+                    "; the sections before that line are used, the rest is not."
+                    if raw
+                    else "; none of it can be used."
+                ),
+                fix='Check the quotes and brackets on that line: text in "quotes" '
+                '(name = "Ana Example"), dates as 1961-04-02. `packet init` in an empty folder '
+                "shows a correct file.",
             )
         )
-        return
+        if not raw:
+            return
     data.problems.extend(_unknown_keys(raw, text))
     # Each section, and each checklist entry, stands on its own: one bad value loses only itself.
     settings = PacketSettings()
@@ -466,10 +494,31 @@ def load_timeline(folder: Path, data: CaregiverData) -> None:
                 )
             )
             continue
+        if when.sort_key > _soon():
+            data.problems.append(
+                Problem(
+                    path=TIMELINE_CSV,
+                    kind=ProblemKind.CAREGIVER_FILE,
+                    severity=Severity.WARNING,
+                    message=f"{where}: {when} is in the future. Was a date written day first "
+                    "(12/01 for 12 January) read month first?",
+                    fix="If it is a planned date, nothing to do; otherwise write it as "
+                    "year-month-day, e.g. 2026-01-12.",
+                )
+            )
         data.timeline.append(
             TimelineEvent(date=when, type=kind, description=description, source=where)
         )
     data.files.append(CaregiverFile(path=TIMELINE_CSV, role="timeline", rows=len(data.timeline)))
+
+
+FUTURE_GRACE = dt.timedelta(days=7)  # an appointment next week is not a typo
+
+
+def _soon() -> tuple[int, int, int]:
+    """The latest a timeline date may sort and not look like a misread one."""
+    day = dt.date.today() + FUTURE_GRACE
+    return (day.year, day.month, day.day)
 
 
 def load_medications(folder: Path, data: CaregiverData) -> None:

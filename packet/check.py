@@ -73,6 +73,8 @@ def build_refusal(problems: list[Problem]) -> tuple[ExitCode, str] | None:
             return ExitCode.CAREGIVER_FILE, "packet.toml lacks the patient's name or date of birth"
         if problem.kind is ProblemKind.IDENTITY_CONFLICT:
             return ExitCode.IDENTITY, "packet.toml's date of birth contradicts the records"
+        if problem.kind is ProblemKind.SETTINGS_UNREADABLE:
+            return ExitCode.CAREGIVER_FILE, "packet.toml cannot be read in full"
     return None
 
 

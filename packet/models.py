@@ -94,6 +94,7 @@ class ProblemKind(StrEnum):
     IDENTITY_CONFLICT = "identity_conflict"  # packet.toml contradicts what the records agree on
     CONSISTENCY = "consistency"
     ACTIVE_CONTENT = "active_content"
+    SETTINGS_UNREADABLE = "settings_unreadable"  # packet.toml has a syntax error
     ARCHIVE = "archive"  # a zip, email or document inside which something could not be read
     TOO_LARGE = "too_large"  # more than packet puts in a packet from one file
 

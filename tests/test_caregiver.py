@@ -157,3 +157,40 @@ def test_a_timeline_mixing_date_orders_names_the_rows(tmp_path: Path) -> None:
     write(tmp_path, "timeline.csv", rows)
     data = load_caregiver_files(tmp_path)
     assert any("mixes" in p.message and "line 2" in p.message for p in data.problems)
+
+
+def test_a_timeline_date_far_in_the_future_is_a_warning(tmp_path: Path) -> None:
+    import datetime as dt
+
+    later = dt.date.today() + dt.timedelta(days=60)
+    (tmp_path / "timeline.csv").write_text(
+        f"date,type,description\n2026-01-12,symptom,Lump\n{later.isoformat()},surgery,Lumpectomy\n",
+        encoding="utf-8",
+    )
+    data = load_caregiver_files(tmp_path)
+    future = [p for p in data.problems if "in the future" in p.message]
+    assert len(future) == 1 and "line 3" in future[0].message
+    assert future[0].severity == "warning" and len(data.timeline) == 2
+
+
+def test_a_toml_syntax_error_keeps_the_sections_before_it_and_stops_build(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from packet.check import check_folder
+    from packet.cli import app
+
+    (tmp_path / "packet.toml").write_text(
+        '[patient]\nname = "Ana Example"\ndate_of_birth = 1961-04-02\n\n'
+        '[checklist.slides]\nstatus = "pending"\n\n'
+        '[second_opinion]\ncenter = "X"\nappointment = April 2 2026\n',  # unquoted: an error
+        encoding="utf-8",
+    )
+    data = load_caregiver_files(tmp_path)
+    assert data.settings.patient.name == "Ana Example"
+    assert data.settings.checklist["slides"].status == "pending"
+    broken = [p for p in data.problems if p.kind == "settings_unreadable"]
+    assert len(broken) == 1 and "line 10" in broken[0].message
+    report, _ = check_folder(tmp_path)
+    assert report.build_refusal_code == 3 and "cannot be read" in report.build_refusal
+    result = CliRunner().invoke(app, ["build", str(tmp_path), "-o", str(tmp_path.parent / "p.pdf")])
+    assert result.exit_code == 3, result.output

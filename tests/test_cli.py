@@ -168,3 +168,19 @@ def test_build_does_not_ask_to_run_init_when_packet_toml_exists(tmp_path: Path) 
     result = runner.invoke(app, ["build", str(root), "-o", str(tmp_path / "o.pdf")])
     assert result.exit_code == 3
     assert "packet init" not in result.output
+
+
+def test_init_in_a_folder_of_records_proposes_the_patient_they_agree_on(tmp_path: Path) -> None:
+    root = tmp_path / "records"
+    root.mkdir()
+    header = "Patient: EXAMPLE, ANA\nDOB: 04/02/1961\n"
+    make_pdf(root / "path.pdf", header + "SURGICAL PATHOLOGY REPORT")
+    make_pdf(root / "ct.pdf", header + "CT CHEST WITH CONTRAST")
+    make_pdf(root / "other.pdf", "Patient: Someone Else\nDOB: 01/01/1950\nLAB RESULTS")
+    result = runner.invoke(app, ["init", str(root)])
+    assert result.exit_code == 0, result.output
+    toml = (root / "packet.toml").read_text(encoding="utf-8")
+    assert '#   name = "EXAMPLE, ANA"    (in 2 of 3 records)' in toml
+    assert "#   date_of_birth = 1961-04-02    (in 2 of 3 records)" in toml
+    assert "1961-02-04 if the records write the day first" in toml  # 04/02 reads both ways
+    assert 'name = ""' in toml  # proposed as comments, never written in for the caregiver
