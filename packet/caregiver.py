@@ -275,10 +275,13 @@ def load_settings(folder: Path, data: CaregiverData) -> None:
         try:
             partial = PacketSettings.model_validate(_nest(key, value))
         except ValidationError as exc:
+            fields = [e["loc"][1] for e in exc.errors() if len(e["loc"]) > 1]
+            line = _line_of(text, str(fields[0])) if fields else _line_of(text, "", key)
             data.problems.append(
                 _problem(
                     PACKET_TOML,
-                    f"packet.toml has a value packet cannot use: {_pydantic_message(exc)}",
+                    f"packet.toml{f' line {line}' if line else ''} has a value packet cannot "
+                    f"use: {_pydantic_message(exc)}",
                     "Correct that value (dates like 1961-04-02; statuses present, missing, pending, "
                     "sent_separately or not_applicable).",
                 )

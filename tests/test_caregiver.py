@@ -194,3 +194,14 @@ def test_a_toml_syntax_error_keeps_the_sections_before_it_and_stops_build(tmp_pa
     assert report.build_refusal_code == 3 and "cannot be read" in report.build_refusal
     result = CliRunner().invoke(app, ["build", str(tmp_path), "-o", str(tmp_path.parent / "p.pdf")])
     assert result.exit_code == 3, result.output
+
+
+def test_a_value_of_the_wrong_type_is_named_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "packet.toml").write_text(
+        '[patient]\nname = "Ana Example"\ndate_of_birth = 1961-04-02\nsurgery = "maybe"\n',
+        encoding="utf-8",
+    )
+    data = load_caregiver_files(tmp_path)
+    problem = next(p for p in data.problems if "cannot use" in p.message)
+    assert "line 4" in problem.message and "surgery" in problem.message
+    assert data.settings.patient.name == "Ana Example"  # the rest of [patient] is kept
