@@ -225,6 +225,13 @@ def _pair_studies(
     return problems
 
 
+def _not_read(found: FoundFile, reason: str) -> Document:
+    """A file listed as not included without being read: a link, a pipe, an archive itself."""
+    return Document(
+        path=found.relative, kind=FileKind.OTHER, status=DocumentStatus.EXCLUDED, reason=reason
+    )
+
+
 def index_folder(
     folder: Path,
     progress: Progress | None = None,
@@ -248,24 +255,10 @@ def index_folder(
     index.problems.extend(unpacked.problems)
     index.facts = unpacked.facts
     for container, reason in unpacked.containers:
-        index.documents.append(
-            Document(
-                path=container.relative,
-                kind=FileKind.OTHER,
-                status=DocumentStatus.EXCLUDED,
-                reason=reason,
-            )
-        )
+        index.documents.append(_not_read(container, reason))
 
     for link, reason in found.excluded_links:
-        index.documents.append(
-            Document(
-                path=link.relative,
-                kind=FileKind.OTHER,
-                status=DocumentStatus.EXCLUDED,
-                reason=reason,
-            )
-        )
+        index.documents.append(_not_read(link, reason))
         index.problems.append(
             Problem(
                 path=link.relative,
@@ -277,14 +270,7 @@ def index_folder(
         )
 
     for special, reason in found.excluded_special:
-        index.documents.append(
-            Document(
-                path=special.relative,
-                kind=FileKind.OTHER,
-                status=DocumentStatus.EXCLUDED,
-                reason=f"{reason} (not read)",
-            )
-        )
+        index.documents.append(_not_read(special, f"{reason} (not read)"))
         index.problems.append(
             Problem(
                 path=special.relative,
