@@ -404,8 +404,9 @@ def main() -> None:
     freed one by one at exit (a second of a 7-second build, measured)."""
     gc.disable()
     for name in ("SIGTERM", "SIGHUP"):  # stopped by the system or a closed terminal: as Ctrl-C,
-        if hasattr(signal, name):  # so that temporary files are removed and workers stopped
-            signal.signal(getattr(signal, name), _interrupted)
+        number = getattr(signal, name, None)  # so that temporary files are removed and workers
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:  # stopped (but
+            signal.signal(number, _interrupted)  # `nohup`'s choice to ignore SIGHUP stands)
     try:
         app()
     finally:
