@@ -24,6 +24,7 @@ class Category(StrEnum):
     LABS = "labs"
     MEDICATIONS = "medications"
     OTHER = "other"
+    ADMINISTRATIVE = "administrative"
 
     @property
     def label(self) -> str:
@@ -41,6 +42,7 @@ CATEGORY_LABELS: dict[Category, str] = {
     Category.LABS: "Lab results",
     Category.MEDICATIONS: "Medications",
     Category.OTHER: "Other",
+    Category.ADMINISTRATIVE: "Insurance and billing",
 }
 
 # The order records appear in the packet (DESIGN.md, "The built PDF").

@@ -33,6 +33,7 @@ EVENT_TYPE: dict[Category, TimelineType] = {
     Category.HOSPITAL: TimelineType.VISIT,
     Category.MEDICATIONS: TimelineType.OTHER,
     Category.OTHER: TimelineType.OTHER,
+    Category.ADMINISTRATIVE: TimelineType.OTHER,
 }
 
 # Caregiver event types a record of each category can stand for on the same day.
@@ -49,6 +50,7 @@ MATCHES: dict[Category, frozenset[TimelineType]] = {
     Category.HOSPITAL: frozenset({TimelineType.VISIT}),
     Category.MEDICATIONS: frozenset(),
     Category.OTHER: frozenset(),
+    Category.ADMINISTRATIVE: frozenset(),
 }
 
 NEAR = timedelta(days=14)  # how far apart an event and its record may be dated
@@ -68,8 +70,8 @@ def merged_timeline(index: FolderIndex) -> list[TimelineEvent]:
             by_day.setdefault(day, []).append(event)
     events = list(caregivers)
     for doc in sorted(index.included, key=lambda d: (d.date or date.min, d.path)):
-        if doc.date is None:
-            continue
+        if doc.date is None or doc.category is Category.ADMINISTRATIVE:
+            continue  # insurance and billing papers are not events of the illness
         # The caregiver's event of that day and kind; one still without a record first.
         candidates = [e for e in by_day.get(doc.date, []) if e.type in MATCHES[doc.category]]
         same_day = next((e for e in candidates if not e.documents), None) or next(

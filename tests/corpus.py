@@ -439,7 +439,7 @@ def _eob(rng: random.Random, c: dict) -> tuple[str, list[str], date | None]:
              f"Claim number: {rng.randrange(10**9, 10**10)}",
              f"Date of service: {fmt(d, rng, False)}   Provider: Lakeside Medical Center",
              "Amount billed: $4,200.00   Plan paid: $3,100.00   Patient responsibility: $250.00"]  # fmt: skip
-    return "other", lines, d
+    return "administrative", lines, d
 
 
 def _prior_auth(rng: random.Random, c: dict) -> tuple[str, list[str], date | None]:
@@ -448,7 +448,7 @@ def _prior_auth(rng: random.Random, c: dict) -> tuple[str, list[str], date | Non
              f"Letter date: {fmt(d, rng, False)}",
              "Service requested: PET/CT. Determination: Approved.",
              f"Valid through {fmt(d + timedelta(days=90), rng, False)}"]  # fmt: skip
-    return "other", lines, None
+    return "administrative", lines, None
 
 
 MAKERS: dict[str, Maker] = {
