@@ -157,8 +157,8 @@ def _is_heading_shape(text: str) -> bool:
     )
 
 
-def _title_phrase(lower: str) -> bool:
-    return any(w >= DECISIVE and p.search(lower) for _, p, w in _PHRASES)
+def _title_phrase(lower: str, decisive: bool = False) -> bool:
+    return any((w >= DECISIVE or not decisive) and p.search(lower) for _, p, w in _PHRASES)
 
 
 def read_lines(text: str) -> list[Line]:
@@ -180,7 +180,7 @@ def read_lines(text: str) -> list[Line]:
                 concept is None
                 and in_title_zone
                 and len(out) < TITLE_ZONE
-                and _title_phrase(label.lower())
+                and _title_phrase(label.lower(), decisive=True)
             ):
                 # "DELIVERY NOTE:" names the document; "CURRENT MEDICATIONS:" is a section.
                 out.append(Line(label, label.lower(), Role.HEADING))

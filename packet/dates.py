@@ -1,9 +1,11 @@
 """Finding a document's clinical date: the day of service, collection, procedure, exam or visit.
 
 Records carry many dates: birth, printed on, signed, received, comparison exams, the next
-appointment. Each date found in the text is classified by the label in front of it, and only a
-date whose label (or place at the top of the page) says "this is when it happened" is chosen.
-No such date means no date: a wrong date is worse than none.
+appointment, and the dates of the story a note tells ("On 5/6/97 she awakened..."). Each date
+found in the text is classified by the label in front of it, and only a date on a header-like
+line — a label and its value ("Date of service: 02/18/2026"), or a date standing alone near the
+top, as letters have it — whose label says "this is when it happened" is chosen. Dates inside
+sentences are never taken. No such date means no date: a wrong date is worse than none.
 """
 
 from __future__ import annotations
@@ -60,7 +62,10 @@ _LABEL_PATTERNS: tuple[tuple[Label, re.Pattern[str]], ...] = tuple(
     (label, re.compile(pattern, re.IGNORECASE))
     for label, pattern in (
         (Label.BIRTH, r"\b(dob|d\.o\.b|date of birth|birth\s*date|birthdate|born|birthday)\b"),
-        (Label.COMPARISON, r"\b(comparison|compared|prior (study|exam)|previous (study|exam))\b"),
+        (
+            Label.COMPARISON,
+            r"\b(comparison|compared|correlation|prior (study|exam\w*)|previous (study|exam\w*))\b",
+        ),
         (
             Label.FUTURE,
             r"\b(next|follow[- ]?up|return(ing)? (visit|on|in)|scheduled|upcoming|due|expir\w*"
@@ -69,7 +74,8 @@ _LABEL_PATTERNS: tuple[tuple[Label, re.Pattern[str]], ...] = tuple(
         # A date inside the story ("her biopsy of 02/10/2026 showed") is not the document's date.
         (
             Label.HISTORY,
-            r"\b(history|hx|previously|prior to|in the past|her|his|their|she|he|patient's)\b",
+            r"\b(history|hx|previous\w*|prior|last|earlier|original|initial|in the past|her|his"
+            r"|their|she|he|my|our|patient's|lmp|menstrual|edc|edd|delivery|gestation\w*)\b",
         ),
         (
             Label.PRINTED,
@@ -107,6 +113,19 @@ class DateMention:
     line: int
     label: Label
     label_text: str
+    header: bool = True  # on a header-like line, not inside a sentence
+
+
+# Words that make a line a sentence of the story, not a header field.
+_VERBS = re.compile(
+    r"\b(was|were|is|are|had|has|have|been|will|would|did|does|underwent|undergone|showed|shows"
+    r"|revealed|presented|awoke|developed|began|noted|reports?|states?|denies|returns?|came"
+    r"|went|taken|seen in|reviewed from|diagnosed)\b",
+    re.IGNORECASE,
+)
+_TIME = re.compile(r"^\s*(at\s+)?\d{1,2}[:.]\d{2}(:\d{2})?\s*([ap]\.?m\.?|hours|hrs|h)?\b", re.I)
+_COLUMN = re.compile(r"\s{3,}|\t|\|")
+_NEXT_FIELD = re.compile(r"\s*\b(?=[A-Z][A-Za-z/#() ]{0,30}:)")
 
 
 def two_digit_year(yy: int, today: date) -> int:
@@ -170,11 +189,28 @@ _LABEL_LINE = re.compile(
 _OVERRIDING = frozenset({Label.BIRTH, Label.COMPARISON, Label.FUTURE, Label.HISTORY})
 
 
+def _header_like(before: str, after: str, line: str) -> bool:
+    """Whether a date sits on a header-like line: "Label: date" or a date on its own, with at
+    most a time or a few words after it, on a line that is not a sentence."""
+    label = _COLUMN.split(before)[-1].strip()
+    if len(label.split()) > 6 or re.search(r"[.;!?]\s", label):
+        return False
+    if _VERBS.search(label) and not label.endswith(":"):
+        return False
+    # What follows, up to the next column, label or date: "6:21 PM Discharge Date: ..." is a time.
+    rest = _NEXT_FIELD.split(_COLUMN.split(after)[0].strip(), maxsplit=1)[0]
+    rest = _DATE_RE.sub(" ", _TIME.sub("", rest)).strip(" ,.;)(-")
+    if len(rest.split()) > 3 or _VERBS.search(rest):
+        return False
+    words = _DATE_RE.sub(" ", line).split()
+    return not (len(words) > 14 and _VERBS.search(line))
+
+
 def _label_before(
     before: str, lines: list[str], number: int, previous_end: int
 ) -> tuple[Label, str]:
     # A wide gap or a column separator ends one label and starts the next.
-    segment = re.split(r"\s{3,}|\t|\|", before)[-1][-60:].strip(" :\t-")
+    segment = _COLUMN.split(before)[-1][-60:].strip(" :\t-")
     if not segment and number > 0 and previous_end == 0:
         above = lines[number - 1].strip()
         if (
@@ -205,10 +241,12 @@ def find_dates(
             value = _parse_match(m, order, today)
             if value is None or value.year < 1900:
                 continue
-            label, label_text = _label_before(
-                line[previous_end : m.start()], lines, number, previous_end
+            before = line[previous_end : m.start()]
+            label, label_text = _label_before(before, lines, number, previous_end)
+            header = _header_like(before, line[m.end() :], line)
+            mentions.append(
+                DateMention(value, m.group(0), m.start(), number, label, label_text, header)
             )
-            mentions.append(DateMention(value, m.group(0), m.start(), number, label, label_text))
             previous_end = m.end()
     return mentions
 
@@ -231,7 +269,7 @@ def clinical_date(
     births = {m.value for m in mentions if m.label is Label.BIRTH}
     if birth_date is not None:
         births.add(birth_date)
-    usable = [m for m in mentions if m.value not in births and m.value <= today]
+    usable = [m for m in mentions if m.value not in births and m.value <= today and m.header]
 
     for wanted in (Label.SERVICE, Label.GENERIC):
         for m in usable:
@@ -242,7 +280,8 @@ def clinical_date(
     # Unlabeled dates count only at the top of the document, and only when they agree.
     nonblank = [i for i, line in enumerate(text.splitlines()) if line.strip()][:TOP_LINES]
     top_limit = nonblank[-1] if nonblank else -1
-    top = [m for m in usable if m.label is Label.NONE and m.line <= top_limit]
+    # "At the top" means alone: a date after a label packet does not know ("LMP: ...") is not.
+    top = [m for m in usable if m.label is Label.NONE and not m.label_text and m.line <= top_limit]
     if top and len({m.value for m in top}) == 1:
         m = top[0]
         return ClinicalDate(m.value, f"'{m.text}' at the top of the document (line {m.line + 1})")
