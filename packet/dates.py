@@ -91,7 +91,7 @@ _LABEL_PATTERNS: tuple[tuple[Label, re.Pattern[str]], ...] = tuple(
         (Label.REPORTED, r"\b(report\w*|resulted|issued|released|completed on)\b"),
         (
             Label.SERVICE,
-            r"\b(date of service|service date|dos|collect\w*|specimen (date|taken|obtained)"
+            r"\b(date of service|service date|dos|collect\w*|drawn|blood draw|draw date|specimen (date|taken|obtained)"
             r"|procedure|operation|surgery|exam(ination)?|study|scan|imaging|visit|encounter"
             r"|admi(t|tted|ssion)|consult\w*|seen on|performed|acquired|obtained|biopsy"
             r"|treatment|infusion|administered|arrival|arrived|appointment date|date of (visit|exam|procedure"

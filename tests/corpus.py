@@ -451,6 +451,126 @@ def _prior_auth(rng: random.Random, c: dict) -> tuple[str, list[str], date | Non
     return "administrative", lines, None
 
 
+# --- kinds written the way other institutions write them: no telling heading, section labels
+# in other words, letters without "Dear" at a line start.
+
+
+def _pathology_plain(rng: random.Random, c: dict) -> tuple[str, list[str], date | None]:
+    d = c["day"]
+    lines = [*c["patient"],
+             f"Lab no.: H{d.year % 100}/{rng.randrange(1000, 9999)}   Date of collection: {fmt(d, rng)}",
+             f"Date received: {fmt(d + timedelta(days=1), rng)}",
+             rng.choice(["Nature of specimen:", "NATURE OF SPECIMEN:", "Specimen description:"]),
+             rng.choice(["Left breast, wide local excision", "Sigmoid colon, anterior resection", "Right lung lower lobe, lobectomy"]),
+             rng.choice(["Macroscopic description:", "MACRO:", "Gross:"]),
+             "Received fresh; a 45 x 30 x 20 mm specimen, inked and serially sliced.",
+             rng.choice(["Microscopic description:", "MICRO:", "Microscopy:"]),
+             "Sections show an invasive adenocarcinoma, moderately differentiated.",
+             rng.choice(["DIAGNOSIS:", "Conclusion:", "Diagnoses:"]),
+             "Invasive carcinoma, 22 mm, margins clear.",
+             f"pTNM: pT2 N{rng.choice(['0', '1a'])}   WHO grade: 2",
+             f"Authorised {fmt(d + timedelta(days=5), rng)}"]  # fmt: skip
+    return "pathology", lines, d
+
+
+def _neuropathology(rng: random.Random, c: dict) -> tuple[str, list[str], date | None]:
+    d = c["day"]
+    lines = ["NEUROPATHOLOGY", *c["patient"],
+             f"Procedure date: {fmt(d, rng)}",
+             "Clinical information: Right frontal mass.",
+             "Diagnosis: Glioblastoma, IDH-wildtype, CNS WHO grade 4.",
+             "Molecular: MGMT promoter methylated.",
+             f"Signed out {fmt(d + timedelta(days=8), rng)}"]  # fmt: skip
+    return "pathology", lines, d
+
+
+def _ihc_plain(rng: random.Random, c: dict) -> tuple[str, list[str], date | None]:
+    d = c["day"]
+    lines = [*c["patient"],
+             f"Block: A{rng.randrange(1, 6)}   Collection date: {fmt(d, rng)}",
+             "Estrogen receptor (clone SP1): positive, 95%, strong",
+             "Progesterone receptor: positive, 40%",
+             f"HER2 (4B5): {rng.choice(['0', '1+', '2+ equivocal, FISH to follow'])}",
+             "Ki-67: 20%",
+             f"Reported: {fmt(d + timedelta(days=4), rng)}"]  # fmt: skip
+    return "biomarkers", lines, d
+
+
+def _liquid_biopsy(rng: random.Random, c: dict) -> tuple[str, list[str], date | None]:
+    d = c["day"]
+    lines = [rng.choice(["Liquid Biopsy Report (ctDNA)", "CIRCULATING TUMOR DNA ANALYSIS"]), *c["patient"],
+             f"Blood draw: {fmt(d, rng)}    Report date: {fmt(d + timedelta(days=10), rng)}",
+             "Alterations detected: EGFR L858R (VAF 2.1%), EGFR T790M not detected",
+             "Genes analyzed: 74"]  # fmt: skip
+    return "biomarkers", lines, d
+
+
+def _lab_panel(rng: random.Random, c: dict) -> tuple[str, list[str], date | None]:
+    d = c["day"]
+    lines = [*c["patient"],
+             f"{rng.choice(['Specimen collected', 'Collected', 'Drawn'])}: {fmt(d, rng)}",
+             rng.choice(["CHEMISTRY", "Comprehensive Metabolic Panel", "HEMATOLOGY"]),
+             "Component    Value   Flag   Units    Ref range",
+             "Sodium       139            mmol/L   135-145",
+             "Creatinine   1.3     H      mg/dL    0.6-1.1",
+             "ALT          28             U/L      7-35",
+             "Albumin      3.9            g/dL     3.5-5.0"]  # fmt: skip
+    return "labs", lines, d
+
+
+def _med_reconciliation(rng: random.Random, c: dict) -> tuple[str, list[str], date | None]:
+    lines = [f"{c['name']}", rng.choice(["Active Medications:", "Medication Reconciliation", "Your Medication List"]),
+             "tamoxifen 20 mg by mouth daily",
+             "ondansetron 8 mg every 8 hours as needed for nausea",
+             "metformin 500 mg twice daily with meals",
+             "atorvastatin 40 mg nightly"]  # fmt: skip
+    return "medications", lines, None
+
+
+def _chemo_summary(rng: random.Random, c: dict) -> tuple[str, list[str], date | None]:
+    d = c["day"]
+    lines = [rng.choice(["ONCOLOGY TREATMENT SUMMARY", "Systemic Therapy Summary", "Infusion Flowsheet"]), *c["patient"],
+             f"Date of treatment: {fmt(d, rng)}",
+             f"Regimen: {rng.choice(['Docetaxel/Cyclophosphamide (TC)', 'Paclitaxel weekly', 'Pembrolizumab'])}",
+             f"Cycle: {rng.randrange(1, 7)}   Day: 1",
+             "Dose administered: 75 mg/m2   BSA: 1.82",
+             "Premedications: dexamethasone, ondansetron",
+             f"Next treatment: {fmt(d + timedelta(days=21), rng, False)}"]  # fmt: skip
+    return "treatment", lines, d
+
+
+def _letter_plain(rng: random.Random, c: dict) -> tuple[str, list[str], date | None]:
+    d = c["day"]
+    lines = [c["institution"], f"{fmt(d, rng, False)}",
+             f"Dr. P. Primary, Family Practice, 12 Main Street     Re: {c['name']}, DOB {fmt(c['birth'], rng, False)}",
+             f"I had the pleasure of seeing {c['name'].split()[0]} in the breast clinic today.",
+             f"Her mammogram of {fmt(d - timedelta(days=20), rng, False)} showed a 2 cm mass.",
+             "We will proceed with an ultrasound-guided biopsy.",
+             rng.choice(["Yours sincerely,", "With kind regards,", "Best regards,"]),
+             "S. Surgeon, FRCS"]  # fmt: skip
+    return "clinic_notes", lines, d
+
+
+def _er_note(rng: random.Random, c: dict) -> tuple[str, list[str], date | None]:
+    d = c["day"]
+    lines = [rng.choice(["Emergency Physician Record", "ER REPORT", "Emergency Room Visit"]), *c["patient"],
+             f"Date of visit: {fmt(d, rng)}   Time seen: {rng.randrange(1, 12)}:{rng.randrange(10, 59)}",
+             "Triage: ESI 3",
+             "History of present illness: Fever 38.9 on day 10 after chemotherapy.",
+             "Current medications: letrozole; ondansetron as needed.",
+             "Medical decision making: Neutropenic fever protocol; cultures and cefepime.",
+             "Disposition: Admitted to oncology."]  # fmt: skip
+    return "hospital", lines, d
+
+
+def _health_summary(rng: random.Random, c: dict) -> tuple[str, list[str], date | None]:
+    lines = ["Continuity of Care Document", f"Patient: {c['name']}",
+             f"Document created: {fmt(c['day'] + timedelta(days=200), rng, False)}",
+             "Problems: Breast cancer, left", "Allergies: None known",
+             "Medications: letrozole 2.5 mg daily"]  # fmt: skip
+    return "other", lines, None
+
+
 MAKERS: dict[str, Maker] = {
     "surgical pathology": _surgical_pathology, "pathology addendum": _addendum, "cytology": _cytology,
     "outside slide review": _outside_review, "bone marrow": _bone_marrow, "NGS report": _ngs,
@@ -461,7 +581,11 @@ MAKERS: dict[str, Maker] = {
     "discharge summary": _discharge, "emergency visit": _ed, "lab table": _labs,
     "tumor markers": _tumor_markers, "pharmacy printout": _pharmacy, "medication list": _med_list,
     "chemotherapy record": _chemo, "radiation summary": _radiation, "insurance statement": _eob,
-    "prior authorization": _prior_auth,
+    "prior authorization": _prior_auth, "pathology without heading": _pathology_plain,
+    "neuropathology": _neuropathology, "IHC without heading": _ihc_plain,
+    "liquid biopsy": _liquid_biopsy, "lab panel": _lab_panel,
+    "medication reconciliation": _med_reconciliation, "chemotherapy summary": _chemo_summary,
+    "letter without Dear": _letter_plain, "ER note": _er_note, "health summary": _health_summary,
 }  # fmt: skip
 
 UNINFORMATIVE = [
@@ -474,7 +598,7 @@ UNINFORMATIVE = [
 ]
 
 
-def make_corpus(count: int = 186, seed: int = 7) -> list[Sample]:
+def make_corpus(count: int = 246, seed: int = 7) -> list[Sample]:
     """`count` documents, every type several times, half of them with names that say nothing."""
     rng = random.Random(seed)
     kinds = list(MAKERS)

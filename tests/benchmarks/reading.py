@@ -1,7 +1,7 @@
 """How well packet reads records: category accuracy (overall and per category), clinical-date
 exact matches, wrong dates, documents per second — on the labelled corpus of tests/corpus.py.
 
-    python tests/benchmarks/reading.py [--count 186] [--ocr N] [--readers]
+    python tests/benchmarks/reading.py [--count 246] [--ocr N] [--readers]
 
 `--ocr N` also scans N of the documents into images without text and reads them with
 Tesseract (when installed). tests/test_reading_accuracy.py asserts floors on the same figures.
@@ -127,7 +127,7 @@ def compare_readers(folder: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=186)
+    parser.add_argument("--count", type=int, default=246)
     parser.add_argument(
         "--ocr", type=int, default=0, help="also scan N documents and read them with OCR"
     )
