@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from packet.lexicon import (
@@ -76,8 +77,9 @@ PROSE_CUES_NEEDED = 3  # distinct cues in sentences before wording counts as (we
 
 def is_junk(line: str) -> bool:
     """Lines that say nothing about a document: IDs, barcodes, page counters, OCR noise."""
-    visible = sum(not ch.isspace() for ch in line)
-    letters = sum(ch.isalpha() for ch in line)
+    sample = line[:160]  # junk is short; a paragraph is not junk
+    visible = sum(not ch.isspace() for ch in sample)
+    letters = sum(ch.isalpha() for ch in sample)
     if letters < 2:
         return True
     if any(p.match(line) for p in _JUNK):
@@ -231,6 +233,7 @@ class Profile:
     cues: dict[Category, list[str]] = field(default_factory=dict)  # wording in sentences
 
 
+@lru_cache(maxsize=4)  # classify() and make_title() read the same text one after the other
 def profile(text: str) -> Profile:
     lines = read_lines(text)
     found = Profile(lines)
@@ -247,7 +250,7 @@ def profile(text: str) -> Profile:
                     else:  # a heading further down: a section of this document
                         prose[category] = max(prose.get(category, 0.0), 2.0)
                     break
-        elif line.role is Role.PROSE:
+        elif line.role is Role.PROSE and len(line.text) <= 120:
             for category, pattern, _ in _PHRASES:
                 if pattern.search(line.lower):
                     prose[category] = max(prose.get(category, 0.0), PROSE_WEIGHT)
@@ -638,4 +641,26 @@ def _make_title(category: Category, heading: str, text: str, relative: str) -> s
     for kind_category, needed, name in NOTE_KINDS:
         if kind_category is category and all(c in found.concepts for c in needed):
             return name
+    if category is C.OTHER:
+        own = _own_heading(found)
+        if own:
+            return _shorten(clinical_case(own))
     return GENERIC_TITLES[category]
+
+
+_LETTERHEAD = re.compile(
+    r"\b(center|centre|hospital|clinic|institute|associates|health|medical|university|"
+    r"department|p\.?c\.?|llc|inc|ltd|suite|street|st\.|avenue|ave|road|rd|tel|fax|phone)\b"
+    r"|\d{3}",
+    re.I,
+)
+
+
+def _own_heading(found: Profile) -> str:
+    """The first heading of a document packet cannot file: what it calls itself."""
+    for line in found.lines[:TITLE_ZONE]:
+        if line.role is not Role.HEADING:
+            continue
+        if not _LETTERHEAD.search(line.text) and re.search(r"[A-Za-z]{3}", line.text):
+            return line.text
+    return ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -99,3 +101,139 @@ def test_any_text_and_name_get_a_category_and_a_title(text: str, path: str) -> N
 def test_a_records_heading_wins_over_noise_after_it(text: str, noise: str) -> None:
     before = classify(text, "x.pdf").category
     assert classify(text + "\n" + noise, "x.pdf").category is before
+
+
+# --- outside records: line roles and the section lexicon ---------------------------------------
+
+OP_NOTE = """PREOPERATIVE DIAGNOSES:
+1. Symptomatic cholelithiasis.
+2. Obesity.
+POSTOPERATIVE DIAGNOSES:
+Same.
+NAME OF OPERATION:
+1. Laparoscopic cholecystectomy (with intraoperative cholangiogram).
+2. Liver biopsy.
+ANESTHESIA:
+General endotracheal.
+ESTIMATED BLOOD LOSS:
+Minimal."""
+
+CLINIC_WITH_MEDICATIONS = """CHIEF COMPLAINT: Follow-up of breast cancer.
+HISTORY OF PRESENT ILLNESS: She was seen in the emergency room last week for a cough and a CBC
+was normal. The treatment plan was reviewed; her ejection fraction was 60% in March.
+CURRENT MEDICATIONS:
+letrozole 2.5 mg by mouth daily
+metoprolol 25 mg twice daily
+vitamin D 1000 units daily
+PHYSICAL EXAMINATION: Well appearing.
+ASSESSMENT AND PLAN: Continue letrozole."""
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (OP_NOTE, Category.OPERATIVE),  # plural DIAGNOSES, NAME OF OPERATION
+        # Phrases in sentences and a medication section do not outweigh the note's own sections.
+        (CLINIC_WITH_MEDICATIONS, Category.CLINIC_NOTES),
+        ("S:\nIn today for a sore throat.\nO:\nTemp 37.2.\nA:\nPharyngitis.\nP:\nFluids.",
+         Category.CLINIC_NOTES),
+        ("CC:\nHeadache.\nHX:\nThree days of headache.\nPMH:\nNone.\nEXAM:\nAlert.",
+         Category.CLINIC_NOTES),
+        ("REASON FOR CONSULTATION:\nNew diagnosis.\nHISTORY:\nBiopsy last week.\nIMPRESSION:\nStage II.",
+         Category.CLINIC_NOTES),
+        ("EXAM:\nMRI brain with and without contrast.\nTECHNIQUE:\nMultiplanar.\nFINDINGS:\nNo mass.",
+         Category.IMAGING),
+        ("FINDINGS:\nLeft ventricular ejection fraction 55%.\nIMPRESSION:\nNormal echocardiogram.",
+         Category.IMAGING),  # "ejection fraction" is not radiation treatment
+        ("Nature of specimen: Left breast excision\nMacro: 40 mm specimen.\nMicro: Carcinoma.\n"
+         "Diagnosis: Invasive carcinoma\npTNM: pT2 N0\nWHO grade: 2", Category.PATHOLOGY),
+        ("DELIVERY NOTE:\nThe patient delivered a viable infant under epidural anesthesia.",
+         Category.OPERATIVE),
+        ("ADMISSION DIAGNOSES\n1. Pneumonia.\nDISCHARGE DIAGNOSES\n1. Pneumonia.\nHOSPITAL COURSE:\n"
+         "Treated with antibiotics.", Category.HOSPITAL),
+        ("Lakeside Breast Clinic\nMarch 3, 2026\nRe: Ana Example\nI had the pleasure of seeing Ana "
+         "in clinic today.\nWith kind regards,\nDr. Surgeon", Category.CLINIC_NOTES),
+        ("Member ID: XEH123\nClaim number: 123456\nAmount billed: $100\nPatient responsibility: $0",
+         Category.ADMINISTRATIVE),
+    ],
+)  # fmt: skip
+def test_outside_records_are_read_by_their_sections(text: str, category: Category) -> None:
+    assert classify(text, "scan0001.pdf").category is category
+
+
+def test_junk_lines_before_the_heading_do_not_push_it_out() -> None:
+    junk = "\n".join(["||| 0012 3481 ||", "A1B2C3D4E5F6", "Page 1 of 2", "*** ### ***"] * 6)
+    found = classify(junk + "\n" + PATHOLOGY_TEXT, "scan0001.pdf")
+    assert found.category is Category.PATHOLOGY
+    assert found.heading == "SURGICAL PATHOLOGY REPORT"
+
+
+def test_a_heading_decides_and_a_section_label_is_evidence() -> None:
+    found = classify("CURRENT MEDICATIONS\nletrozole 2.5 mg daily", "x.pdf")
+    assert found.category is Category.MEDICATIONS
+    assert found.evidence is not None and found.evidence.detail.startswith("heading")
+    found = classify(CLINIC_WITH_MEDICATIONS, "x.pdf")
+    assert found.evidence is not None and found.evidence.detail.startswith("section labels")
+
+
+def test_dictated_prose_is_weak_evidence_only() -> None:
+    prose = (
+        "The patient was brought to the operating room and general anesthesia was induced. "
+        "The abdomen was prepped and draped in the usual sterile fashion. An incision was made."
+    )
+    found = classify(prose, "scan0001.pdf")
+    assert found.category is Category.OPERATIVE
+    assert found.evidence is not None and found.evidence.detail.startswith("wording")
+    assert classify("The patient is doing well.", "scan0001.pdf").category is Category.OTHER
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "title"),
+    [
+        # Too long for a contents row: cut before the parenthesis, never inside it.
+        (OP_NOTE, Category.OPERATIVE, "Operative note — laparoscopic cholecystectomy…"),
+        ("EXAM:\nCT CHEST WITHOUT CONTRAST\nFINDINGS:\nClear.", Category.IMAGING,
+         "CT chest without contrast"),
+        ("SPECIMEN: A. Right breast, 12 o'clock, core biopsy; B. Axillary node\nDIAGNOSIS: DCIS",
+         Category.PATHOLOGY, "Pathology report — right breast, core biopsy"),
+        ("REASON FOR CONSULTATION:\nPain.\nHISTORY:\nOne week.", Category.CLINIC_NOTES,
+         "Consultation"),
+        ("SUBJECTIVE:\nFeels well.\nOBJECTIVE:\nNormal.\nASSESSMENT:\nStable.", Category.CLINIC_NOTES,
+         "Progress note"),
+        ("HOSPITAL COURSE:\nUneventful.\nDISCHARGE MEDICATIONS:\nNone.", Category.HOSPITAL,
+         "Discharge summary"),
+    ],
+)  # fmt: skip
+def test_titles_name_the_procedure_exam_specimen_or_kind_of_note(
+    text: str, category: Category, title: str
+) -> None:
+    found = classify(text, "scan0001.pdf")
+    assert found.category is category
+    assert make_title(found.category, found.heading, text, "scan0001.pdf") == title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PREOPERATIVE DIAGNOSIS: , Chronic cholecystitis\nPROCEDURE:\n,Laparoscopic cholecystectomy",
+        "PROCEDURE: 1. Excision of a very long named lesion of the left lower extremity (including"
+        " the fascia and the underlying muscle layers down to the periosteum) with closure",
+        "CHIEF COMPLAINT: Cough.\nHISTORY OF PRESENT ILLNESS: The patient is a 60-year-old man.",
+        "NAME OF OPERATION:\n, (Left) knee arthroscopy\nANESTHESIA:\nGeneral",
+    ],
+)
+def test_a_title_is_never_a_label_prose_or_cut_mid_word(text: str) -> None:
+    found = classify(text, "scan0001.pdf")
+    title = make_title(found.category, found.heading, text, "scan0001.pdf")
+    assert not re.search(r"^[\W_]|:\s*$|[A-Z]{3,}:", title), title
+    assert title.count("(") == title.count(")"), title
+    assert "patient is" not in title
+    words = re.findall(r"[A-Za-z]+", title.replace("…", ""))
+    assert all(w.lower() in text.lower() or w in ("Operative", "note", "Clinic") for w in words)
+
+
+@given(text=st.text(max_size=1500))
+def test_no_text_makes_a_title_start_with_punctuation_or_end_with_a_label(text: str) -> None:
+    found = classify(text, "scan0001.pdf")
+    title = make_title(found.category, found.heading, text, "scan0001.pdf")
+    assert title and not re.search(r"^[\W_]|:\s*$", title), title

@@ -131,3 +131,36 @@ def test_dates_in_names_written_by_people(name: str, expected: date | None) -> N
 def test_any_text_gives_a_date_or_none_and_never_crashes(text: str) -> None:
     found = clinical_date(text, today=TODAY)
     assert found is None or found.value <= TODAY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HX:\nOn 5/6/97, she awakened with right sided weakness.",
+        "HISTORY OF PRESENT ILLNESS: Biopsy on 02/10/2026 showed carcinoma.",
+        "OPERATION PERFORMED: On 6/10/2009 total abdominal hysterectomy (TAH).",
+        "Correlation is made with a prior examination dated 01/20/09.",
+        "DATE OF PREVIOUS ULTRASOUND: 03/05/07.",
+        "The patient was admitted to ABCD Hospital on 09/02/2003 with osteomyelitis.",
+        "Essentially unchanged from my visit of 04/08/2005.",
+        "VITALS: Weight: 124 pounds. Pulse: 72. LMP: 10/18/03.",
+        "FOLLOW-UP: Return to clinic on 12/01/2026.",
+    ],
+)
+def test_dates_in_the_story_are_never_taken(text: str) -> None:
+    assert clinical_date(text, today=TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Admission Date: 9/6/25 6:21 PM Discharge Date: 9/10/25 11:13", date(2025, 9, 6)),
+        ("Date Obtained: 06/02/2025 Received: Jun 3 2025", date(2025, 6, 2)),
+        ("Date of service: Jun 12 2025 Provider: Lakeside Medical Center", date(2025, 6, 12)),
+        ("Treatment dates: March 18, 2025 to April 27, 2025", date(2025, 3, 18)),
+        ("Blood draw: 01/02/2026    Report date: 01/12/2026", date(2026, 1, 2)),
+    ],
+)
+def test_header_fields_give_the_date(text: str, expected: date) -> None:
+    found = clinical_date(text, today=TODAY)
+    assert found is not None and found.value == expected

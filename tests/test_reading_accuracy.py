@@ -1,6 +1,7 @@
-"""Floors on how well packet reads records, measured on the labelled corpus (tests/corpus.py);
-tests/benchmarks/reading.py prints the same figures in full. Raise a floor when reading
-improves; never lower one to make a change pass."""
+"""Floors on how well packet reads records, measured on the labelled corpus (tests/corpus.py)
+and, when it is present beside the project (../shared/corpora), on real clinical text
+(MTSamples, CC0); tests/benchmarks/reading.py and real_text.py print the same figures in full.
+Raise a floor when reading improves; never lower one to make a change pass."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from packet import ocr
 
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
 from reading import evaluate
+from real_text import DEFAULT_CORPUS, DEFECTIVE_TITLE, Figures, load, read_texts, split
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +41,12 @@ def test_category_accuracy_on_documents_with_text(corpus_figures) -> None:  # ty
     assert figures.category_accuracy >= 0.97, figures.misses
     for category, (right, total) in figures.per_category.items():
         assert right / total >= 0.9, (category, figures.misses)
+
+
+def test_titles_never_end_with_a_label_or_start_with_punctuation(corpus_figures) -> None:  # type: ignore[no-untyped-def]
+    figures, _ = corpus_figures
+    assert [t for t in figures.titles if DEFECTIVE_TITLE.search(t)] == []
+    assert "Document" not in figures.titles
 
 
 def test_clinical_dates_are_found_and_wrong_dates_are_rare(corpus_figures) -> None:  # type: ignore[no-untyped-def]
@@ -68,3 +76,32 @@ def test_without_ocr_scans_are_counted_and_the_fix_says_how(tmp_path: Path) -> N
     [problem] = [p for p in report.problems if p.kind is ProblemKind.NO_TEXT]
     assert problem.message.startswith("3 document(s)")
     assert "--ocr" in problem.fix
+
+
+# --- real clinical text: MTSamples (mtsamples.com), CC0, kept outside the repository ----------
+
+
+HELD_OUT_FLOOR = 0.92  # the target; measured 93.2% on the part never tuned on
+
+
+@pytest.fixture(scope="module")
+def real_text() -> dict[str, Figures]:
+    if not DEFAULT_CORPUS.exists():
+        pytest.skip(f"the real-text corpus is not at {DEFAULT_CORPUS}")
+    return {part: read_texts(documents) for part, documents in split(load(DEFAULT_CORPUS)).items()}
+
+
+def test_real_text_is_filed_in_the_right_category(real_text: dict[str, Figures]) -> None:
+    assert real_text["tuned on"].accuracy >= 0.93
+    assert real_text["held out"].accuracy >= HELD_OUT_FLOOR
+
+
+def test_real_text_titles_are_never_defective(real_text: dict[str, Figures]) -> None:
+    for figures in real_text.values():
+        assert figures.defective_titles == []
+
+
+def test_real_text_dates_are_not_taken_from_the_story(real_text: dict[str, Figures]) -> None:
+    # The texts hold no real dates: every date given is a wrong one.
+    for figures in real_text.values():
+        assert figures.dated_rate <= 0.02

@@ -34,6 +34,7 @@ class Figures:
     birth_dates: int = 0  # a birth date given as the clinical date: must stay 0
     seconds: float = 0.0
     per_category: dict[str, list[int]] = field(default_factory=dict)  # category -> [right, total]
+    titles: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
 
     @property
@@ -58,6 +59,7 @@ def evaluate(folder: Path, labels: dict[str, Sample], ocr: bool = False) -> Figu
         if label is None:
             continue
         figures.documents += 1
+        figures.titles.append(doc.title)
         right = doc.category.value == label.category
         figures.category_right += right
         tally = figures.per_category.setdefault(label.category, [0, 0])
