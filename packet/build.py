@@ -170,7 +170,7 @@ class BuildOptions:
     force_identity: bool = False  # build although packet.toml contradicts the records' patient
     passwords: Mapping[str, str] = field(default_factory=dict)  # for locked records, this run only
     encrypt_password: str | None = None  # lock the packet itself (AES-256)
-    ocr: bool = False  # read scanned pages with Tesseract to classify and date them
+    ocr: bool | None = None  # read scans with Tesseract to file and date them; None: if installed
     max_size: int | None = None  # bytes: split the packet into volumes under this size
 
 

@@ -11,7 +11,7 @@ from packet.checklist import CHECKLIST, evaluate_checklist
 from packet.errors import ExitCode, UsageError
 from packet.index import FolderIndex, Progress, index_folder, record_medications
 from packet.models import DocumentOut, Problem, ProblemKind, Report, Severity
-from packet.ocr import require as require_ocr
+from packet.ocr import wanted as ocr_wanted
 from packet.reading import is_locked_pdf
 from packet.scan import scan_folder
 from packet.timeline import consistency_problems, merged_timeline
@@ -108,12 +108,13 @@ def check_folder(
     progress: Progress | None = None,
     today: date | None = None,
     passwords: Mapping[str, str] | None = None,
-    ocr: bool = False,
+    ocr: bool | None = False,
     layout: bool = False,
 ) -> tuple[Report, FolderIndex]:
-    if ocr:
-        require_ocr()
-    index = index_folder(require_folder(folder), progress, today, passwords, ocr, layout)
+    """`ocr`: True to read scans with Tesseract (which must be installed), None to read them
+    whenever Tesseract is installed, False not to."""
+    use_ocr = ocr_wanted(ocr)
+    index = index_folder(require_folder(folder), progress, today, passwords, use_ocr, layout)
     return build_report(index), index
 
 

@@ -168,10 +168,12 @@ def init(folder: Folder, verbose: Verbose = False) -> None:
 
 
 Ocr = Annotated[
-    bool,
+    bool | None,
     typer.Option(
-        "--ocr",
-        help="Read scanned pages and photos with Tesseract (when installed) to file and date them.",
+        "--ocr/--no-ocr",
+        help="Read scanned pages and photos with Tesseract to file and date them "
+        "(default: whenever Tesseract is installed).",
+        show_default=False,
     ),
 ]
 AskPasswords = Annotated[
@@ -204,7 +206,7 @@ def check(
     folder: Folder,
     as_json: AsJson = False,
     ask: AskPasswords = False,
-    ocr: Ocr = False,
+    ocr: Ocr = None,
     verbose: Verbose = False,
 ) -> None:
     """Say what is present, missing or pending, what could not be read, and what to do.
@@ -315,7 +317,7 @@ def build(
         ),
     ] = False,
     ask: AskPasswords = False,
-    ocr: Ocr = False,
+    ocr: Ocr = None,
     verbose: Verbose = False,
 ) -> None:
     """Merge every record into one PDF for the second-opinion center.

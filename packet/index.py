@@ -481,10 +481,10 @@ def _ocr_advice(ran: bool) -> str:
     if ran:
         return ""
     if ocr.available():
-        return "Add --ocr to read them with Tesseract (installed here). "
+        return "Run the command without --no-ocr to read them with Tesseract (installed here). "
     return (
-        "Install Tesseract (Debian/Ubuntu: sudo apt install tesseract-ocr; macOS: brew install "
-        "tesseract) and add --ocr to read them. "
+        "Tesseract, which reads scanned pages, is not installed on this computer: install it "
+        f"({ocr.INSTALL}) and packet reads them by itself next time. "
     )
 
 

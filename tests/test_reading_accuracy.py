@@ -66,16 +66,37 @@ def test_ocr_reads_scanned_pages_well_enough_to_file_them(tmp_path: Path) -> Non
     assert figures.birth_dates == 0
 
 
-def test_without_ocr_scans_are_counted_and_the_fix_says_how(tmp_path: Path) -> None:
+def test_without_ocr_scans_are_counted_and_the_fix_says_how(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from packet.check import check_folder
     from packet.models import ProblemKind
 
     folder = tmp_path / "scanned"
     write_corpus(folder, make_corpus()[:3], scanned=True)
-    report, _ = check_folder(folder)
+    report, _ = check_folder(folder, ocr=False)
     [problem] = [p for p in report.problems if p.kind is ProblemKind.NO_TEXT]
     assert problem.message.startswith("3 document(s)")
-    assert "--ocr" in problem.fix
+    if ocr.available():
+        assert "without --no-ocr" in problem.fix
+    # Without Tesseract, the default reads what it can and says how to get Tesseract.
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    report, _ = check_folder(folder, ocr=None)
+    [problem] = [p for p in report.problems if p.kind is ProblemKind.NO_TEXT]
+    assert "not installed" in problem.fix and "apt install tesseract-ocr" in problem.fix
+
+
+@pytest.mark.skipif(not ocr.available(), reason="Tesseract is not installed")
+def test_ocr_is_on_by_default_when_tesseract_is_installed(tmp_path: Path) -> None:
+    from packet.check import check_folder
+
+    folder = tmp_path / "scanned"
+    samples = make_corpus()[:2]
+    labels = write_corpus(folder, samples, scanned=True)
+    report, _ = check_folder(folder, ocr=None)
+    for doc in report.documents:
+        assert doc.category.value == labels[doc.path].category
+        assert any(e.startswith("OCR text") for e in doc.evidence), doc.evidence
 
 
 # --- real clinical text: MTSamples (mtsamples.com), CC0, kept outside the repository ----------
