@@ -18,7 +18,7 @@ from packet.errors import UsageError
 
 OCR_DPI = 300  # what Tesseract needs for 10-point print; a finer scan is read at 300
 MIN_DPI = 150  # a coarser scan is enlarged to this
-TOP_SHARE = 0.4  # of the first page: letterhead, title, patient, dates and the first sections
+TOP_SHARE = 1 / 3  # of the first page: letterhead, title, patient, dates and the first sections
 MAX_SIDE = 3500  # pixels; larger photos are reduced first (Tesseract gains nothing from more)
 INSTALL = (
     "Debian/Ubuntu: sudo apt install tesseract-ocr; macOS: brew install tesseract; "
@@ -53,7 +53,7 @@ def _text(image: Any) -> str:
     # The folder is read by several worker processes: one thread each reads fastest.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
-        return str(pytesseract.image_to_string(image, config="--psm 3 -c tessedit_do_invert=0"))
+        return str(pytesseract.image_to_string(image, config="--psm 6 -c tessedit_do_invert=0"))
     except (pytesseract.TesseractError, OSError, RuntimeError):
         return ""  # a page Tesseract cannot read is a page without text, not a failure
 

@@ -3,8 +3,8 @@ exact matches, wrong dates, documents per second — on the labelled corpus of t
 
     python tests/benchmarks/reading.py [--count 246] [--ocr N] [--readers]
 
-`--ocr N` also scans N of the documents into images without text and reads them with
-Tesseract (when installed). tests/test_reading_accuracy.py asserts floors on the same figures.
+`--ocr N` scans N of the documents into images without text and reads them with Tesseract
+(by default one of each kind, when Tesseract is installed), and prints OCR documents/s. tests/test_reading_accuracy.py asserts floors on the same figures.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus import Sample, make_corpus, write_corpus
 
+from packet import ocr
 from packet.check import check_folder
 
 
@@ -131,7 +132,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=246)
     parser.add_argument(
-        "--ocr", type=int, default=0, help="also scan N documents and read them with OCR"
+        "--ocr",
+        type=int,
+        default=41 if ocr.available() else 0,
+        help="also scan N documents and read them with OCR (default: one of each kind, 41, "
+        "when Tesseract is installed)",
     )
     parser.add_argument("--readers", action="store_true", help="also time pypdf against pypdfium2")
     args = parser.parse_args()
