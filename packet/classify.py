@@ -155,7 +155,7 @@ def _is_heading_shape(text: str) -> bool:
         len(words) <= 10
         and len(text) <= 80
         and not text.endswith((".", ",", ";"))
-        and not re.search(r"\b(is|was|were|are|has|had|have|will|the patient)\b", text, re.I)
+        and (text.isupper() or not re.search(r"\b(is|was|were|are|has|had|have|will)\b", text))
     )
 
 
@@ -185,9 +185,13 @@ def read_lines(text: str) -> list[Line]:
                 and _title_phrase(label.lower(), decisive=True)
             ):
                 # "DELIVERY NOTE:" names the document; "CURRENT MEDICATIONS:" is a section.
-                out.append(Line(label, label.lower(), Role.HEADING))
-                if value:
-                    out.append(Line(value, value.lower(), Role.PROSE))
+                if value and _is_heading_shape(value):  # "Email: Tumor marker results"
+                    heading = f"{label} — {value}"
+                    out.append(Line(heading, heading.lower(), Role.HEADING))
+                else:
+                    out.append(Line(label, label.lower(), Role.HEADING))
+                    if value:
+                        out.append(Line(value, value.lower(), Role.PROSE))
                 continue
             if concept not in (None, Concept.HEADER):
                 in_title_zone = False
@@ -316,7 +320,11 @@ def _choose(found: Profile) -> Classification | None:
     if decisive:
         candidates = {c for c, _, _ in decisive}
         category = max(candidates, key=lambda c: (found.scores.get(c, 0.0), -order.index(c)))
-        line = next(line for c, _, line in decisive if c is category)
+        # The category's strongest heading, a report's title rather than its letterhead.
+        _, _, line = max(
+            ((w, -n, line) for n, (c, w, line) in enumerate(decisive) if c is category),
+            key=lambda item: (item[0], not _LETTERHEAD.search(item[2].text), item[1]),
+        )
         detail = f"heading '{_shown(line.text)}'"
         return Classification(category, Evidence(source="text", detail=detail), line.text)
     best = max(found.scores, key=lambda c: (found.scores[c], -order.index(c)), default=None)

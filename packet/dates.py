@@ -200,7 +200,10 @@ def _header_like(before: str, after: str, line: str) -> bool:
     # What follows, up to the next column, label or date: "6:21 PM Discharge Date: ..." is a time.
     rest = _NEXT_FIELD.split(_COLUMN.split(after)[0].strip(), maxsplit=1)[0]
     rest = _DATE_RE.sub(" ", _TIME.sub("", rest)).strip(" ,.;)(-")
-    if len(rest.split()) > 3 or _VERBS.search(rest):
+    # After "Label:" or "Date of ..." a table row may go on ("Date of service 09/15/2026
+    # Lumpectomy Billed $18,400.00"); after anything else, a few words make it a sentence.
+    explicit = label.endswith(":") or re.search(r"\bdate\b", label, re.I)
+    if _VERBS.search(rest) or len(rest.split()) > (12 if explicit else 3):
         return False
     words = _DATE_RE.sub(" ", line).split()
     return not (len(words) > 14 and _VERBS.search(line))

@@ -560,10 +560,6 @@ SECTION_LABELS: dict[str, Concept] = {
         "provider of service, total charges, charges, adjustments, payments",
         _L.BILLING,
     ),
-    **_each(
-        "email",
-        _L.EMAIL,
-    ),
 }
 
 # Exam names in an "EXAM:"/"PROCEDURE:" value that make it an imaging exam, not a physical exam

@@ -237,3 +237,15 @@ def test_no_text_makes_a_title_start_with_punctuation_or_end_with_a_label(text: 
     found = classify(text, "scan0001.pdf")
     title = make_title(found.category, found.heading, text, "scan0001.pdf")
     assert title and not re.search(r"^[\W_]|:\s*$", title), title
+
+
+def test_the_report_title_names_the_document_rather_than_the_letterhead() -> None:
+    text = "Lakeside Medical Center — Nuclear Medicine\nPET/CT REPORT\nExam date: 03/05/2026"
+    found = classify(text, "scan0001.pdf")
+    assert found.category is Category.IMAGING and found.heading == "PET/CT REPORT"
+    text = "# Email: Tumor marker results\nFrom: clinic@example.org"
+    found = classify(text, "Email/message.eml")
+    assert found.category is Category.OTHER
+    assert (
+        make_title(found.category, found.heading, text, "x.eml") == "Email — Tumor marker results"
+    )

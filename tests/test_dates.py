@@ -159,6 +159,10 @@ def test_dates_in_the_story_are_never_taken(text: str) -> None:
         ("Date of service: Jun 12 2025 Provider: Lakeside Medical Center", date(2025, 6, 12)),
         ("Treatment dates: March 18, 2025 to April 27, 2025", date(2025, 3, 18)),
         ("Blood draw: 01/02/2026    Report date: 01/12/2026", date(2026, 1, 2)),
+        (
+            "Date of service 09/15/2026 Lumpectomy Billed $18,400.00 Plan paid $14,950.00",
+            date(2026, 9, 15),
+        ),  # a row of a statement's table
     ],
 )
 def test_header_fields_give_the_date(text: str, expected: date) -> None:
