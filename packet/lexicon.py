@@ -2,11 +2,12 @@
 headings, what their section labels mean, and what each kind of section says about the kind of
 document. Data only; packet/classify.py reads it.
 
-Sources of the vocabulary: the section labels of outside records (H&P and SOAP notes,
-consultations, operative and procedure notes, radiology, pathology and cytology reports,
-discharge summaries, emergency department notes, letters, lab tables, medication lists,
-chemotherapy and radiation summaries), with LOINC document and section names as C-CDA uses them
-(LOINC, loinc.org, free with attribution).
+Where the vocabulary comes from: the section labels records written elsewhere use (H&P and
+SOAP notes, consultations, operative and procedure notes, radiology, pathology and cytology
+reports, discharge summaries, emergency department notes, letters, lab tables, medication lists,
+chemotherapy and radiation summaries), as counted on the tuned-on part of MTSamples
+(mtsamples.com, CC0) and as the kinds in tests/corpus.py write them; the common C-CDA section
+titles (hospital course, plan of care, discharge medications...) are among them.
 
 A section label is evidence, not a verdict: each *concept* gives weights to one or more
 categories, and a document's categories are scored from the set of concepts its labels name
