@@ -123,6 +123,43 @@ class Problem(BaseModel):
     fix: str
 
 
+class FactKind(StrEnum):
+    """What an oncologist asks first about a cancer, read from the records (the clinical summary)."""
+
+    PRIMARY_SITE = "primary_site"  # "left breast", "right upper lobe of lung"
+    HISTOLOGY = "histology"  # "invasive ductal carcinoma"
+    GRADE = "grade"  # "grade 2 (Nottingham 6/9)"
+    STAGE = "stage"  # "IIA" (AJCC stage group)
+    TNM = "tnm"  # "pT2 pN1a M0", "ypT1c ypN1a"
+    ER = "er"
+    PR = "pr"
+    HER2 = "her2"
+    KI67 = "ki67"
+    EGFR = "egfr"
+    ALK = "alk"
+    ROS1 = "ros1"
+    PDL1 = "pdl1"
+    MMR = "mmr"
+    MSI = "msi"
+    KRAS = "kras"
+    NRAS = "nras"
+    BRAF = "braf"
+    GLEASON = "gleason"
+    GRADE_GROUP = "grade_group"
+    PSA = "psa"
+
+
+class Fact(BaseModel):
+    """One fact read from a record: its value as a clinician writes it, and where it was read."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: FactKind
+    value: str  # normalized so that two records saying the same thing compare equal
+    page: int = 1  # the page of the record it was read on, from 1
+    quote: str = ""  # the words it was read from, for the caregiver to check
+
+
 class Document(BaseModel):
     """One file of the records folder, as packet understood it."""
 
@@ -142,6 +179,7 @@ class Document(BaseModel):
     status: DocumentStatus = DocumentStatus.INCLUDED
     reason: str = ""  # why excluded, or which copy a duplicate repeats
     duplicate_of: str | None = None
+    facts: list[Fact] = Field(default_factory=list)  # for the clinical summary
 
     @property
     def evidence(self) -> list[str]:
