@@ -290,6 +290,8 @@ def dicom_disc(folder: Path) -> None:
             ds.SeriesDescription = description
             ds.BodyPartExamined = "CHEST"
             ds.StudyID = "1"
+            ds.AccessionNumber = "CT2603040017"
+            ds.InstitutionName = "Lakeside Medical Center"
             ds.SeriesNumber = series_number
             ds.InstanceNumber = instance
             ds.Rows = ds.Columns = 16
@@ -314,10 +316,24 @@ def caregiver_files(root: Path) -> None:
             diagnosis = "Invasive ductal carcinoma, left breast, ER+/PR+/HER2-"
             stage = "cT2 cN1 M0 (staging complete)"
             treating_doctor = "Dr. Rosa Rivera, Lakeside Oncology"
+            allergies = "Penicillin (rash)"
+
+            [contact]
+            name = "Luis Example"
+            relationship = "son"
+            phone = "555-0100"
+            email = "luis@example.org"
+
+            [referring]
+            doctor = "Dr. Rosa Rivera"
+            practice = "Lakeside Oncology"
+            phone = "555-0142"
+            fax = "555-0143"
 
             [second_opinion]
             center = "Example Cancer Center"
             doctor = "Dr. Sam Second"
+            appointment = 2026-12-01
 
             [checklist.slides]
             status = "pending"

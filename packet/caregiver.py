@@ -66,6 +66,7 @@ class Patient(BaseModel):
     diagnosis: str = ""
     stage: str = ""
     treating_doctor: str = ""
+    allergies: str = ""  # "Penicillin (rash)"; "none known" is an answer too
     surgery: bool | None = None  # has the patient had surgery? None: packet works it out
     treatment_started: bool | None = None
 
@@ -86,6 +87,33 @@ class Patient(BaseModel):
                 )
             return parsed
         return value
+
+    @field_validator("allergies", mode="before")
+    @classmethod
+    def _list_as_text(cls, value: Any) -> Any:
+        return "; ".join(str(v) for v in value) if isinstance(value, list) else value
+
+
+class Contact(BaseModel):
+    """Who the center calls about the packet: usually the caregiver."""
+
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)  # phone = 5550100
+
+    name: str = ""
+    relationship: str = ""  # to the patient: "son", "wife", "self"
+    phone: str = ""
+    email: str = ""
+
+
+class Referring(BaseModel):
+    """The doctor who refers the patient, whom the center writes back to."""
+
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)  # phone = 5550100
+
+    doctor: str = ""
+    practice: str = ""
+    phone: str = ""
+    fax: str = ""
 
 
 class SecondOpinion(BaseModel):
@@ -152,6 +180,8 @@ class PacketSettings(BaseModel):
     """packet.toml as a whole."""
 
     patient: Patient = Field(default_factory=Patient)
+    contact: Contact = Field(default_factory=Contact)
+    referring: Referring = Field(default_factory=Referring)
     second_opinion: SecondOpinion = Field(default_factory=SecondOpinion)
     checklist: dict[str, ChecklistEntry] = Field(default_factory=dict)
     opinion: list[Opinion] = Field(default_factory=list)

@@ -511,7 +511,7 @@ def _balanced(text: str) -> str:
     return text[:cut].rstrip(" ,;:-") if depth and cut is not None else text
 
 
-def _shorten(text: str, limit: int = 80) -> str:
+def _shorten(text: str, limit: int = 120) -> str:
     if len(text) <= limit:
         return _balanced(text)
     cut = text[: limit - 1]

@@ -55,6 +55,9 @@ class DicomHeader:
     study_description: str
     series_description: str
     body_part: str
+    accession: str  # the number the imaging center files the study under
+    study_id: str
+    institution: str
     patient_name: str
     patient_birth_date: date | None
     is_directory: bool
@@ -150,6 +153,9 @@ def read_header(path: Path, relative: str) -> DicomHeader:
         study_description=_raw(ds, 0x00081030),
         series_description=_raw(ds, 0x0008103E),
         body_part=_raw(ds, 0x00180015),
+        accession=_raw(ds, 0x00080050),
+        study_id=_raw(ds, 0x00200010),
+        institution=_raw(ds, 0x00080080),
         patient_name=_person_name(_raw(ds, 0x00100010)),
         patient_birth_date=_dicom_date(_raw(ds, 0x00100030)),
         is_directory=is_directory,
@@ -213,6 +219,9 @@ def summarize_studies(headers: list[DicomHeader]) -> list[ImagingStudy]:
                 modality="/".join(modalities) or "unknown",
                 description=description or "(no description)",
                 body_part=next((f.body_part for f in files if f.body_part), ""),
+                accession=next((f.accession for f in files if f.accession), ""),
+                study_id=next((f.study_id for f in files if f.study_id), ""),
+                institution=next((f.institution for f in files if f.institution), ""),
                 series=len({f.series_uid for f in files}),
                 images=len(images),
                 folder=_common_folder([f.relative for f in files]),

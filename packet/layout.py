@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -101,13 +102,34 @@ def runs(text: str, bold: bool = False, standard: bool = False) -> list[tuple[st
         return [(text, primary)]
     fallback = _fallback()
     out: list[tuple[str, str]] = []
-    for ch in text:
+    for ch in _drawable(text, have | fallback):
         font = primary if ord(ch) in have or ord(ch) not in fallback else FALLBACK
         if out and out[-1][1] == font:
             out[-1] = (out[-1][0] + ch, font)
         else:
             out.append((ch, font))
     return out
+
+
+MISSING_GLYPH = "\ufffd"  # the replacement character: visibly "a character not shown"
+
+
+def _drawable(text: str, have: frozenset[int]) -> str:
+    """Characters no bundled font has (emoji, rare scripts) as their plain letters when they have
+    some (a letter with an unusual accent), else as the replacement character — never a blank."""
+    out = []
+    for ch in text:
+        if ord(ch) in have or unicodedata.category(ch) in ("Mn", "Cf", "Zs"):
+            out.append(ch)
+            continue
+        plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if ord(c) in have)
+        if plain.strip() and unicodedata.category(plain[0]) != "Mn":
+            out.append(plain)
+        elif unicodedata.category(ch) == "Sk" or ch in "\ufe0f\u200d":
+            continue  # emoji modifiers and joiners: part of the character already replaced
+        else:
+            out.append(MISSING_GLYPH)
+    return "".join(out)
 
 
 @lru_cache(maxsize=65536)
@@ -172,6 +194,33 @@ def wrap(
             line = word
         lines.append(line)
     return lines
+
+
+def plan_breaks(
+    heights: Sequence[float],
+    room: float,
+    page_room: float,
+    keep_with_next: Sequence[bool] | None = None,
+) -> set[int]:
+    """The rows that start a new page: as many rows as fit on each page, except that a row kept
+    with the next (a group heading) never ends a page, and the last page never holds a lone row
+    when the page before can give it company."""
+    keep = list(keep_with_next or [False] * len(heights))
+    pages: list[list[int]] = [[]]
+    for index, height in enumerate(heights):
+        need = height + (heights[index + 1] if keep[index] and index + 1 < len(heights) else 0)
+        if need > room and pages[-1]:
+            pages.append([])
+            room = page_room
+        pages[-1].append(index)
+        room -= height
+    if len(pages) > 1 and len(pages[-1]) == 1 and len(pages[-2]) >= 3:
+        moved = pages[-2].pop()
+        if keep[pages[-2][-1]] and len(pages[-2]) >= 3:  # its heading goes with it
+            pages[-1].insert(0, pages[-2].pop())
+        pages[-1].insert(0, moved)
+        pages[-1].sort()
+    return {page[0] for page in pages[1:] if page}
 
 
 @dataclass(frozen=True)
@@ -294,8 +343,13 @@ class PageWriter:
         links: Sequence[str | None] | None = None,
         size: float = 8.5,
         shade: Sequence[Color | None] | None = None,
+        keep_with_next: Sequence[bool] | None = None,
+        marked: Sequence[bool] | None = None,
+        link_column: int = 0,
     ) -> None:
-        """A table whose rows wrap, break across pages with the header repeated, and may link."""
+        """A table whose rows wrap, break across pages with the header repeated, and may link.
+        `keep_with_next` rows (group headings) never end a page; `marked` rows are framed in a
+        dark border that survives grey printing and fax."""
         total = sum(c.width for c in columns)
         widths = [self.width * c.width / total for c in columns]
         leading = size * 1.3
@@ -316,13 +370,19 @@ class PageWriter:
             self.canvas.line(MARGIN, self.y, MARGIN + self.width, self.y)
 
         header()
-        for index, row in enumerate(rows):
-            cells = [c if isinstance(c, Cell) else Cell(str(c)) for c in row]
-            wrapped = [
-                wrap(c.text, w - 2 * pad, size, c.bold) for c, w in zip(cells, widths, strict=True)
-            ]
-            height = max(len(lines) for lines in wrapped) * leading + 2 * pad
-            if self.y - height < self.bottom:
+        cells_of = [[c if isinstance(c, Cell) else Cell(str(c)) for c in row] for row in rows]
+        wrapped_of = [
+            [wrap(c.text, w - 2 * pad, size, c.bold) for c, w in zip(cells, widths, strict=True)]
+            for cells in cells_of
+        ]
+        heights = [
+            max(len(lines) for lines in wrapped) * leading + 2 * pad for wrapped in wrapped_of
+        ]
+        page_height = self.top - self.bottom - (leading + 2 * pad)
+        breaks = plan_breaks(heights, self.y - self.bottom, page_height, keep_with_next)
+        for index, (cells, wrapped) in enumerate(zip(cells_of, wrapped_of, strict=True)):
+            height = heights[index]
+            if index in breaks:
                 self.new_page()
                 header()
             fill = shade[index] if shade else None
@@ -332,7 +392,9 @@ class PageWriter:
             x = MARGIN
             target = links[index] if links else None
             for cell, lines, column, width in zip(cells, wrapped, columns, widths, strict=True):
-                self.canvas.setFillColor(LINK if target and column is columns[0] else cell.color)
+                self.canvas.setFillColor(
+                    LINK if target and column is columns[link_column] else cell.color
+                )
                 for n, line in enumerate(lines):
                     anchor = x + width - pad if column.align == "right" else x + pad
                     draw(
@@ -345,6 +407,10 @@ class PageWriter:
                         column.align,
                     )
                 x += width
+            if marked and marked[index]:
+                self.canvas.setStrokeColor(INK)
+                self.canvas.setLineWidth(1.4)
+                self.canvas.rect(MARGIN, self.y - height, self.width, height, stroke=1, fill=0)
             if target:
                 self.links.append(
                     LinkSpot(
@@ -372,6 +438,19 @@ FOOTER_SIZE = 7.5
 PAGE_NUMBER_FONT = "Helvetica-Bold"  # numbers on record pages are drawn by stamp.py in this font
 
 
+DOB_MARK = " · DOB "
+
+
+def _shortened_name(left: str, room: float, size: float) -> str:
+    """'Name · DOB date' that fits the room: the name is cut with an ellipsis, never the date
+    of birth, so the two can never run into the page number."""
+    if width_of(left, size, bold=True) <= room or DOB_MARK not in left:
+        return left
+    name, dob = left.rsplit(DOB_MARK, 1)
+    tail = DOB_MARK + dob
+    return fit(name, max(room - width_of(tail, size, bold=True), 20), size, bold=True) + tail
+
+
 def draw_footer(
     canvas: Canvas,
     width: float,
@@ -394,6 +473,7 @@ def draw_footer(
     right_width = (
         draw(canvas, width - 18, 10, right, size, bold=True, align="right") if right else reserve
     )
+    left = _shortened_name(left, width - 36 - right_width - 24, size)
     left_width = width_of(left, size, bold=True)
     space = width - 36 - left_width - right_width - 24
     draw(canvas, 18, 10, left, size, bold=True)

@@ -235,6 +235,9 @@ class ImagingStudy(BaseModel):
     modality: str
     description: str
     body_part: str = ""
+    accession: str = ""  # the imaging center's number for the study, to ask for it by
+    study_id: str = ""
+    institution: str = ""
     series: int
     images: int
     folder: str

@@ -12,7 +12,7 @@ from datetime import date
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
-from packet.caregiver import PacketSettings
+from packet.caregiver import TIMELINE_CSV, PacketSettings
 from packet.layout import (
     ALERT,
     INK,
@@ -32,6 +32,7 @@ from packet.layout import (
 from packet.models import (
     CATEGORY_LABELS,
     Category,
+    ChecklistItem,
     DocumentOut,
     DocumentStatus,
     FileKind,
@@ -39,6 +40,7 @@ from packet.models import (
     Report,
 )
 from packet.opinions import NOT_STATED, compare, doctors
+from packet.words import plural
 
 STATUS_TEXT = {
     ItemStatus.PRESENT: ("Present", OK),
@@ -47,6 +49,10 @@ STATUS_TEXT = {
     ItemStatus.SENT_SEPARATELY: ("Sent separately", INK),
     ItemStatus.NOT_APPLICABLE: ("Not applicable", MUTED),
 }
+
+
+DIFFER = "≠"  # as `packet compare` marks the rows where the doctors differ
+DIFFER_SHADE = Color(0.84, 0.84, 0.84)  # dark enough to survive grey printing and fax
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,15 @@ def stamp_left(settings: PacketSettings) -> str:
 
 def _fmt(day: date | None) -> str:
     return day.isoformat() if day else "date unknown"
+
+
+def _where(record: Record, ctx: PacketContext) -> str:
+    """The pages of a record, in this volume or another."""
+    return (
+        _pages(record)
+        if record.volume == ctx.volume
+        else f"vol. {record.volume}, p. {record.first}"
+    )
 
 
 def _pages(record: Record) -> str:
@@ -217,6 +232,49 @@ def back_matter(ctx: PacketContext, numbering: Numbering, first_page: int) -> Re
     return sections.finish()
 
 
+def _joined(*parts: str, sep: str = " · ") -> str:
+    return sep.join(p.strip() for p in parts if p and p.strip())
+
+
+def cover_rows(settings: PacketSettings, prepared_on: date) -> list[tuple[str, str]]:
+    """Who the patient is and whom to call, as the family gave it in packet.toml."""
+    patient, contact, referring = settings.patient, settings.contact, settings.referring
+    opinion = settings.second_opinion
+    appointment = opinion.appointment
+    person = _joined(
+        contact.name, f"({contact.relationship})" if contact.relationship else "", sep=" "
+    )
+    return [
+        ("Date of birth", patient.date_of_birth.isoformat() if patient.date_of_birth else "not given"),
+        ("Diagnosis", patient.diagnosis),
+        ("Stage", patient.stage),
+        ("Allergies", patient.allergies or "not stated — ask"),
+        ("Treating doctor", patient.treating_doctor),
+        (
+            "Referring doctor",
+            _joined(
+                _joined(referring.doctor, referring.practice, sep=", "),
+                f"phone {referring.phone}" if referring.phone else "",
+                f"fax {referring.fax}" if referring.fax else "",
+            ),
+        ),
+        (
+            "Contact",
+            _joined(
+                person,
+                f"phone {contact.phone}" if contact.phone else "",
+                contact.email,
+            ),
+        ),
+        ("Prepared for", _joined(opinion.doctor, opinion.center, sep=", ")),
+        (
+            "Appointment",
+            appointment.isoformat() if isinstance(appointment, date) else str(appointment or ""),
+        ),
+        ("Prepared on", prepared_on.isoformat()),
+    ]  # fmt: skip
+
+
 def _cover(sections: _Sections, ctx: PacketContext) -> None:
     w = sections.start("cover", "Second-opinion records")
     patient = ctx.settings.patient
@@ -227,24 +285,7 @@ def _cover(sections: _Sections, ctx: PacketContext) -> None:
         draw(canvas, MARGIN, w.y - 26, line, 26, bold=True)
         w.y -= 34
     w.space(6)
-    rows: list[tuple[str, str]] = [
-        (
-            "Date of birth",
-            patient.date_of_birth.isoformat() if patient.date_of_birth else "not given",
-        ),
-        ("Diagnosis", patient.diagnosis),
-        ("Stage", patient.stage),
-        ("Treating doctor", patient.treating_doctor),
-        (
-            "Prepared for",
-            ", ".join(
-                v
-                for v in (ctx.settings.second_opinion.doctor, ctx.settings.second_opinion.center)
-                if v
-            ),
-        ),
-        ("Prepared on", ctx.prepared_on.isoformat()),
-    ]
+    rows = cover_rows(ctx.settings, ctx.prepared_on)
     pages = sum(r.last - r.first + 1 for r in ctx.records)
     documents = len({r.doc.path for r in ctx.records})
     rows.append(("This packet", f"{documents} documents, {pages} pages of records"))
@@ -283,7 +324,8 @@ def _cover(sections: _Sections, ctx: PacketContext) -> None:
         if ctx.report.imaging_studies:
             count = len(ctx.report.imaging_studies)
             w.paragraph(
-                f"• Scan files (DICOM): {count} study(ies), listed on the 'Imaging sent separately' page",
+                f"• Scan files (DICOM): {plural(count, 'study')}, listed on the "
+                "'Imaging sent separately' page",
                 size=10,
             )
     missing = [i for i in ctx.report.checklist if i.status is ItemStatus.MISSING and i.required]
@@ -308,10 +350,8 @@ def _contents(sections: _Sections, ctx: PacketContext, numbering: Numbering) -> 
         ),
     )
 
-    def row(
-        title: Cell | str, category: str, day: str, volume: int | None, pages: str
-    ) -> list[Cell | str]:
-        cells: list[Cell | str] = [title, category, day]
+    def row(title: Cell | str, day: str, volume: int | None, pages: str) -> list[Cell | str]:
+        cells: list[Cell | str] = [title, day]
         if split:
             cells.append(str(volume) if volume else "")
         return [*cells, pages]
@@ -322,34 +362,20 @@ def _contents(sections: _Sections, ctx: PacketContext, numbering: Numbering) -> 
     for key, heading in SECTION_TITLES.items():
         if key in present_sections(ctx) and key not in ("cover", "contents", "not_included"):
             rows.append(
-                row(
-                    Cell(heading, bold=True),
-                    "",
-                    "",
-                    ctx.volume,
-                    str(numbering.sections.get(key, "")),
-                )
+                row(Cell(heading, bold=True), "", ctx.volume, str(numbering.sections.get(key, "")))
             )
             links.append(f"section:{key}")
             shade.append(None)
     current: Category | None = None
     for record in ctx.records:
-        if record.doc.category is not current:
+        if record.doc.category is not current:  # the group heading names the category
             current = record.doc.category
-            rows.append(row(Cell(CATEGORY_LABELS[current], bold=True), "", "", None, ""))
+            rows.append(row(Cell(CATEGORY_LABELS[current], bold=True), "", None, ""))
             links.append(None)
             shade.append(SHADE)
         here = record.volume == ctx.volume
         name: Cell | str = record.label if here else Cell(record.label, color=MUTED)
-        rows.append(
-            row(
-                name,
-                record.doc.category.value,
-                _fmt(record.doc.date),
-                record.volume,
-                _pages(record),
-            )
-        )
+        rows.append(row(name, _fmt(record.doc.date), record.volume, _pages(record)))
         links.append(f"page:{record.first}" if here else None)
         shade.append(None)
     last = ctx.volume == ctx.volumes
@@ -357,17 +383,22 @@ def _contents(sections: _Sections, ctx: PacketContext, numbering: Numbering) -> 
         row(
             Cell("Files not included", bold=True),
             "",
-            "",
             ctx.volumes,
             str(numbering.sections.get("not_included", "")) if last else "",
         )
     )
     links.append("section:not_included" if last else None)
     shade.append(None)
-    columns = [Column("Document", 6), Column("Category", 1.8), Column("Date", 1.7)]
+    columns = [Column("Document", 7.5), Column("Date", 1.5)]
     if split:
         columns.append(Column("Volume", 1.1, "right"))
-    w.table([*columns, Column("Pages", 1.6 if split else 1.1, "right")], rows, links, shade=shade)
+    w.table(
+        [*columns, Column("Pages", 1.6 if split else 1.1, "right")],
+        rows,
+        links,
+        shade=shade,
+        keep_with_next=[fill is SHADE for fill in shade],  # a group heading never ends a page
+    )
 
 
 def _checklist(sections: _Sections, ctx: PacketContext) -> None:
@@ -381,17 +412,13 @@ def _checklist(sections: _Sections, ctx: PacketContext) -> None:
     shade: list[Color | None] = []
     for item in ctx.report.checklist:
         text, color = STATUS_TEXT[item.status]
-        detail = [item.detail] if item.detail and not item.detail.startswith("as marked") else []
-        if item.note:
-            detail.append(f"Note: {item.note}")
-        if item.status is ItemStatus.MISSING and item.fix:
-            detail.append(item.fix)
+        detail = _checklist_detail(item, ctx)
         rows.append(
             [
                 Cell(item.label, bold=True),
                 Cell(text, bold=True, color=color),
                 item.requirement,
-                "\n".join(detail),
+                detail,
             ]
         )
         shade.append(
@@ -407,6 +434,44 @@ def _checklist(sections: _Sections, ctx: PacketContext) -> None:
     )
 
 
+def _checklist_detail(item: ChecklistItem, ctx: PacketContext) -> str:
+    """What the center holds for an item, in its own terms: the records and their pages, the
+    family's lists, the note — never the caregiver's file names or what the family should do."""
+    report = ctx.report
+    lines: list[str] = []
+    if item.status is ItemStatus.PRESENT:
+        first: dict[str, Record] = {}
+        for record in ctx.records:
+            first.setdefault(record.doc.path, record)
+        placed = [first[path] for path in item.documents if path in first]
+        if placed:
+            where = ", ".join(
+                _where(r, ctx) for r in sorted(placed, key=lambda r: (r.volume, r.first))
+            )
+            lines.append(f"{plural(len(placed), 'record')}: p. {where}")
+        counts = {
+            "timeline": (sum(1 for e in report.timeline if e.source.startswith(TIMELINE_CSV)),
+                         "event", " from the family, with the dated records"),
+            "questions": (len(report.questions), "question", ""),
+            "recommendation": (len(ctx.settings.opinion), "opinion", ", side by side"),
+            "medications": (sum(1 for m in report.medications if not m.source), "medicine",
+                            " listed by the family"),
+        }  # fmt: skip
+        if item.id in counts and counts[item.id][0]:
+            count, word, after = counts[item.id]
+            lines.append(plural(count, word) + after)
+        if item.id == "imaging_files" and report.imaging_studies:
+            images = sum(s.images for s in report.imaging_studies)
+            lines.append(
+                f"{plural(len(report.imaging_studies), 'study')}, {plural(images, 'image')}, on the disc"
+            )
+    elif item.status is ItemStatus.MISSING:
+        lines.append("Not in this packet")
+    if item.note:
+        lines.append(f"Note: {item.note}")
+    return "\n".join(lines)
+
+
 def _timeline(sections: _Sections, ctx: PacketContext) -> None:
     w = sections.start(
         "timeline",
@@ -415,20 +480,30 @@ def _timeline(sections: _Sections, ctx: PacketContext) -> None:
         "rows without one come from the family's timeline alone."
         + (" 'vol. 2, p. 3' is page 3 of volume 2." if ctx.volumes > 1 else ""),
     )
-    pages: dict[str, Record] = {}
+    parts: dict[str, list[Record]] = {}
     for record in ctx.records:
-        pages.setdefault(record.doc.path, record)  # a document in parts: its first part
+        parts.setdefault(record.doc.path, []).append(record)
     rows: list[list[Cell | str]] = []
     links: list[str | None] = []
     for event in ctx.report.timeline:
-        records = [pages[path] for path in event.documents if path in pages]
-        here = [r for r in records if r.volume == ctx.volume]
-        where = ", ".join(
-            _pages(r) if r.volume == ctx.volume else f"vol. {r.volume}, p. {r.first}"
-            for r in records
+        records = sorted(
+            (r for path in event.documents for r in parts.get(path, [])),
+            key=lambda r: (r.volume, r.first),
         )
-        rows.append([str(event.date), event.type.value, event.description, where])
-        links.append(f"page:{here[0].first}" if here else None)
+        lone = records[0] if len(records) == 1 else None
+        rows.append(
+            [
+                str(event.date),
+                event.type.value,
+                event.description,
+                _where(lone, ctx) if lone else "",
+            ]
+        )
+        links.append(f"page:{lone.first}" if lone and lone.volume == ctx.volume else None)
+        if len(records) > 1:  # an event with several records: one linked row for each
+            for record in records:
+                rows.append(["", "", f"   · {record.label}", _where(record, ctx)])
+                links.append(f"page:{record.first}" if record.volume == ctx.volume else None)
     w.table(
         [
             Column("Date", 1.4),
@@ -504,18 +579,25 @@ def _opinions(sections: _Sections, ctx: PacketContext) -> None:
     w = sections.start(
         "opinions",
         "Current opinions side by side",
-        "The plans recommended so far, as the family recorded them. Rows where the doctors differ are shaded; "
-        f"a blank reads '{NOT_STATED}'.",
+        "The plans recommended so far, as the family recorded them. Rows where the doctors "
+        f"differ are marked {DIFFER} and framed; a blank reads '{NOT_STATED}'.",
     )
     columns = [Column("", 2.2)] + [Column(name, 4) for name in doctors(opinions)]
     rows: list[list[Cell | str]] = []
-    shade: list[Color | None] = []
+    marked: list[bool] = []
     for row in compare(opinions):
-        cells: list[Cell | str] = [Cell(row.label, bold=True)]
+        label = f"{DIFFER} {row.label}" if row.differ else row.label
+        cells: list[Cell | str] = [Cell(label, bold=True)]
         cells += [Cell(v) if v else Cell(NOT_STATED, color=WARN) for v in row.values]
         rows.append(cells)
-        shade.append(SHADE if row.differ else None)
-    w.table(columns, rows, shade=shade, size=8.5 if len(opinions) < 4 else 7.5)
+        marked.append(row.differ)
+    w.table(
+        columns,
+        rows,
+        shade=[DIFFER_SHADE if m else None for m in marked],
+        marked=marked,
+        size=8.5 if len(opinions) < 4 else 7.5,
+    )
 
 
 def _imaging(sections: _Sections, ctx: PacketContext) -> None:
@@ -523,29 +605,40 @@ def _imaging(sections: _Sections, ctx: PacketContext) -> None:
     w = sections.start(
         "imaging",
         "Imaging sent separately",
-        f"The scan files (DICOM) of {len(studies)} study(ies) go to the center on the disc; "
+        f"The scan files (DICOM) of {plural(len(studies), 'study')} go to the center on the disc; "
         "they are not printed in this packet.",
     )
+    first: dict[str, Record] = {}
+    for record in ctx.records:
+        first.setdefault(record.doc.path, record)
     rows: list[list[Cell | str]] = []
+    links: list[str | None] = []
     for s in studies:
-        report = s.report
+        report = first.get(s.report) if s.report else None
+        identifiers = [s.accession]
+        if s.study_id and not s.accession:
+            identifiers.append(f"Study ID {s.study_id}")
+        if s.institution:
+            identifiers.append(s.institution)
         rows.append(
             [
                 _fmt(s.date),
                 s.modality,
                 s.description + (f" ({s.body_part.lower()})" if s.body_part else ""),
-                str(s.series),
-                str(s.images),
-                s.folder,
-                Cell(
-                    "report included" if report else "no report found", color=OK if report else WARN
-                ),
+                f"{plural(s.series, 'series', 'series')}, {plural(s.images, 'image')}",
+                "\n".join(i for i in identifiers if i) or "not given",
+                Cell(f"p. {_where(report, ctx)}", color=OK)
+                if report
+                else Cell("no report found", color=WARN),
             ]
         )
+        links.append(f"page:{report.first}" if report and report.volume == ctx.volume else None)
     w.table(
-        [Column("Date", 1.4), Column("Modality", 1.1), Column("Description", 3.5), Column("Series", 0.9, "right"),
-         Column("Images", 0.9, "right"), Column("Folder", 2.4), Column("Report", 1.6)],
+        [Column("Date", 1.5), Column("Modality", 1.5), Column("Description", 3.4),
+         Column("Series, images", 1.9), Column("Accession, center", 2.9), Column("Report", 1.3)],
         rows,
+        links,
+        link_column=-1,
     )  # fmt: skip
 
 
@@ -575,5 +668,8 @@ def left_out_rows(report: Report) -> tuple[list[tuple[str, str]], str]:
     if report.ignored:
         names = Counter(i.path.rsplit("/", 1)[-1] or i.path for i in report.ignored)
         shown = ", ".join(f"{n} ×{c}" if c > 1 else n for n, c in sorted(names.items()))
-        ignored = f"Also ignored: {len(report.ignored)} system file(s) and folder(s) that are not records ({shown})."
+        ignored = (
+            f"Also ignored: {plural(len(report.ignored), 'system file or folder', 'system files and folders')} "
+            f"that are not records ({shown})."
+        )
     return rows, ignored

@@ -205,3 +205,31 @@ def test_a_value_of_the_wrong_type_is_named_with_its_line(tmp_path: Path) -> Non
     problem = next(p for p in data.problems if "cannot use" in p.message)
     assert "line 4" in problem.message and "surgery" in problem.message
     assert data.settings.patient.name == "Ana Example"  # the rest of [patient] is kept
+
+
+def test_contact_referring_allergies_and_appointment_are_read_as_written(tmp_path: Path) -> None:
+    (tmp_path / "packet.toml").write_text(
+        "[patient]\nname = 'Ana Example'\nallergies = ['Penicillin (rash)', 'latex']\n"
+        "[contact]\nname = 'Luis Example'\nrelationship = 'son'\nphone = 5550100\n"
+        "[referring]\ndoctor = 'Dr. Rivera'\nfax = '555-0143'\n"
+        "[second_opinion]\nappointment = 2026-12-01\n",
+        encoding="utf-8",
+    )
+    data = load_caregiver_files(tmp_path)
+    assert not data.problems, data.problems
+    settings = data.settings
+    assert settings.patient.allergies == "Penicillin (rash); latex"
+    assert settings.contact.phone == "5550100"  # a number written without quotes still counts
+    assert settings.contact.relationship == "son"
+    assert settings.referring.fax == "555-0143"
+    assert str(settings.second_opinion.appointment) == "2026-12-01"
+
+
+def test_init_explains_the_keys_the_cover_shows(tmp_path: Path) -> None:
+    from packet.init import init_folder
+
+    init_folder(tmp_path)
+    text = (tmp_path / "packet.toml").read_text(encoding="utf-8")
+    for key in ("allergies", "[contact]", "relationship", "[referring]", "fax", "appointment"):
+        assert key in text, key
+    assert not load_caregiver_files(tmp_path).problems

@@ -190,8 +190,9 @@ def test_dictated_prose_is_weak_evidence_only() -> None:
 @pytest.mark.parametrize(
     ("text", "category", "title"),
     [
-        # Too long for a contents row: cut before the parenthesis, never inside it.
-        (OP_NOTE, Category.OPERATIVE, "Operative note — laparoscopic cholecystectomy…"),
+        # Whole while it fits two lines of a contents row.
+        (OP_NOTE, Category.OPERATIVE,
+         "Operative note — laparoscopic cholecystectomy (with intraoperative cholangiogram)"),
         ("EXAM:\nCT CHEST WITHOUT CONTRAST\nFINDINGS:\nClear.", Category.IMAGING,
          "CT chest without contrast"),
         ("SPECIMEN: A. Right breast, 12 o'clock, core biopsy; B. Axillary node\nDIAGNOSIS: DCIS",
