@@ -14,6 +14,7 @@ from packet.models import DocumentOut, Problem, ProblemKind, Report, Severity
 from packet.ocr import wanted as ocr_wanted
 from packet.reading import is_locked_pdf
 from packet.scan import scan_folder
+from packet.summary import clinical_summary
 from packet.timeline import consistency_problems, merged_timeline
 
 
@@ -86,20 +87,23 @@ def build_report(index: FolderIndex) -> Report:
         + consistency_problems(index)
     )
     code, reason = build_refusal(problems) or (ExitCode.OK, "")
+    documents = [DocumentOut.of(d) for d in index.documents]
+    timeline = merged_timeline(index)
     return Report(
         build_refusal=reason,
         build_refusal_code=int(code),
         folder=str(index.folder),
         patient_name=index.caregiver.settings.patient.name,
-        documents=[DocumentOut.of(d) for d in index.documents],
+        documents=documents,
         imaging_studies=index.studies,
         checklist=evaluate_checklist(index),
-        timeline=merged_timeline(index),
+        timeline=timeline,
         medications=index.caregiver.medications + record_medications(index),
         questions=index.caregiver.questions,
         caregiver_files=index.caregiver.files,
         ignored=index.ignored,
         problems=problems,
+        summary=clinical_summary(documents, timeline, index.studies),
     )
 
 

@@ -30,6 +30,7 @@ from packet.models import (
     ProblemKind,
     Severity,
 )
+from packet.provenance import institution_of, mrn_of
 from packet.reading import FileReading, read_file, sha256_of
 from packet.scan import FoundFile, scan_folder
 from packet.unpack import expand
@@ -77,6 +78,8 @@ class Understanding:
     date: date | None
     date_evidence: Evidence | None
     title: str
+    institution: str = ""
+    mrn: str = ""
 
 
 def understand(job: ReadJob, reading: FileReading) -> Understanding:
@@ -114,7 +117,15 @@ def understand(job: ReadJob, reading: FileReading) -> Understanding:
     title = (override.title if override and override.title else "") or make_title(
         category, heading, reading.text, job.relative
     )
-    return Understanding(category, category_evidence, day, date_evidence, title)
+    return Understanding(
+        category,
+        category_evidence,
+        day,
+        date_evidence,
+        title,
+        institution_of(reading.text) if category is not Category.ADMINISTRATIVE else "",
+        mrn_of(reading.text),
+    )
 
 
 def _patient_mismatch(study: ImagingStudy, data: CaregiverData) -> tuple[Match, str] | None:
@@ -330,6 +341,7 @@ def index_folder(
                     known.date_evidence,
                     known.title,
                 )
+                doc.institution, doc.mrn = known.institution, known.mrn
         index.documents.append(doc)
         if doc.status is DocumentStatus.INCLUDED and reading.text:
             found_id = header_identity(reading.text, data.settings.reading.date_order)

@@ -160,6 +160,77 @@ class Fact(BaseModel):
     quote: str = ""  # the words it was read from, for the caregiver to check
 
 
+FACT_LABELS: dict[FactKind, str] = {
+    FactKind.PRIMARY_SITE: "Primary site",
+    FactKind.HISTOLOGY: "Histology",
+    FactKind.GRADE: "Grade",
+    FactKind.STAGE: "Stage group",
+    FactKind.TNM: "TNM",
+    FactKind.ER: "Estrogen receptor (ER)",
+    FactKind.PR: "Progesterone receptor (PR)",
+    FactKind.HER2: "HER2",
+    FactKind.KI67: "Ki-67",
+    FactKind.EGFR: "EGFR",
+    FactKind.ALK: "ALK",
+    FactKind.ROS1: "ROS1",
+    FactKind.PDL1: "PD-L1",
+    FactKind.MMR: "Mismatch repair (MMR)",
+    FactKind.MSI: "Microsatellite status (MSI)",
+    FactKind.KRAS: "KRAS",
+    FactKind.NRAS: "NRAS",
+    FactKind.BRAF: "BRAF",
+    FactKind.GLEASON: "Gleason score",
+    FactKind.GRADE_GROUP: "Grade group",
+    FactKind.PSA: "PSA",
+}
+
+
+class FactSource(BaseModel):
+    """Where a value was read: the record and its page."""
+
+    path: str
+    page: int
+    title: str
+    date: dt.date | None = None
+    quote: str = ""
+
+
+class FactValue(BaseModel):
+    value: str
+    sources: list[FactSource]
+
+
+class SummaryFact(BaseModel):
+    """One line of the clinical summary: every value the records give, each with its sources.
+    Several values mean the records disagree (or changed over time); packet does not choose."""
+
+    kind: FactKind
+    label: str
+    values: list[FactValue] = Field(default_factory=list)  # empty: not found in the records
+
+
+class KeyDate(BaseModel):
+    label: str  # "Diagnosis (first pathology)", "Surgery", "Treatment began"
+    date: str  # a day, or a partial date from the family's timeline
+    source: FactSource | None = None  # the record, or None for the family's timeline
+
+
+class CarePlace(BaseModel):
+    """An institution that holds records of the patient."""
+
+    name: str
+    mrns: list[str]
+    first: dt.date | None
+    last: dt.date | None
+    records: int
+
+
+class ClinicalSummary(BaseModel):
+    facts: list[SummaryFact] = Field(default_factory=list)
+    dates: list[KeyDate] = Field(default_factory=list)
+    care: list[CarePlace] = Field(default_factory=list)
+
+
 class Document(BaseModel):
     """One file of the records folder, as packet understood it."""
 
@@ -180,6 +251,8 @@ class Document(BaseModel):
     reason: str = ""  # why excluded, or which copy a duplicate repeats
     duplicate_of: str | None = None
     facts: list[Fact] = Field(default_factory=list)  # for the clinical summary
+    institution: str = ""  # the letterhead's, for "Care so far"
+    mrn: str = ""  # the medical record number the record files the patient under
 
     @property
     def evidence(self) -> list[str]:
@@ -199,6 +272,9 @@ class DocumentOut(BaseModel):
     reason: str
     duplicate_of: str | None
     evidence: list[str]
+    institution: str = ""
+    mrn: str = ""
+    facts: list[Fact] = Field(default_factory=list)
 
     @classmethod
     def of(cls, doc: Document) -> DocumentOut:
@@ -213,6 +289,9 @@ class DocumentOut(BaseModel):
             reason=doc.reason,
             duplicate_of=doc.duplicate_of,
             evidence=doc.evidence,
+            institution=doc.institution,
+            mrn=doc.mrn,
+            facts=doc.facts,
         )
 
 
@@ -351,6 +430,7 @@ class Report(BaseModel):
     caregiver_files: list[CaregiverFile]
     ignored: list[IgnoredFile]
     problems: list[Problem]
+    summary: ClinicalSummary = Field(default_factory=ClinicalSummary)
     # Why `build` would stop, and the exit code it would stop with (0: it would not).
     build_refusal: str = ""
     build_refusal_code: int = 0

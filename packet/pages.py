@@ -35,6 +35,7 @@ from packet.models import (
     ChecklistItem,
     DocumentOut,
     DocumentStatus,
+    FactSource,
     FileKind,
     ItemStatus,
     Report,
@@ -169,6 +170,7 @@ class _Sections:
 
 SECTION_TITLES = {
     "cover": "Cover",
+    "summary": "Clinical summary",
     "contents": "Contents",
     "checklist": "Checklist status",
     "timeline": "Timeline",
@@ -183,7 +185,15 @@ SECTION_TITLES = {
 def present_sections(ctx: PacketContext) -> list[str]:
     skip = set()
     if ctx.volume > 1:  # later volumes carry the cover and the contents, then their records
-        skip |= {"checklist", "timeline", "medications", "questions", "opinions", "imaging"}
+        skip |= {
+            "summary",
+            "checklist",
+            "timeline",
+            "medications",
+            "questions",
+            "opinions",
+            "imaging",
+        }
     if ctx.volume < ctx.volumes:
         skip.add("not_included")
     if not ctx.report.timeline:
@@ -199,6 +209,7 @@ def front_matter(ctx: PacketContext, numbering: Numbering) -> Rendered:
     sections = _Sections(ctx, numbering, first_page=1, label="Second-opinion packet")
     draw_section = {
         "cover": lambda: _cover(sections, ctx),
+        "summary": lambda: _summary(sections, ctx),
         "contents": lambda: _contents(sections, ctx, numbering),
         "checklist": lambda: _checklist(sections, ctx),
         "timeline": lambda: _timeline(sections, ctx),
@@ -334,6 +345,119 @@ def _cover(sections: _Sections, ctx: PacketContext) -> None:
         w.paragraph(
             "Missing: " + ", ".join(i.label for i in missing), size=10, color=ALERT, bold=True
         )
+
+
+def _record_page(ctx: PacketContext, path: str, page: int) -> tuple[Record, int] | None:
+    """The part of a record that holds its `page` (from 1), and that page's packet number."""
+    offset = 0
+    for record in ctx.records:
+        if record.doc.path != path:
+            continue
+        length = record.last - record.first + 1
+        if page <= offset + length:
+            return record, record.first + page - 1 - offset
+        offset += length
+    return None
+
+
+def _cite(ctx: PacketContext, source: FactSource) -> tuple[str, str | None]:
+    """'p. 12 · Breast biomarker report, 2026-02-10' and the link to that page, if it is here."""
+    found = _record_page(ctx, source.path, source.page)
+    if found is None:
+        return source.title, None
+    record, number = found
+    where = f"p. {number}" if record.volume == ctx.volume else f"vol. {record.volume}, p. {number}"
+    text = f"{where} · {record.doc.title}" + (
+        f", {_fmt(record.doc.date)}" if record.doc.date else ""
+    )
+    return text, f"page:{number}" if record.volume == ctx.volume else None
+
+
+def _summary(sections: _Sections, ctx: PacketContext) -> None:
+    summary = ctx.report.summary
+    w = sections.start(
+        "summary",
+        "Clinical summary",
+        "As the records state it, each value with the page it was read from (every row links "
+        f"there). Where records give different values, all are shown and marked {DIFFER}; "
+        "packet does not choose. Read by software: check each value on its page.",
+    )
+    rows: list[list[Cell | str]] = []
+    links: list[str | None] = []
+    marked: list[bool] = []
+    patient = ctx.settings.patient
+    for heading, given in (("Diagnosis", patient.diagnosis), ("Stage", patient.stage)):
+        if given:
+            rows.append(
+                [Cell(f"{heading} (as the family gave it)", bold=True), given, "the family"]
+            )
+            links.append(None)
+            marked.append(False)
+    for fact in summary.facts:
+        if not fact.values:
+            rows.append(
+                [Cell(fact.label, bold=True), Cell("not found in the records", color=MUTED), ""]
+            )
+            links.append(None)
+            marked.append(False)
+            continue
+        differ = len(fact.values) > 1
+        label = f"{DIFFER} {fact.label}" if differ else fact.label
+        for value in fact.values:
+            for number, source in enumerate(value.sources):
+                where, link = _cite(ctx, source)
+                rows.append([Cell(label, bold=True), value.value if number == 0 else "", where])
+                links.append(link)
+                marked.append(differ)
+                label = ""
+    w.table(
+        [Column("", 2.6), Column("Value", 3.2), Column("Where it is written", 4.6)],
+        rows,
+        links,
+        shade=[DIFFER_SHADE if m else None for m in marked],
+        marked=marked,
+        link_column=2,
+    )
+    if summary.dates:
+        w.heading("Key dates")
+        date_rows: list[list[Cell | str]] = []
+        date_links: list[str | None] = []
+        for key in summary.dates:
+            where, link = _cite(ctx, key.source) if key.source else ("the family's timeline", None)
+            date_rows.append([Cell(key.label, bold=True), key.date, where])
+            date_links.append(link)
+        w.table(
+            [Column("", 2.6), Column("Date", 3.2), Column("Where it is written", 4.6)],
+            date_rows,
+            date_links,
+            link_column=2,
+        )
+    if summary.care:
+        w.heading("Care so far")
+        w.paragraph(
+            "The institutions whose letterheads the records carry, with the record number each "
+            "uses for the patient: where to ask for more.",
+            size=9,
+            color=MUTED,
+        )
+        w.space(4)
+        w.table(
+            [Column("Institution", 4.2), Column("Medical record number", 2.6),
+             Column("Records", 3.6)],
+            [
+                [
+                    c.name,
+                    ", ".join(c.mrns) or "not given",
+                    plural(c.records, "record")
+                    + (
+                        f", {_fmt(c.first)}" + (f" to {_fmt(c.last)}" if c.last != c.first else "")
+                        if c.first
+                        else ""
+                    ),
+                ]
+                for c in summary.care
+            ],
+        )  # fmt: skip
 
 
 def _contents(sections: _Sections, ctx: PacketContext, numbering: Numbering) -> None:

@@ -111,8 +111,9 @@ def test_every_page_number_on_the_timeline_is_a_row_of_its_own_with_a_link(
     assert numbers and all(re.fullmatch(r"\d+(–\d+)?", n) for n in numbers), numbers
     assert sorted(at_links) == sorted(numbers)  # each number is one row, and that row links
     # the biopsy's two records: one row each, in page order, under the event
-    biopsy = r"Core needle biopsy.*\n· Surgical pathology.* 10\n· Breast biomarker[^·]*\n12\n"
-    assert re.search(biopsy, texts[index])
+    biopsy = r"Core needle biopsy.*\n· Surgical pathology.* (\d+)\n· Breast biomarker[^·]*\n(\d+)\n"
+    found = re.search(biopsy, texts[index])
+    assert found and int(found.group(1)) < int(found.group(2))
 
 
 def test_the_imaging_page_gives_the_accession_and_links_the_report(example_packet: Path) -> None:
@@ -194,3 +195,17 @@ def test_a_character_no_font_has_is_drawn_as_a_visible_mark() -> None:
 
     drawn = "".join(piece for piece, _ in runs("Scan 👍🏽 from Zoë"))
     assert MISSING_GLYPH in drawn and "Zoë" in drawn and "🏽" not in drawn
+
+
+def test_the_summary_follows_the_cover_with_key_dates_and_care_so_far(
+    example_packet: Path,
+) -> None:
+    texts = texts_of(example_packet)
+    index = section_page(texts, "Clinical summary")
+    assert index == 1
+    summary = texts[index]
+    assert re.search(r"Lakeside Medical Center\s+00481516\s+\d+ records, 2026-02-10 to", summary)
+    assert "Example Health Plan" not in summary  # the insurer holds no clinical records
+    found = re.search(r"Diagnosis \(first\s+pathology\)\s+2026-02-10\s+p\. (\d+)", summary)
+    assert found, summary
+    assert "Surgical pathology" in texts[int(found.group(1)) - 1]  # the cited page is that record

@@ -1,0 +1,173 @@
+"""Where a record comes from: the institution its letterhead names and the medical record number
+(MRN) it files the patient under, for the "Care so far" list a center uses to request more.
+
+Read only from the top of a record — the letterhead and the patient block — never from the
+narrative, where other hospitals are mentioned ("seen at Mercy Hospital in 2019").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+HEAD_LINES = 12  # the letterhead and patient block of a record
+INSTITUTION_WORDS = re.compile(
+    r"\b(hospitals?|medical cent(?:er|re)|health(?:care| system| services)?|clinics?|"
+    r"cancer (?:cent(?:er|re)|institute)|institute|university|laborator(?:y|ies)|labs?|"
+    r"associates|oncology|radiology|imaging|pathology|diagnostics|medical group|physicians|"
+    r"infirmary|memorial|pharmacy|specialists|surgical|surgery cent(?:er|re)|cent(?:er|re)|"
+    r"krankenhaus|klinik(?:um)?|hôpital|hospitalier|ospedale|policlinico)\b",
+    re.IGNORECASE,
+)
+# Lines that name the record, not its maker: "SURGICAL PATHOLOGY REPORT", "Progress note".
+TITLE_WORDS = re.compile(
+    r"\b(report|note|summary|results?|consultation|letter|instructions|statement|"
+    r"explanation of benefits|requisition|order|record|list)\b",
+    re.IGNORECASE,
+)
+LABELLED = re.compile(
+    r"^\s*(?:organization|organisation|facility|hospital|institution|performing (?:lab|site)|"
+    r"location|practice|custodian)\s*:\s*(?P<name>.{3,80}?)\s*$",
+    re.IGNORECASE,
+)
+MRN = re.compile(
+    r"\b(?:MRN|M\.R\.N\.|MR\s*#|MR\s*No\.?|Med(?:ical)?\s*Rec(?:ord)?\.?\s*(?:Number|No\.?|#)?|"
+    r"Hospital\s*(?:Number|No\.?)|Unit\s*(?:Number|No\.?))\s*[:#]?\s*"
+    r"(?P<number>[A-Z]{0,4}[-\s]?\d[\dA-Z-]{2,18})\b",
+    re.IGNORECASE,
+)
+NOT_A_NAME = re.compile(
+    r"\d{3}[-.\s]\d{4}|@|www\.|https?:|\b(tel|fax|phone|page \d|p\.?o\.? box)\b|^\W|:\s*\S",
+    re.IGNORECASE,
+)
+PROSE = re.compile(
+    r"\b(was|were|is|are|has|had|seen|presents?|presented|patient|she|he|her|his|who|with)\b"
+    r"|[.?!]\s*$",
+    re.IGNORECASE,
+)
+MESSAGE = re.compile(r"^(email\b|from:|subject:)", re.IGNORECASE)
+DEPARTMENT = re.compile(
+    r"\s+(?:[—–|]|-\s)\s*(?:department|dept\.?|division|section|service)?\b.*$", re.IGNORECASE
+)
+
+
+def institution_of(text: str) -> str:
+    """The institution named in a record's letterhead, or "" when none is clear."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:HEAD_LINES]
+    if any(MESSAGE.match(line) for line in lines[:4]):
+        return ""  # an email's signature is a person, not a letterhead
+    for line in lines:
+        labelled = LABELLED.match(line)
+        if labelled and INSTITUTION_WORDS.search(labelled.group("name")):
+            return _clean(labelled.group("name"))
+    for line in lines:
+        if len(line) > 90 or NOT_A_NAME.search(line) or PROSE.search(line):
+            continue
+        if len(line.split()) > 8 or not INSTITUTION_WORDS.search(line):
+            continue
+        name = _clean(DEPARTMENT.sub("", line))
+        if TITLE_WORDS.search(name) or not INSTITUTION_WORDS.search(name):
+            continue
+        return name
+    return ""
+
+
+def mrn_of(text: str) -> str:
+    """The medical record number in a record's patient block, or ""."""
+    for line in text.splitlines()[: HEAD_LINES * 2]:
+        found = MRN.search(line)
+        if found:
+            return re.sub(r"\s+", "", found.group("number")).upper()
+    return ""
+
+
+def _clean(name: str) -> str:
+    name = " ".join(name.split()).strip(" ,;·-—–")
+    if name.isupper():  # a letterhead in capitals reads better in title case
+        name = " ".join(_word_case(w) for w in name.split())
+    return name
+
+
+ACRONYMS = frozenset(
+    {
+        "UCLA",
+        "UCSF",
+        "UCSD",
+        "NYU",
+        "MD",
+        "PC",
+        "LLC",
+        "VA",
+        "USA",
+        "NHS",
+        "CHU",
+        "UPMC",
+        "OHSU",
+        "MUSC",
+        "MSK",
+    }
+)
+SMALL_WORDS = frozenset({"and", "of", "the", "for", "at", "in", "de", "la", "du"})
+
+
+def _word_case(word: str) -> str:
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    if letters in ACRONYMS or (
+        letters
+        and len(letters) <= 4
+        and not re.search(r"[AEIOUY]", letters)
+        and not word.endswith(".")
+    ):
+        return word
+    if word.lower() in SMALL_WORDS:
+        return word.lower()
+    return word.capitalize()
+
+
+@dataclass
+class Institution:
+    """One place that holds records of the patient."""
+
+    name: str
+    mrns: list[str]
+    first: date | None
+    last: date | None
+    records: int
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", name.casefold()).strip()
+
+
+def care_so_far(places: list[tuple[str, str, date | None]]) -> list[Institution]:
+    """(institution, MRN, date) of each record, gathered by institution, the earliest first.
+    Records without an institution are left out: a guess would send the center to the wrong
+    place."""
+    names: dict[str, Counter[str]] = {}
+    mrns: dict[str, list[str]] = {}
+    days: dict[str, list[date]] = {}
+    counts: Counter[str] = Counter()
+    for name, mrn, day in places:
+        if not name:
+            continue
+        key = _key(name)
+        names.setdefault(key, Counter())[name] += 1
+        counts[key] += 1
+        if mrn and mrn not in mrns.setdefault(key, []):
+            mrns[key].append(mrn)
+        if day:
+            days.setdefault(key, []).append(day)
+    out = [
+        Institution(
+            name=names[key].most_common(1)[0][0],
+            mrns=sorted(mrns.get(key, [])),
+            first=min(days[key]) if days.get(key) else None,
+            last=max(days[key]) if days.get(key) else None,
+            records=counts[key],
+        )
+        for key in names
+    ]
+    out.sort(key=lambda i: (i.first is None, i.first or date.min, i.name))
+    return out

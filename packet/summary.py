@@ -1,0 +1,121 @@
+"""The clinical summary an oncologist reads first: primary site, histology, grade, biomarkers and
+stage as the records state them, each with its source; the key dates; and the places that hold
+records ("Care so far"). Where records disagree every value is shown with its sources: packet
+reports, it never chooses.
+"""
+
+from __future__ import annotations
+
+from packet.caregiver import TIMELINE_CSV
+from packet.models import (
+    FACT_LABELS,
+    CarePlace,
+    Category,
+    ClinicalSummary,
+    DocumentOut,
+    DocumentStatus,
+    FactKind,
+    FactSource,
+    FactValue,
+    ImagingStudy,
+    KeyDate,
+    SummaryFact,
+    TimelineEvent,
+    TimelineType,
+    record_order,
+)
+from packet.provenance import care_so_far
+
+# Always asked, so always shown ("not found in the records" when absent); the others only when found.
+CORE = (FactKind.PRIMARY_SITE, FactKind.HISTOLOGY, FactKind.GRADE, FactKind.STAGE, FactKind.TNM)
+NOT_CLINICAL = (Category.ADMINISTRATIVE,)
+
+
+def _fold(value: str) -> str:
+    return " ".join(value.casefold().split())
+
+
+def _source(doc: DocumentOut, page: int = 1, quote: str = "") -> FactSource:
+    return FactSource(path=doc.path, page=page, title=doc.title, date=doc.date, quote=quote)
+
+
+def _facts(documents: list[DocumentOut]) -> list[SummaryFact]:
+    found: dict[FactKind, dict[str, FactValue]] = {}
+    for doc in documents:
+        for fact in doc.facts:
+            values = found.setdefault(fact.kind, {})
+            key = _fold(fact.value)
+            if key not in values:
+                values[key] = FactValue(value=fact.value, sources=[])
+            if not any(s.path == doc.path for s in values[key].sources):
+                values[key].sources.append(_source(doc, fact.page, fact.quote))
+    return [
+        SummaryFact(kind=kind, label=FACT_LABELS[kind], values=list(found.get(kind, {}).values()))
+        for kind in FactKind
+        if kind in found or kind in CORE
+    ]
+
+
+def _first_of(documents: list[DocumentOut], category: Category) -> DocumentOut | None:
+    dated = [d for d in documents if d.category is category and d.date]
+    return min(dated, key=lambda d: (d.date, d.path)) if dated else None
+
+
+def _dates(documents: list[DocumentOut], timeline: list[TimelineEvent]) -> list[KeyDate]:
+    dates: list[KeyDate] = []
+    family = [e for e in timeline if e.source.startswith(TIMELINE_CSV)]
+
+    def from_family(kind: TimelineType, label: str, first_only: bool) -> None:
+        events = sorted((e for e in family if e.type is kind), key=lambda e: e.date.sort_key)
+        for event in events[:1] if first_only else events:
+            dates.append(KeyDate(label=label, date=f"{event.date} — {event.description}"))
+
+    first_pathology = _first_of(documents, Category.PATHOLOGY)
+    if first_pathology and first_pathology.date:
+        dates.append(
+            KeyDate(
+                label="Diagnosis (first pathology)",
+                date=first_pathology.date.isoformat(),
+                source=_source(first_pathology),
+            )
+        )
+    from_family(TimelineType.DIAGNOSIS, "Diagnosis (the family's timeline)", first_only=True)
+    for doc in documents:
+        if doc.category is Category.OPERATIVE and doc.date:
+            dates.append(KeyDate(label="Surgery", date=doc.date.isoformat(), source=_source(doc)))
+    if not any(d.label == "Surgery" for d in dates):
+        from_family(TimelineType.SURGERY, "Surgery (the family's timeline)", first_only=False)
+    first_treatment = _first_of(documents, Category.TREATMENT)
+    if first_treatment and first_treatment.date:
+        dates.append(
+            KeyDate(
+                label="Treatment began",
+                date=first_treatment.date.isoformat(),
+                source=_source(first_treatment),
+            )
+        )
+    from_family(TimelineType.TREATMENT, "Treatment began (the family's timeline)", first_only=True)
+    return dates
+
+
+def _care(documents: list[DocumentOut], studies: list[ImagingStudy]) -> list[CarePlace]:
+    places = [(d.institution, d.mrn, d.date) for d in documents]
+    places += [(s.institution, "", s.date) for s in studies]
+    return [
+        CarePlace(name=p.name, mrns=p.mrns, first=p.first, last=p.last, records=p.records)
+        for p in care_so_far(places)
+    ]
+
+
+def clinical_summary(
+    documents: list[DocumentOut], timeline: list[TimelineEvent], studies: list[ImagingStudy]
+) -> ClinicalSummary:
+    """The summary of the records that go into the packet."""
+    included = record_order(
+        d
+        for d in documents
+        if d.status is DocumentStatus.INCLUDED and d.category not in NOT_CLINICAL
+    )
+    return ClinicalSummary(
+        facts=_facts(included), dates=_dates(included, timeline), care=_care(included, studies)
+    )
