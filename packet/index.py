@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 
@@ -15,13 +15,16 @@ from packet.caregiver import CaregiverData, DocumentOverride, load_caregiver_fil
 from packet.classify import classify, make_title
 from packet.dates import DateOrder, clinical_date, date_from_name
 from packet.dicom import DicomHeader, summarize_studies
+from packet.facts import extract as extract_facts
 from packet.formats.ccda import Facts
+from packet.formats.pdf import page_texts
 from packet.identity import Identity, Match, compare, header_identity
 from packet.models import (
     Category,
     Document,
     DocumentStatus,
     Evidence,
+    Fact,
     FileKind,
     IgnoredFile,
     ImagingStudy,
@@ -80,6 +83,7 @@ class Understanding:
     title: str
     institution: str = ""
     mrn: str = ""
+    facts: tuple[Fact, ...] = ()
 
 
 def understand(job: ReadJob, reading: FileReading) -> Understanding:
@@ -342,6 +346,7 @@ def index_folder(
                     known.title,
                 )
                 doc.institution, doc.mrn = known.institution, known.mrn
+                doc.facts = list(known.facts)
         index.documents.append(doc)
         if doc.status is DocumentStatus.INCLUDED and reading.text:
             found_id = header_identity(reading.text, data.settings.reading.date_order)
@@ -423,10 +428,27 @@ def _incomplete_discs(headers: list[DicomHeader], present: set[str]) -> list[Pro
 PARALLEL_FROM = 64  # below this many files, starting worker processes costs more than it saves
 
 
+# Records whose text states diagnoses and results; imaging reports speak of "staging" but rarely
+# state a stage, and lists, bills and letters state none.
+FACT_CATEGORIES = frozenset(
+    {Category.PATHOLOGY, Category.BIOMARKERS, Category.CLINIC_NOTES, Category.HOSPITAL,
+     Category.OPERATIVE, Category.TREATMENT, Category.LABS}
+)  # fmt: skip
+FACT_PAGES = 12  # results sit on a report's first pages; a 300-page chart is not read through
+
+
 def _read_job(job: ReadJob) -> tuple[FileReading, Understanding | None]:
     reading = read_file(job.path, job.relative, job.passwords, job.ocr, job.layout)
     usable = reading.usable and reading.kind in (FileKind.PDF, FileKind.IMAGE, FileKind.TEXT)
-    return reading, understand(job, reading) if usable else None
+    if not usable:
+        return reading, None
+    known = understand(job, reading)
+    if known.category in FACT_CATEGORIES:
+        pages = [reading.text]
+        if reading.kind is FileKind.PDF and not reading.ocr:
+            pages = page_texts(job.path, job.passwords, FACT_PAGES) or pages
+        known = replace(known, facts=tuple(extract_facts(pages)))
+    return reading, known
 
 
 def _read_all(

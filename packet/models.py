@@ -207,6 +207,7 @@ class SummaryFact(BaseModel):
     kind: FactKind
     label: str
     values: list[FactValue] = Field(default_factory=list)  # empty: not found in the records
+    differ: bool = False  # records give different values (one report's several cores do not)
 
 
 class KeyDate(BaseModel):

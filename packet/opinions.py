@@ -40,7 +40,7 @@ def compare(opinions: list[Opinion]) -> list[ComparisonRow]:
         if key == "date" and not any(values):
             continue
         normalized = {" ".join(v.lower().split()).rstrip(".") for v in values}
-        rows.append(
-            ComparisonRow(key, label, values, differ=len(opinions) > 1 and len(normalized) > 1)
-        )
+        # Opinions given on different days are not a disagreement: the date is never marked.
+        differ = key != "date" and len(opinions) > 1 and len(normalized) > 1
+        rows.append(ComparisonRow(key, label, values, differ=differ))
     return rows

@@ -401,7 +401,7 @@ def _summary(sections: _Sections, ctx: PacketContext) -> None:
             links.append(None)
             marked.append(False)
             continue
-        differ = len(fact.values) > 1
+        differ = fact.differ
         label = f"{DIFFER} {fact.label}" if differ else fact.label
         for value in fact.values:
             for number, source in enumerate(value.sources):

@@ -29,6 +29,9 @@ from packet.provenance import care_so_far
 # Always asked, so always shown ("not found in the records" when absent); the others only when found.
 CORE = (FactKind.PRIMARY_SITE, FactKind.HISTOLOGY, FactKind.GRADE, FactKind.STAGE, FactKind.TNM)
 NOT_CLINICAL = (Category.ADMINISTRATIVE,)
+# Staged and measured again over time (clinical, then pathologic; PSA after PSA): values that
+# differ without any disagreement.
+SERIES = (FactKind.PSA, FactKind.TNM)
 
 
 def _fold(value: str) -> str:
@@ -50,10 +53,26 @@ def _facts(documents: list[DocumentOut]) -> list[SummaryFact]:
             if not any(s.path == doc.path for s in values[key].sources):
                 values[key].sources.append(_source(doc, fact.page, fact.quote))
     return [
-        SummaryFact(kind=kind, label=FACT_LABELS[kind], values=list(found.get(kind, {}).values()))
+        SummaryFact(
+            kind=kind,
+            label=FACT_LABELS[kind],
+            values=list(found.get(kind, {}).values()),
+            differ=_differ(kind, list(found.get(kind, {}).values())),
+        )
         for kind in FactKind
         if kind in found or kind in CORE
     ]
+
+
+def _differ(kind: FactKind, values: list[FactValue]) -> bool:
+    """Records disagree: two values, not all read from one record (a biopsy's several cores, an
+    IHC score beside its ISH result), and not a measure that moves over time (PSA)."""
+    if kind in SERIES or len(values) < 2:
+        return False
+    # "positive (95%)" and "positive" agree: the verdict is compared, not its detail
+    verdicts = {_fold(v.value.split(" (")[0]) for v in values}
+    per_value = [{s.path for s in v.sources} for v in values]
+    return len(verdicts) > 1 and len(set().union(*per_value)) > 1
 
 
 def _first_of(documents: list[DocumentOut], category: Category) -> DocumentOut | None:

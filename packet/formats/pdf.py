@@ -37,6 +37,28 @@ def open_pdfium(path: Path, passwords: list[str]) -> tuple[Any, Exception | None
     return None, error, tried_password
 
 
+def page_texts(path: Path, passwords: list[str], limit: int) -> list[str]:
+    """The text layer of the first `limit` pages, one string per page ([] if it cannot be read)."""
+    import pypdfium2 as pdfium
+
+    document, _, _ = open_pdfium(path, passwords)
+    if document is None:
+        return []
+    texts = []
+    try:
+        for index in range(min(limit, len(document))):
+            page = document[index]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            textpage.close()
+            page.close()
+    except pdfium.PdfiumError:
+        pass  # the pages read so far still say what they say
+    finally:
+        document.close()
+    return texts
+
+
 def read(
     path: Path, relative: str, passwords: list[str], reading: FileReading, layout: bool
 ) -> None:

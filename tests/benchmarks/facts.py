@@ -1,0 +1,72 @@
+"""Precision of the clinical summary's facts on authored reports with expected facts.
+
+    python tests/benchmarks/facts.py [--show]
+
+tests/facts/held_out/ was written before the rules were tuned and is only measured;
+tests/facts/tuned/ is what the rules were tuned on. Each report is a .txt (pages separated by a
+form feed, or by a line reading \\f) with a .toml listing the facts a careful reader takes from
+it. A found fact is right when its kind and value are expected, wrong otherwise (a value nobody
+expected counts against). Prints precision (right / found) and recall (right / expected) for
+each part, and documents/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+from packet.facts import extract
+
+FOLDER = Path(__file__).resolve().parents[1] / "facts"
+
+
+def pages_of(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8").replace("\\f", "\f")
+    return text.split("\f")
+
+
+def expected_of(path: Path) -> set[tuple[str, str]]:
+    data = tomllib.loads(path.with_suffix(".toml").read_text(encoding="utf-8"))
+    return {(f["kind"], f["value"].casefold()) for f in data.get("fact", [])}
+
+
+def measure(part: str, show: bool) -> tuple[int, int, int]:
+    right = wrong = expected = 0
+    for report in sorted((FOLDER / part).glob("*.txt")):
+        want = expected_of(report)
+        found = {(f.kind.value, f.value.casefold()) for f in extract(pages_of(report))}
+        right += len(found & want)
+        wrong += len(found - want)
+        expected += len(want)
+        if show and found != want:
+            print(f"  {report.name}: wrong {sorted(found - want)} missed {sorted(want - found)}")
+    return right, wrong, expected
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--show", action="store_true", help="print each report's differences")
+    args = parser.parse_args()
+    ok = True
+    for part in ("tuned", "held_out"):
+        start = time.perf_counter()
+        right, wrong, expected = measure(part, args.show and part == "tuned")
+        count = len(list((FOLDER / part).glob("*.txt")))
+        seconds = time.perf_counter() - start
+        precision = right / (right + wrong) if right + wrong else 1.0
+        recall = right / expected if expected else 1.0
+        print(
+            f"{part:9} {count:3} reports  facts expected {expected:3}  right {right:3}  "
+            f"wrong {wrong:2}  precision {precision:6.1%}  recall {recall:6.1%}  "
+            f"({count / seconds:,.0f} documents/s)"
+        )
+        ok &= precision >= 0.98
+    print("target: precision >= 98% on each part")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
