@@ -434,23 +434,41 @@ def _site_name(text: str) -> str:
 # --- the engine ----------------------------------------------------------------------------------
 
 LineRule = Callable[[str], str]
-LINE_RULES: tuple[tuple[FactKind, LineRule], ...] = (
-    (FactKind.ER, _receptor(FactKind.ER, RECEPTORS[FactKind.ER])),
-    (FactKind.PR, _receptor(FactKind.PR, RECEPTORS[FactKind.PR])),
-    (FactKind.HER2, _her2),
-    (FactKind.KI67, _ki67),
-    (FactKind.PDL1, _pdl1),
-    (FactKind.MSI, _msi),
-    (FactKind.GRADE, _grade),
-    (FactKind.STAGE, _stage),
-    (FactKind.TNM, _tnm),
-    (FactKind.GLEASON, _gleason),
-    (FactKind.PSA, _psa),
+# Each rule with the words (lower case) a line must hold for the rule to be tried at all.
+LINE_RULES: tuple[tuple[FactKind, LineRule, tuple[str, ...]], ...] = (
+    (FactKind.ER, _receptor(FactKind.ER, RECEPTORS[FactKind.ER]), ("er", "estrogen", "oestrogen")),
+    (FactKind.PR, _receptor(FactKind.PR, RECEPTORS[FactKind.PR]), ("pr", "pgr", "progesterone")),
+    (FactKind.HER2, _her2, ("her", "erbb2")),
+    (FactKind.KI67, _ki67, ("ki",)),
+    (FactKind.PDL1, _pdl1, ("pd-l1", "pdl1", "pd l1")),
+    (FactKind.MSI, _msi, ("msi", "mss", "ms-stable", "microsatellite")),
+    (FactKind.GRADE, _grade, ("grade",)),
+    (FactKind.STAGE, _stage, ("stage",)),
+    (FactKind.TNM, _tnm, ("n0", "n1", "n2", "n3", "nx")),
+    (FactKind.GLEASON, _gleason, ("gleason",)),
+    (FactKind.PSA, _psa, ("psa", "prostate")),
+)  # fmt: skip
+OTHER_WORDS = (
+    "+", "-", "egfr", "alk", "ros1", "ras", "braf", "grade group", "isup", "gg", "mlh1",
+    "msh", "pms2", "mmr", "mismatch", "carcinoma", "lymphoma", "melanoma", "glioblastoma",
+    "mesothelioma", "tumor", "tumour", "site", "histolog",
+)  # fmt: skip
+
+
+# Every rule needs one of these words: a line without any is only looked at for its role.
+TRIGGER = re.compile(
+    r"receptor|\bP?g?R\b|\bER\b|HER-?2|ERBB2|Ki-?67|grade|stage|\b[cpyr]{0,2}T(?:is|[0-4xX])|"
+    r"EGFR|ALK|ROS1|[KN]RAS|BRAF|PD-?L1|MLH1|MSH[26]|PMS2|MMR|MSI|MSS|microsatellite|Gleason|"
+    r"GG\b|PSA|prostate[- ]specific|site|histolog|carcinoma|lymphoma|melanoma|glioblastoma|"
+    r"mesothelioma|tumou?r|neoplasm",
+    re.IGNORECASE,
 )
 
 
 def extract(pages: Sequence[str]) -> list[Fact]:
     """The facts the text of one record states, each with the page (from 1) it was read on."""
+    if not any(TRIGGER.search(page) for page in pages):
+        return []
     facts: list[Fact] = []
     seen: set[tuple[FactKind, str]] = set()
     mmr: dict[str, tuple[bool, Line]] = {}
@@ -483,13 +501,21 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             and not SITE.match(line.text)
         ):
             pass
+        if not TRIGGER.search(line.text):
+            continue
         ratio = HER2_RATIO.search(line.text)
         if ratio:
             ratios.setdefault(line.page, ratio.group(1))
         for text in SENTENCES.split(line.text):
+            low = text.lower()
+            rules = [
+                (kind, rule) for kind, rule, words in LINE_RULES if any(w in low for w in words)
+            ]
+            if not rules and not any(w in low for w in OTHER_WORDS):
+                continue  # nothing any rule reads: no need to judge the sentence
             if NOT_A_RESULT.search(text):
                 continue
-            for kind, rule in LINE_RULES:
+            for kind, rule in rules:
                 add(kind, rule(text), line)
             for kind, value in _profile(text):
                 add(kind, value, line)

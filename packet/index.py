@@ -434,7 +434,10 @@ FACT_CATEGORIES = frozenset(
     {Category.PATHOLOGY, Category.BIOMARKERS, Category.CLINIC_NOTES, Category.HOSPITAL,
      Category.OPERATIVE, Category.TREATMENT, Category.LABS}
 )  # fmt: skip
-FACT_PAGES = 12  # results sit on a report's first pages; a 300-page chart is not read through
+# Reports whose results may sit beyond the first pages already read (an addendum, an ISH page);
+# notes state their diagnosis up front.
+REPORT_CATEGORIES = frozenset({Category.PATHOLOGY, Category.BIOMARKERS})
+FACT_PAGES = 8  # results sit on a report's first pages; a 300-page chart is not read through
 
 
 def _read_job(job: ReadJob) -> tuple[FileReading, Understanding | None]:
@@ -445,7 +448,12 @@ def _read_job(job: ReadJob) -> tuple[FileReading, Understanding | None]:
     known = understand(job, reading)
     if known.category in FACT_CATEGORIES:
         pages = [reading.text]
-        if reading.kind is FileKind.PDF and not reading.ocr:
+        if (
+            known.category in REPORT_CATEGORIES
+            and reading.kind is FileKind.PDF
+            and not reading.ocr
+            and reading.pages > 2
+        ):
             pages = page_texts(job.path, job.passwords, FACT_PAGES) or pages
         known = replace(known, facts=tuple(extract_facts(pages)))
     return reading, known

@@ -17,6 +17,7 @@ from rich.text import Text
 from packet.caregiver import Opinion
 from packet.models import DocumentStatus, FileKind, ItemStatus, Report, Severity, record_order
 from packet.opinions import NOT_STATED, compare, doctors
+from packet.words import plural
 
 STATUS_STYLE: dict[ItemStatus, tuple[str, str]] = {
     ItemStatus.PRESENT: ("present", "green"),
@@ -184,16 +185,19 @@ def summary(report: Report) -> Text:
     counts = Counter(d.status for d in report.documents if d.kind is not FileKind.DICOM)
     missing = report.missing_required
     text = Text()
-    text.append(f"{counts[DocumentStatus.INCLUDED]} document(s) to include")
+    text.append(f"{plural(counts[DocumentStatus.INCLUDED], 'document')} to include")
     if counts[DocumentStatus.DUPLICATE]:
-        text.append(f", {counts[DocumentStatus.DUPLICATE]} duplicate(s) counted once")
+        text.append(f", {plural(counts[DocumentStatus.DUPLICATE], 'duplicate')} counted once")
     if counts[DocumentStatus.EXCLUDED]:
         text.append(f", {counts[DocumentStatus.EXCLUDED]} not included")
     if report.imaging_studies:
         images = sum(s.images for s in report.imaging_studies)
-        text.append(f", {len(report.imaging_studies)} scan study(ies) with {images} image(s)")
+        text.append(
+            f", {plural(len(report.imaging_studies), 'scan study', 'scan studies')} "
+            f"with {plural(images, 'image')}"
+        )
     if report.ignored:
-        text.append(f", {len(report.ignored)} system file(s) ignored")
+        text.append(f", {plural(len(report.ignored), 'system file')} ignored")
     text.append(".\n")
     if missing:
         text.append(
@@ -213,12 +217,30 @@ def summary(report: Report) -> Text:
     return text
 
 
+def facts_view(report: Report) -> Text:
+    """The clinical summary's facts, for the caregiver to check against the records."""
+    text = Text()
+    found = [f for f in report.summary.facts if f.values]
+    if not found:
+        return text
+    text.append("Read from the records for the clinical summary", style="bold")
+    text.append(" (check each against its record; ≠ where records differ)\n")
+    for fact in found:
+        for value in fact.values:
+            mark = "≠ " if fact.differ else "  "
+            where = "; ".join(f"{s.path}, page {s.page}" for s in value.sources)
+            text.append(f"{mark}{fact.label}: ", style="bold")
+            text.append(f"{value.value} — {where}\n")
+    return text
+
+
 def report_view(report: Report) -> RenderableType:
     large = (
         len(report.documents) > LISTED_IN_FULL
     )  # a table of thousands helps no one (and is slow)
     parts: list[RenderableType] = [
         checklist_table(report),
+        facts_view(report),
         categories_table(report) if large else documents_view(report),
     ]
     if report.imaging_studies:
