@@ -419,6 +419,7 @@ def _summary(sections: _Sections, ctx: PacketContext) -> None:
         link_column=2,
     )
     if summary.dates:
+        w.ensure(110)  # the heading never ends a page without its table
         w.heading("Key dates")
         date_rows: list[list[Cell | str]] = []
         date_links: list[str | None] = []
@@ -433,6 +434,7 @@ def _summary(sections: _Sections, ctx: PacketContext) -> None:
             link_column=2,
         )
     if summary.care:
+        w.ensure(130)
         w.heading("Care so far")
         w.paragraph(
             "The institutions whose letterheads the records carry, with the record number each "
