@@ -89,30 +89,18 @@ def _dates(documents: list[DocumentOut], timeline: list[TimelineEvent]) -> list[
         for event in events[:1] if first_only else events:
             dates.append(KeyDate(label=label, date=f"{event.date} — {event.description}"))
 
-    first_pathology = _first_of(documents, Category.PATHOLOGY)
-    if first_pathology and first_pathology.date:
-        dates.append(
-            KeyDate(
-                label="Diagnosis (first pathology)",
-                date=first_pathology.date.isoformat(),
-                source=_source(first_pathology),
-            )
-        )
+    def from_record(doc: DocumentOut | None, label: str) -> None:
+        if doc is not None and doc.date:
+            dates.append(KeyDate(label=label, date=doc.date.isoformat(), source=_source(doc)))
+
+    from_record(_first_of(documents, Category.PATHOLOGY), "Diagnosis (first pathology)")
     from_family(TimelineType.DIAGNOSIS, "Diagnosis (the family's timeline)", first_only=True)
     for doc in documents:
-        if doc.category is Category.OPERATIVE and doc.date:
-            dates.append(KeyDate(label="Surgery", date=doc.date.isoformat(), source=_source(doc)))
+        if doc.category is Category.OPERATIVE:
+            from_record(doc, "Surgery")
     if not any(d.label == "Surgery" for d in dates):
         from_family(TimelineType.SURGERY, "Surgery (the family's timeline)", first_only=False)
-    first_treatment = _first_of(documents, Category.TREATMENT)
-    if first_treatment and first_treatment.date:
-        dates.append(
-            KeyDate(
-                label="Treatment began",
-                date=first_treatment.date.isoformat(),
-                source=_source(first_treatment),
-            )
-        )
+    from_record(_first_of(documents, Category.TREATMENT), "Treatment began")
     from_family(TimelineType.TREATMENT, "Treatment began (the family's timeline)", first_only=True)
     return dates
 
