@@ -40,6 +40,11 @@ TIMELINE_CSV = "timeline.csv"
 MEDICATIONS_CSV = "medications.csv"
 QUESTIONS_MD = "questions.md"
 DOCUMENTS_CSV = "documents.csv"
+DOCUMENTS_HEADER = "path,category,date,title,include"
+# What `check` writes in a documents.csv line it suggests, for the caregiver to replace; read
+# back, they mean "not filled in", never a category or a date.
+CATEGORY_PLACEHOLDER = "CATEGORY"
+DATE_PLACEHOLDER = "YYYY-MM-DD"
 CAREGIVER_FILES = (PACKET_TOML, TIMELINE_CSV, MEDICATIONS_CSV, QUESTIONS_MD, DOCUMENTS_CSV)
 
 # Words caregivers naturally write for a status, mapped onto the five statuses.
@@ -617,13 +622,25 @@ def load_overrides(folder: Path, data: CaregiverData) -> None:
             _problem(
                 DOCUMENTS_CSV,
                 "documents.csv needs a path column",
-                "Make the first line exactly: path,category,date,title,include",
+                f"Make the first line exactly:\n  {DOCUMENTS_HEADER}",
             )
         )
         return
     for line, row in rows:
         where = f"documents.csv line {line}"
         values: dict[str, Any] = {"path": row["path"].replace("\\", "/").strip("/")}
+        for column, placeholder in (("category", CATEGORY_PLACEHOLDER), ("date", DATE_PLACEHOLDER)):
+            if (row.get(column) or "").strip().upper() == placeholder:
+                row[column] = ""
+                data.problems.append(
+                    _problem(
+                        DOCUMENTS_CSV,
+                        f"{where}, column {column}: still the placeholder {placeholder}",
+                        f"Write the document's {column} in its place"
+                        + (" (like 2026-02-10)" if column == "date" else "")
+                        + ", or leave the column empty.",
+                    )
+                )
         if row.get("category"):
             try:
                 values["category"] = Category(row["category"].strip().lower())

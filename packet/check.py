@@ -61,8 +61,9 @@ def _patient_problems(index: FolderIndex) -> list[Problem]:
             severity=Severity.ERROR,
             message=f"packet.toml does not give the patient's {' and '.join(missing)}; "
             "build stamps them on every page and will not start without them.",
-            fix='Under [patient] in packet.toml write name = "Ana Example" and '
-            "date_of_birth = 1961-04-02 (year-month-day).",
+            fix="Under the line [patient] in packet.toml (packet init FOLDER creates the file), "
+            "write these two lines with the patient's name and date of birth (year-month-day) "
+            'in place of the examples:\n  name = "Ana Example"\n  date_of_birth = 1961-04-02',
         )
     ]
 

@@ -9,47 +9,51 @@ from dataclasses import dataclass
 
 from packet.index import FolderIndex, record_medications
 from packet.models import Category, ChecklistItem, ItemStatus, TimelineType
+from packet.words import plural
 
 
 @dataclass(frozen=True)
 class ItemSpec:
     id: str
     label: str
+    short: str  # the label in a terminal's narrow column
     requirement: str  # required | recommended | conditional
     categories: tuple[Category, ...]
-    fix: str
+    fix: str  # lines indented by two spaces are text to copy as they stand (see models.Problem)
 
 
 CHECKLIST: tuple[ItemSpec, ...] = (
-    ItemSpec("pathology", "Pathology reports", "required", (Category.PATHOLOGY,),
+    ItemSpec("pathology", "Pathology reports", "Pathology reports", "required", (Category.PATHOLOGY,),
              "Ask the hospital's pathology department (or the patient portal) for every pathology "
              "report: biopsies, surgery, cytology and any outside review."),
-    ItemSpec("slides", "Pathology slides / tissue blocks", "recommended", (),
+    ItemSpec("slides", "Pathology slides / tissue blocks", "Slides / tissue blocks", "recommended", (),
              "Ask the pathology lab that holds the slides to send them (or the blocks) to the center, "
-             'then record it in packet.toml: [checklist.slides] status = "pending".'),
-    ItemSpec("imaging", "Imaging reports", "required", (Category.IMAGING,),
+             "then write in packet.toml:\n  [checklist.slides]\n  status = \"pending\""),
+    ItemSpec("imaging", "Imaging reports", "Imaging reports", "required", (Category.IMAGING,),
              "Download the radiology reports (CT, MRI, PET, mammogram, ultrasound) from the portal "
              "or ask the imaging center's records office."),
-    ItemSpec("imaging_files", "Imaging scan files (DICOM disc)", "recommended", (),
-             "Ask the imaging center for a disc of the scans and copy it into the records folder, "
-             'or mark [checklist.imaging_files] status = "sent_separately" once it is mailed.'),
-    ItemSpec("operative", "Operative and procedure notes", "surgery", (Category.OPERATIVE,),
+    ItemSpec("imaging_files", "Imaging scan files (DICOM disc)", "Scan files (DICOM)", "recommended", (),
+             "Ask the imaging center for a disc of the scans and copy it into the records folder; "
+             "or, once the disc is mailed to the center, write in packet.toml:\n"
+             '  [checklist.imaging_files]\n  status = "sent_separately"'),
+    ItemSpec("operative", "Operative and procedure notes", "Operative notes", "surgery", (Category.OPERATIVE,),
              "Ask the surgeon's office or hospital records for the operative report."),
-    ItemSpec("clinic_notes", "Notes from key oncology visits", "required", (Category.CLINIC_NOTES,),
+    ItemSpec("clinic_notes", "Notes from key oncology visits", "Oncology visit notes", "required", (Category.CLINIC_NOTES,),
              "Download the consult and progress notes from the portal (Visits > notes) or ask the "
              "oncologist's office."),
-    ItemSpec("biomarkers", "Biomarker, molecular and genetic results", "required", (Category.BIOMARKERS,),
+    ItemSpec("biomarkers", "Biomarker, molecular and genetic results", "Biomarker results", "required", (Category.BIOMARKERS,),
              "Ask the oncologist's office for the biomarker reports (receptor status, genomic or "
-             'germline tests); if tests are still running, set [checklist.biomarkers] status = "pending".'),
-    ItemSpec("treatment", "Treatment records (chemotherapy, radiation)", "treatment", (Category.TREATMENT,),
+             "germline tests); if tests are still running, write in packet.toml:\n"
+             '  [checklist.biomarkers]\n  status = "pending"'),
+    ItemSpec("treatment", "Treatment records (chemotherapy, radiation)", "Treatment records", "treatment", (Category.TREATMENT,),
              "Ask the infusion or radiation center for a treatment summary."),
-    ItemSpec("medications", "Current medications, including supplements", "required", (Category.MEDICATIONS,),
+    ItemSpec("medications", "Current medications, including supplements", "Medications", "required", (Category.MEDICATIONS,),
              "Fill in medications.csv (one row per medicine, vitamins and supplements too)."),
-    ItemSpec("timeline", "Timeline of symptoms, tests and treatments", "required", (),
-             "Fill in timeline.csv: one row per event (date,type,description)."),
-    ItemSpec("questions", "Questions for the second-opinion doctor", "recommended", (),
+    ItemSpec("timeline", "Timeline of symptoms, tests and treatments", "Timeline", "required", (),
+             "Fill in timeline.csv: one row per event under the first line\n  date,type,description"),
+    ItemSpec("questions", "Questions for the second-opinion doctor", "Questions", "recommended", (),
              "Write your questions in questions.md, one per line."),
-    ItemSpec("recommendation", "Current diagnosis and recommended plan", "recommended", (),
+    ItemSpec("recommendation", "Current diagnosis and recommended plan", "Diagnosis and plan", "recommended", (),
              "Add an [[opinion]] to packet.toml with the diagnosis and plan you were given, or "
              "include the oncologist's note that states it."),
 )  # fmt: skip
@@ -85,7 +89,7 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
         required = spec.requirement == "required"
         requirement = spec.requirement
         status = ItemStatus.PRESENT if docs else ItemStatus.MISSING
-        detail = f"{len(docs)} document(s)" if docs else ""
+        detail = plural(len(docs), "document") if docs else ""
 
         if spec.requirement in ("surgery", "treatment"):
             known = (
@@ -115,35 +119,35 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
             if index.studies:
                 status = ItemStatus.PRESENT
                 images = sum(s.images for s in index.studies)
-                detail = f"{len(index.studies)} scan study(ies), {images} images"
+                detail = f"{plural(len(index.studies), 'scan study', 'scan studies')}, {plural(images, 'image')}"
                 docs = sorted({s.folder for s in index.studies})
         elif spec.id == "medications":
             found = record_medications(index)
             if found and not data.medications:
                 status = ItemStatus.PRESENT
                 sources = sorted({m.source for m in found})
-                detail = f"{len(found)} medicine(s) listed in the records" + (
+                detail = f"{plural(len(found), 'medicine')} listed in the records" + (
                     f"; {detail}" if detail else ""
                 )
                 docs = sorted(set(docs) | set(sources))
             if data.medications:
                 status = ItemStatus.PRESENT
-                detail = f"medications.csv: {len(data.medications)} medicine(s)" + (
+                detail = f"medications.csv: {plural(len(data.medications), 'medicine')}" + (
                     f"; {detail}" if detail else ""
                 )
         elif spec.id == "timeline":
             if data.timeline:
                 status = ItemStatus.PRESENT
-                detail = f"timeline.csv: {len(data.timeline)} event(s)"
+                detail = f"timeline.csv: {plural(len(data.timeline), 'event')}"
         elif spec.id == "questions":
             if data.questions:
                 status = ItemStatus.PRESENT
-                detail = f"questions.md: {len(data.questions)} question(s)"
+                detail = f"questions.md: {plural(len(data.questions), 'question')}"
         elif spec.id == "recommendation":
             notes = [d.path for d in index.included if d.category is Category.CLINIC_NOTES]
             if data.settings.opinion:
                 status = ItemStatus.PRESENT
-                detail = f"packet.toml: {len(data.settings.opinion)} opinion(s)"
+                detail = f"packet.toml: {plural(len(data.settings.opinion), 'opinion')}"
             elif notes:
                 status = ItemStatus.PRESENT
                 detail = "stated in the clinic notes"
@@ -160,6 +164,7 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
             ChecklistItem(
                 id=spec.id,
                 label=spec.label,
+                short=spec.short,
                 status=status,
                 required=required,
                 requirement=requirement,

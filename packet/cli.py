@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import re
 import signal
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -26,8 +28,10 @@ from packet.check import check_folder, locked_files, require_folder
 from packet.errors import ExitCode, PacketError, UsageError
 from packet.index import Progress as ProgressCallback
 from packet.init import init_folder
+from packet.models import ProblemKind
 from packet.paths import safe_name
-from packet.terminal import comparison_table, report_view, timeline_table
+from packet.terminal import comparison_table, counts, report_view, timeline_table
+from packet.words import plural
 
 app = typer.Typer(
     help="Turn a folder of cancer records into a complete, organized packet for a second opinion.",
@@ -144,6 +148,12 @@ def main_options(
     Start with `packet init my-records`, put the records in that folder, then run
     `packet check my-records`.
     """
+    # What libraries warn about or log (a DICOM file's odd encoding, a PDF pypdf repaired) is
+    # for their developers: the caregiver hears of a file only through a problem with a fix.
+    warnings.simplefilter("ignore")
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.NullHandler) for h in root.handlers):
+        root.addHandler(logging.NullHandler())
 
 
 @app.command()
@@ -207,7 +217,14 @@ def check(
     as_json: AsJson = False,
     ask: AskPasswords = False,
     ocr: Ocr = None,
-    verbose: Verbose = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            help="Also list each item's files and why each document was filed and dated so; "
+            "and the full error when something unexpected breaks.",
+        ),
+    ] = False,
 ) -> None:
     """Say what is present, missing or pending, what could not be read, and what to do.
 
@@ -222,7 +239,7 @@ def check(
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
-        out.print(report_view(report))
+        out.print(report_view(report, verbose), crop=False)  # a line to copy is never cut
     if report.missing_required:
         raise typer.Exit(int(ExitCode.INCOMPLETE))
     if report.build_refusal_code:  # complete, but build would stop: its exit code, not 0
@@ -350,25 +367,33 @@ def build(
     )
     with progress_bar("Building packet") as progress:
         result = run(lambda: build_packet(folder, options, progress), verbose)
-    left = len(result.left_out)
     for path, pages, size in result.outputs:
         err.print(
-            f"[green]Wrote[/] {escape(str(path))}  ({pages} pages, {size / 1_000_000:.1f} MB)",
+            f"[green]Wrote[/] {escape(str(path))}: {plural(pages, 'page')}, "
+            f"{size / 1_000_000:.1f} MB"
+            + ("; locked with your password (AES-256)" if secret else ""),
             highlight=False,
         )
+    # The same counts as `check` prints, with what could not be merged counted as left out.
     err.print(
-        f"  {result.pages} pages, {result.size / 1_000_000:.1f} MB, {result.documents} documents"
-        + (f" in {len(result.outputs)} volumes" if len(result.outputs) > 1 else "")
-        + (f"; {left} file(s) not included (listed on the last pages)" if left else "")
-        + ("; locked with your password (AES-256)" if secret else ""),
+        counts(result.report, in_packet=result.documents)
+        + (" Every file left out is listed on the packet's last pages." if result.left_out else ""),
         highlight=False,
+        markup=False,
     )
+    for problem in result.problems:
+        if problem.kind is ProblemKind.CORRUPT_PDF:
+            err.print(
+                f"[red]{escape(problem.path or '')}:[/] {escape(problem.message)}", highlight=False
+            )
+            err.print(f"  {escape(problem.fix)}", highlight=False)
     for note in result.notes:
         err.print(f"[yellow]Note:[/] {escape(note)}", highlight=False)
     missing = result.report.missing_required
     if missing:
         err.print(
-            "[yellow]Still missing:[/] " + ", ".join(i.label for i in missing), highlight=False
+            "[yellow]Still missing:[/] " + escape(", ".join(i.short or i.label for i in missing)),
+            highlight=False,
         )
     for path, _, _ in result.outputs:
         out.print(str(path), highlight=False)

@@ -114,14 +114,20 @@ def _person_name(value: object) -> str:
 
 def read_header(path: Path, relative: str) -> DicomHeader:
     """Read one file's header. Raises ValueError when it is not a readable DICOM object."""
+    with warnings.catch_warnings():
+        # pydicom warns about what it works around (implicit VR in an explicit file…), also
+        # while it decodes a value or a disc index's records after reading: nothing for the
+        # caregiver to act on, and never for the terminal.
+        warnings.simplefilter("ignore")
+        return _read_header(path, relative)
+
+
+def _read_header(path: Path, relative: str) -> DicomHeader:
     import pydicom  # imported here: most runs never meet a scan disc
     from pydicom.errors import InvalidDicomError
 
     try:
-        with path.open("rb") as fp, warnings.catch_warnings():
-            # pydicom warns about what it works around (implicit VR in an explicit file…):
-            # nothing for the caregiver to act on, and never for the terminal.
-            warnings.simplefilter("ignore")
+        with path.open("rb") as fp:
             ds = pydicom.dcmread(fp, stop_before_pixels=True, force=True)
             truncated = _pixels_cut_off(fp, ds)
     except (

@@ -4,6 +4,8 @@ included or excluded with a reason. This is the shared first stage of `check` an
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
@@ -11,7 +13,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from packet.caregiver import CaregiverData, DocumentOverride, load_caregiver_files
+from packet.caregiver import (
+    CATEGORY_PLACEHOLDER,
+    DATE_PLACEHOLDER,
+    DOCUMENTS_CSV,
+    DOCUMENTS_HEADER,
+    CaregiverData,
+    DocumentOverride,
+    load_caregiver_files,
+)
 from packet.classify import classify, make_title
 from packet.dates import DateOrder, clinical_date, date_from_name
 from packet.dicom import DicomHeader, summarize_studies
@@ -165,9 +175,9 @@ def check_identities(named: list[tuple[Document, Identity]], data: CaregiverData
                         f"but {votes} of {sum(births.values())} records say {common.isoformat()}: "
                         "packet.toml is probably wrong, and every page would carry its date."
                     ),
-                    fix=f"If {common.isoformat()} is right, write date_of_birth = {common.isoformat()} "
-                    "under [patient] in packet.toml; if packet.toml is right, build with "
-                    "--force-identity.",
+                    fix=f"If {common.isoformat()} is right, make the date_of_birth line under "
+                    f"[patient] in packet.toml read:\n  date_of_birth = {common.isoformat()}\n"
+                    "If packet.toml is right, build with --force-identity.",
                 )
             )
             # The records are not to blame for packet.toml's date: compare names only.
@@ -356,7 +366,7 @@ def index_folder(
     index.problems.extend(check_identities(named, data))
     _mark_duplicates(index.documents, index.sources)
     for doc in index.included:
-        _note_gaps(doc, index.problems)
+        _note_gaps(doc, index.problems, DOCUMENTS_CSV in {f.path for f in data.files})
 
     index.studies = summarize_studies(headers)
     index.problems.extend(_incomplete_discs(headers, {f.relative.lower() for f in found.files}))
@@ -491,18 +501,23 @@ def _read_all(
         yield result
 
 
-def _note_gaps(doc: Document, problems: list[Problem]) -> None:
+def _note_gaps(doc: Document, problems: list[Problem], has_overrides: bool) -> None:
     """One problem per document that needs the caregiver's help, saying everything it lacks."""
     if doc.category_evidence is None:
         lacking = "what kind of record this is" + (" or its date" if doc.date is None else "")
+        fix = _override_fix(
+            doc.path,
+            "category" if doc.date else "category and date",
+            has_overrides,
+            category=CATEGORY_PLACEHOLDER,
+        )
         problems.append(
             Problem(
                 path=doc.path,
                 kind=ProblemKind.UNCLASSIFIED,
                 severity=Severity.WARNING,
                 message=f"packet could not tell {lacking}; it is filed under 'other'.",
-                fix=f"Add a line to documents.csv such as: {doc.path},pathology,2026-02-10,Title,yes "
-                "(with the right category, date and title), or move it into a folder named after its kind.",
+                fix=fix + "\nCategories: " + ", ".join(c.value for c in Category) + ".",
             )
         )
     elif doc.date is None:
@@ -512,9 +527,36 @@ def _note_gaps(doc: Document, problems: list[Problem]) -> None:
                 kind=ProblemKind.NO_DATE,
                 severity=Severity.WARNING,
                 message="No date of service, collection, procedure or visit was found; the date is left unknown.",
-                fix=f"If you know it, add it in documents.csv: {doc.path},,2026-02-10,,yes",
+                fix=_override_fix(doc.path, "date", has_overrides),
             )
         )
+
+
+def _override_fix(path: str, what: str, has_overrides: bool, category: str = "") -> str:
+    """The exact documents.csv line for one document, with placeholders to replace; the header
+    line too when documents.csv does not exist yet. Quoted as CSV, so a comma in a path is safe."""
+    wants_date = "date" in what
+    line = io.StringIO()
+    csv.writer(line, lineterminator="").writerow(
+        [path, category, DATE_PLACEHOLDER if wants_date else "", "", "yes"]
+    )
+    places = " and ".join(
+        p
+        for p in (
+            category and f"the category in place of {category}",
+            wants_date and f"the date in place of {DATE_PLACEHOLDER}",
+        )
+        if p
+    )
+    if has_overrides:
+        return (
+            f"If you know its {what}, add this line to documents.csv, with {places}:\n"
+            f"  {line.getvalue()}"
+        )
+    return (
+        f"If you know its {what}, create documents.csv in the records folder with these two "
+        f"lines, with {places}:\n  {DOCUMENTS_HEADER}\n  {line.getvalue()}"
+    )
 
 
 def _ocr_advice(ran: bool) -> str:

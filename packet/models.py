@@ -6,6 +6,7 @@ Closed sets are StrEnums because their values are a stable interface: they appea
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -112,6 +113,25 @@ class Evidence(BaseModel):
     def __str__(self) -> str:
         return f"{self.source}: {self.detail}"
 
+    def in_words(self, about: str) -> str:
+        """Plain words for `check`: "heading 'PATHOLOGY REPORT'" for a category, "collected
+        02/10/2026" for a date (`about` is "category" or "date")."""
+        if self.source == "override":
+            return f"{about} from your documents.csv"
+        if self.source in ("folder", "file name"):
+            return (
+                f"{self.source} {self.detail}"
+                if about == "category"
+                else (f"date in the {self.source} {self.detail}")
+            )
+        detail = re.sub(r"\s*\(line \d+\)$", "", self.detail)
+        labelled = re.fullmatch(r"'([^':]+):\s*(.+)'", detail)
+        if about == "date" and labelled:
+            detail = f"{labelled.group(1).lower()} {labelled.group(2)}"  # "collected 02/10/2026"
+        elif about == "date":
+            detail = "dated " + detail.replace("'", "").replace(" of the document", "")
+        return detail + (" (read from the scan)" if self.source == "OCR text" else "")
+
 
 class Problem(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -120,6 +140,8 @@ class Problem(BaseModel):
     kind: ProblemKind
     severity: Severity
     message: str
+    # What to do. Lines indented by two spaces are text to copy exactly as they stand (a line
+    # for packet.toml or documents.csv); the terminal shows them whole on their own lines.
     fix: str
 
 
@@ -259,6 +281,18 @@ class Document(BaseModel):
     def evidence(self) -> list[str]:
         return [str(e) for e in (self.category_evidence, self.date_evidence) if e is not None]
 
+    @property
+    def evidence_in_words(self) -> str:
+        """Why its category and date, briefly: "heading 'X'; collected 02/10/2026"."""
+        parts = [
+            e.in_words(about)
+            for e, about in ((self.category_evidence, "category"), (self.date_evidence, "date"))
+            if e is not None
+        ]
+        if len(parts) == 2 and parts[0].endswith(" (read from the scan)"):
+            parts[0] = parts[0].removesuffix(" (read from the scan)")  # said once, at the end
+        return "; ".join(parts)
+
 
 class DocumentOut(BaseModel):
     """A document in the JSON report: the shape DESIGN.md promises."""
@@ -273,6 +307,7 @@ class DocumentOut(BaseModel):
     reason: str
     duplicate_of: str | None
     evidence: list[str]
+    evidence_in_words: str = ""
     institution: str = ""
     mrn: str = ""
     facts: list[Fact] = Field(default_factory=list)
@@ -290,6 +325,7 @@ class DocumentOut(BaseModel):
             reason=doc.reason,
             duplicate_of=doc.duplicate_of,
             evidence=doc.evidence,
+            evidence_in_words=doc.evidence_in_words,
             institution=doc.institution,
             mrn=doc.mrn,
             facts=doc.facts,
@@ -330,6 +366,7 @@ class ImagingStudy(BaseModel):
 class ChecklistItem(BaseModel):
     id: str
     label: str
+    short: str = ""  # the label in a terminal's narrow column
     status: ItemStatus
     required: bool
     requirement: str  # "required", "recommended", "required (surgery is known)"...

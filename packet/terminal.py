@@ -5,12 +5,15 @@ Nothing here prints; the CLI decides where each renderable goes.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -19,48 +22,150 @@ from packet.models import DocumentStatus, FileKind, ItemStatus, Report, Severity
 from packet.opinions import NOT_STATED, compare, doctors
 from packet.words import plural
 
-STATUS_STYLE: dict[ItemStatus, tuple[str, str]] = {
-    ItemStatus.PRESENT: ("present", "green"),
-    ItemStatus.MISSING: ("MISSING", "bold red"),
-    ItemStatus.PENDING: ("pending", "yellow"),
-    ItemStatus.SENT_SEPARATELY: ("sent separately", "cyan"),
-    ItemStatus.NOT_APPLICABLE: ("not applicable", "dim"),
+# Each status as a symbol and a word, so that it reads without colour too.
+STATUS_MARK: dict[ItemStatus, tuple[str, str, str]] = {
+    ItemStatus.PRESENT: ("✓", "", "green"),
+    ItemStatus.MISSING: ("✗", "MISSING", "bold red"),
+    ItemStatus.PENDING: ("○", "pending", "yellow"),
+    ItemStatus.SENT_SEPARATELY: ("→", "sent separately", "cyan"),
+    ItemStatus.NOT_APPLICABLE: ("–", "not applicable", "dim"),
 }
-
-
-def checklist_table(report: Report) -> Table:
-    table = Table(title="Checklist", title_justify="left", expand=False)
-    table.add_column("Item", ratio=1)
-    table.add_column("Status")
-    table.add_column("Needed")
-    table.add_column("What satisfies it / what to do", ratio=3)
-    for item in report.checklist:
-        label, style = STATUS_STYLE[item.status]
-        if item.status is ItemStatus.MISSING and not item.required:
-            style = "yellow"
-        parts = []
-        if item.detail:
-            parts.append(item.detail)
-        if item.documents and item.id not in ("imaging_files",):
-            shown = ", ".join(item.documents[:3]) + (
-                f" (+{len(item.documents) - 3} more)" if len(item.documents) > 3 else ""
-            )
-            parts.append(shown)
-        if item.note:
-            parts.append(f"Note: {item.note}")
-        if item.fix:
-            parts.append(f"→ {item.fix}")
-        table.add_row(
-            Text(item.label),
-            Text(label, style=style),
-            Text(item.requirement),
-            Text("\n".join(parts)),
-        )
-    return table
-
-
 LISTED_IN_FULL = 300  # more documents than this are summarized by category in the terminal
 PROBLEMS_IN_FULL = 100
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of a listing: prose wraps under the text column; a line to copy (`copy`) is shown
+    whole on its own line, folded only where the terminal is narrower than the line itself."""
+
+    text: str
+    style: str = ""
+    copy: bool = False
+    path: bool = False  # a file's path: wrapped after a slash or a space, not inside a name
+
+
+def fix_lines(fix: str, style: str = "") -> list[Line]:
+    """A fix as lines: its prose (the first with an arrow), and each line to copy on its own
+    (a fix marks them with a two-space indent; see models.Problem)."""
+    lines = []
+    for number, part in enumerate(fix.split("\n")):
+        if part.startswith("  "):
+            lines.append(Line(part[2:], "bold", copy=True))
+        elif part.strip():
+            lines.append(Line(("→ " if number == 0 else "") + part, style))
+    return lines
+
+
+@dataclass
+class Listing:
+    """A heading, then entries: a label in the margin (a date, a checklist item) and lines of
+    text that wrap under the text, not under the label. One Text: rich lays a table out cell by
+    cell, which takes a visible moment for hundreds of documents, and squeezes columns until the
+    words a caregiver must copy are cut."""
+
+    heading: str
+    margin: int = 14
+    entries: list[tuple[Text, list[Line]]] = field(default_factory=list)
+
+    def add(self, label: str | Text, lines: list[Line], style: str = "") -> None:
+        """Empty lines are left out."""
+        label = label if isinstance(label, Text) else Text(label, style=style)
+        self.entries.append((label, [line for line in lines if line.text]))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Segments, line by line: prose is wrapped here to the width, and a line to copy is
+        given whole, however long, for the terminal to fold (so that copying it from the
+        screen gives the line itself, with no line break inside)."""
+        full = options.max_width
+        margin = min(self.margin, max(4, full // 2))
+        width = max(20, full - margin)
+        yield Segment(self.heading, console.get_style("bold underline"))
+        for label, lines in self.entries:
+            yield Segment.line()
+            yield Segment("  ")
+            yield from label.render(console)
+            column = 2 + label.cell_len  # a label wider than the margin: its text starts below
+            for number, line in enumerate(lines):
+                style = console.get_style(line.style) if line.style else None
+                for piece, indent in _placed(line, margin, width, _block(lines, number)):
+                    if column >= indent:
+                        yield Segment.line()
+                        column = 0
+                    yield Segment(" " * (indent - column))
+                    yield Segment(piece, style)
+                    column = full  # every further piece on a line of its own
+        yield Segment.line()
+
+
+def _block(lines: list[Line], number: int) -> int:
+    """The length of the longest line to copy in the run of them that holds line `number`: the
+    lines of one snippet (a header and its row) start at one column."""
+    if not lines[number].copy:
+        return 0
+    start = number
+    while start > 0 and lines[start - 1].copy:
+        start -= 1
+    end = number
+    while end + 1 < len(lines) and lines[end + 1].copy:
+        end += 1
+    return max(len(line.text) for line in lines[start : end + 1])
+
+
+def _placed(line: Line, margin: int, width: int, block: int) -> Iterator[tuple[str, int]]:
+    """The pieces of a line and the column each starts at: a line to copy is one piece, at the
+    column of its snippet (`block`: its longest line)."""
+    if line.copy:
+        yield line.text, (margin + 2 if block <= width - 2 else min(4, margin))
+        return
+    if line.path:
+        pieces = _path_pieces(line.text, width)
+    else:
+        pieces = textwrap.wrap(line.text, width, break_on_hyphens=False) or [""]
+    for piece in pieces:
+        yield piece, margin
+
+
+def _path_pieces(path: str, width: int) -> list[str]:
+    """A path in lines of at most `width`, broken after a slash or a space where it can be."""
+    pieces = [""]
+    for token in re.findall(r"[^/ ]+[/ ]*|[/ ]+", path):
+        while len(token) > width:  # a name longer than the line: folded, never cut
+            if pieces[-1]:
+                pieces.append("")
+            pieces[-1], token = token[:width], token[width:]
+            pieces.append("")
+        if len(pieces[-1]) + len(token.rstrip()) > width and pieces[-1]:
+            pieces.append("")
+        pieces[-1] += token
+    return [p.rstrip() for p in pieces if p.strip()] or [""]
+
+
+def checklist_view(report: Report, verbose: bool = False) -> Listing:
+    """One line per item where it fits: its status as a symbol and a word, the item, and what
+    satisfies it — or, when it is missing, exactly what to do."""
+    width = max((len(i.short or i.label) for i in report.checklist), default=10)
+    listing = Listing("Checklist", margin=width + 6)
+    for item in report.checklist:
+        mark, word, style = STATUS_MARK[item.status]
+        if item.status is ItemStatus.MISSING and not item.required:
+            mark, word, style = "!", "missing", "yellow"
+        label = Text()
+        label.append(mark, style=style)
+        label.append(" " + (item.short or item.label), style="bold")
+        first = item.detail
+        if word:
+            need = "required" if item.required else "recommended"
+            shown = f"{word} ({need})" if item.status is ItemStatus.MISSING else word
+            first = f"{shown}: {first}" if first else shown
+        lines = [Line(first, style if word else "")]
+        if item.note:
+            lines.append(Line(f"Your note: {item.note}"))
+        if verbose:
+            lines.extend(Line(path, "dim", path=True) for path in item.documents)
+        lines.extend(fix_lines(item.fix))
+        listing.add(label, lines)
+    return listing
 
 
 def categories_table(report: Report) -> Table:
@@ -75,7 +180,7 @@ def categories_table(report: Report) -> Table:
         docs = [d for d in included if d.category is category]
         dates = sorted(d.date for d in docs if d.date)
         table.add_row(
-            category.value,
+            category.label,
             str(len(docs)),
             str(sum(d.pages for d in docs)),
             dates[0].isoformat() if dates else "—",
@@ -85,128 +190,110 @@ def categories_table(report: Report) -> Table:
     return table
 
 
-def documents_view(report: Report) -> RenderableType:
+def documents_view(report: Report, verbose: bool = False) -> RenderableType:
     """Every document, grouped and ordered as in the packet: its date, then its title and pages,
-    the file, and the evidence for its category and date beneath. A list rather than a table:
+    and the file; with `verbose`, why packet filed and dated it so. A list rather than a table:
     it stays readable in a narrow terminal, and prints fast for hundreds of documents."""
     shown = [d for d in report.documents if d.kind is not FileKind.DICOM]
     included = record_order(d for d in shown if d.status is DocumentStatus.INCLUDED)
-    parts: list[RenderableType] = [Text("Documents, in the packet's order", style="table.title")]
+    parts: list[RenderableType] = [Text("Documents, in the packet's order", style="bold")]
     for category, docs in groupby(included, key=lambda d: d.category):
         listing = Listing(category.label)
         for doc in docs:
-            pages = f"{doc.pages} page{'s' if doc.pages != 1 else ''}"
+            lines = [
+                Line(f"{doc.title} ({plural(doc.pages, 'page')})", "bold"),
+                Line(doc.path, path=True),
+            ]
+            if verbose:
+                lines.append(Line(doc.evidence_in_words, "dim"))
             listing.add(
-                doc.date.isoformat() if doc.date else "unknown",
+                doc.date.isoformat() if doc.date else "no date",
+                lines,
                 "" if doc.date else "yellow",
-                [
-                    (f"{doc.title}  ({pages})", "bold"),
-                    (doc.path, ""),
-                    ("; ".join(doc.evidence), "dim"),
-                ],
             )
         parts.append(listing)
     others = [d for d in shown if d.status is not DocumentStatus.INCLUDED]
     if others:
         listing = Listing("Not in the packet")
-        for doc in others:
-            listing.add(doc.status.value, "", [(doc.path, ""), (doc.reason, "dim")])
+        for (status, reason), group in groupby(
+            sorted(others, key=lambda d: (d.status.value, d.reason, d.path)),
+            key=lambda d: (d.status, d.reason),
+        ):
+            paths = [d.path for d in group]
+            label = "duplicate" if status is DocumentStatus.DUPLICATE else "left out"
+            listing.add(label, [*(Line(path, path=True) for path in paths), Line(reason, "dim")])
         parts.append(listing)
     return Group(*parts)
 
 
-@dataclass
-class Listing:
-    """A heading, then entries: a short label (a date) in the margin and lines of text that wrap
-    under the text, not under the label. It is one Text: rich lays a table out cell by cell,
-    which takes a visible moment for hundreds of documents."""
-
-    heading: str
-    entries: list[tuple[str, str, list[tuple[str, str]]]] = field(default_factory=list)
-    margin: int = 14
-
-    def add(self, label: str, style: str, lines: list[tuple[str, str]]) -> None:
-        """`lines`: (text, style) pairs; empty ones are left out."""
-        self.entries.append((label, style, [line for line in lines if line[0]]))
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = max(24, options.max_width - self.margin)
-        text = Text(self.heading, style="bold underline")
-        for label, label_style, lines in self.entries:
-            text.append("\n")
-            text.append(f"  {label}".ljust(self.margin), style=label_style)
-            first = True
-            for line, style in lines:
-                for piece in textwrap.wrap(line, width, break_on_hyphens=False) or [""]:
-                    if not first:
-                        text.append("\n" + " " * self.margin)
-                    text.append(piece, style=style)
-                    first = False
-        yield text
-
-
-def studies_table(report: Report) -> Table:
-    table = Table(
-        title="Scan studies (DICOM) — sent to the center on the disc", title_justify="left"
-    )
-    for column in ("Date", "Modality", "Description", "Series", "Images", "Folder", "Report"):
-        table.add_column(column, justify="right" if column in ("Series", "Images") else "left")
+def studies_view(report: Report) -> Listing:
+    listing = Listing("Scan studies (DICOM) — sent to the center on the disc")
     for s in report.imaging_studies:
-        report_cell = (
-            Text(f"report found: {s.report}", style="green")
+        what = " — ".join(p for p in (s.modality, s.description) if p)
+        if s.body_part:
+            what += f" ({s.body_part.lower()})"
+        lines = [
+            Line(f"{what}: {plural(s.series, 'series', 'series')}, {plural(s.images, 'image')}"),
+            Line(s.folder, path=True),
+            Line(f"report: {s.report}", "green", path=True)
             if s.report
-            else Text("no report found — ask the imaging center for it", style="yellow")
-        )
-        table.add_row(
-            s.date.isoformat() if s.date else "unknown",
-            Text(s.modality),
-            Text(s.description + (f" ({s.body_part.lower()})" if s.body_part else "")),
-            str(s.series),
-            str(s.images),
-            Text(s.folder),
-            report_cell,
-        )
-    return table
+            else Line("no report found — ask the imaging center for it", "yellow"),
+        ]
+        listing.add(s.date.isoformat() if s.date else "no date", lines)
+    return listing
 
 
-def problems_table(report: Report) -> Table:
-    table = Table(title="Problems and what to do", title_justify="left")
-    table.add_column("File")
-    table.add_column("Problem")
-    table.add_column("What to do")
+def problems_view(report: Report) -> Listing:
+    """Each problem: the file, what is wrong, and what to do, with any line to copy whole."""
+    listing = Listing("Problems and what to do", margin=4)
     order = {Severity.ERROR: 0, Severity.WARNING: 1}
     for p in sorted(report.problems, key=lambda p: order[p.severity])[:PROBLEMS_IN_FULL]:
-        style = "red" if p.severity is Severity.ERROR else "yellow"
-        table.add_row(Text(p.path or "(whole folder)"), Text(p.message, style=style), Text(p.fix))
-    return table
+        error = p.severity is Severity.ERROR
+        label = Text("✗" if error else "!", style="bold red" if error else "yellow")
+        listing.add(
+            label,
+            [
+                Line(p.path or "the whole folder", "bold", path=True),
+                Line(p.message, "red" if error else "yellow"),
+                *fix_lines(p.fix),
+            ],
+        )
+    return listing
+
+
+def counts(report: Report, in_packet: int | None = None) -> str:
+    """The folder in numbers, the same for `check` and `build`: documents in the packet,
+    duplicates, files left out, the scan disc. `in_packet`: what `build` merged, when a record
+    could not go in after all (it is then counted as left out)."""
+    tally = Counter(d.status for d in report.documents if d.kind is not FileKind.DICOM)
+    included = tally[DocumentStatus.INCLUDED]
+    merged = included if in_packet is None else in_packet
+    left_out = tally[DocumentStatus.EXCLUDED] + included - merged
+    parts = [f"{plural(merged, 'document')} in the packet"]
+    if tally[DocumentStatus.DUPLICATE]:
+        parts.append(f"{plural(tally[DocumentStatus.DUPLICATE], 'duplicate')} counted once")
+    if left_out:
+        parts.append(f"{plural(left_out, 'file')} left out")
+    if report.imaging_studies:
+        images = sum(s.images for s in report.imaging_studies)
+        parts.append(
+            f"{plural(len(report.imaging_studies), 'scan study', 'scan studies')} "
+            f"({plural(images, 'image')}) on the disc"
+        )
+    if report.ignored:
+        parts.append(f"{plural(len(report.ignored), 'system file')} ignored")
+    return ", ".join(parts) + "."
 
 
 def summary(report: Report) -> Text:
-    counts = Counter(d.status for d in report.documents if d.kind is not FileKind.DICOM)
     missing = report.missing_required
-    text = Text()
-    text.append(f"{plural(counts[DocumentStatus.INCLUDED], 'document')} to include")
-    if counts[DocumentStatus.DUPLICATE]:
-        text.append(f", {plural(counts[DocumentStatus.DUPLICATE], 'duplicate')} counted once")
-    if counts[DocumentStatus.EXCLUDED]:
-        text.append(f", {counts[DocumentStatus.EXCLUDED]} not included")
-    if report.imaging_studies:
-        images = sum(s.images for s in report.imaging_studies)
-        text.append(
-            f", {plural(len(report.imaging_studies), 'scan study', 'scan studies')} "
-            f"with {plural(images, 'image')}"
-        )
-    if report.ignored:
-        text.append(f", {plural(len(report.ignored), 'system file')} ignored")
-    text.append(".\n")
+    text = Text(counts(report) + "\n")
     if missing:
         text.append(
-            "Missing required: " + ", ".join(i.label for i in missing) + ". ",
+            "Missing required: " + ", ".join(i.short or i.label for i in missing) + ". ",
             style="bold red",
         )
-        text.append(
-            "Each row above says what to do; mark an item pending in packet.toml once requested."
-        )
+        text.append("The checklist at the top says what to do for each.")
     elif not report.build_refusal:
         text.append("Every required item is present or accounted for.", style="bold green")
     if report.build_refusal:
@@ -217,42 +304,51 @@ def summary(report: Report) -> Text:
     return text
 
 
-def facts_view(report: Report) -> Text:
-    """The clinical summary's facts, for the caregiver to check against the records."""
-    text = Text()
+def facts_view(report: Report, verbose: bool = False) -> Listing | None:
+    """The clinical summary's facts, for the caregiver to check against the records: each value
+    with the records and pages it was read from (the first two; all with `verbose`)."""
     found = [f for f in report.summary.facts if f.values]
     if not found:
-        return text
-    text.append("Read from the records for the clinical summary", style="bold")
-    text.append(" (check each against its record; ≠ where records differ)\n")
+        return None
+    differ = any(f.differ for f in found)
+
+    def short(label: str) -> str:  # "Estrogen receptor (ER)" -> "ER"
+        initials = re.search(r"\((\w+)\)$", label)
+        return initials.group(1) if initials else label
+
+    listing = Listing(
+        "Facts for the clinical summary (check each against its record"
+        + ("; ≠ where records differ)" if differ else ")"),
+        margin=max(len(short(f.label)) for f in found) + 6 + (2 if differ else 0),
+    )
     for fact in found:
-        for value in fact.values:
-            mark = "≠ " if fact.differ else "  "
-            where = "; ".join(f"{s.path}, page {s.page}" for s in value.sources)
-            text.append(f"{mark}{fact.label}: ", style="bold")
-            text.append(f"{value.value} — {where}\n")
-    return text
+        for number, value in enumerate(fact.values):
+            mark = "≠ " if fact.differ else ""
+            label = Text(mark + (short(fact.label) if number == 0 else ""), style="bold")
+            sources = value.sources if verbose else value.sources[:2]
+            lines = [Line(value.value, "bold")]
+            lines += [Line(f"{s.path}, page {s.page}", "dim", path=True) for s in sources]
+            if len(value.sources) > len(sources):
+                more = len(value.sources) - len(sources)
+                lines.append(Line(f"and {plural(more, 'more record')} (--verbose)", "dim"))
+            listing.add(label, lines)
+    return listing
 
 
-def report_view(report: Report) -> RenderableType:
-    large = (
-        len(report.documents) > LISTED_IN_FULL
-    )  # a table of thousands helps no one (and is slow)
-    parts: list[RenderableType] = [
-        checklist_table(report),
-        facts_view(report),
-        categories_table(report) if large else documents_view(report),
-    ]
-    if report.imaging_studies:
-        parts.append(studies_table(report))
+def report_view(report: Report, verbose: bool = False) -> RenderableType:
+    large = len(report.documents) > LISTED_IN_FULL  # a list of thousands helps no one
+    parts: list[RenderableType] = [checklist_view(report, verbose)]
     if report.problems:
-        parts.append(problems_table(report))
+        parts.append(problems_view(report))
         if len(report.problems) > PROBLEMS_IN_FULL:
-            parts.append(
-                Text(
-                    f"… and {len(report.problems) - PROBLEMS_IN_FULL} more problems: packet check --json"
-                )
-            )
+            more = len(report.problems) - PROBLEMS_IN_FULL
+            parts.append(Text(f"… and {plural(more, 'more problem')}: packet check --json"))
+    facts = facts_view(report, verbose)
+    if facts is not None:
+        parts.append(facts)
+    parts.append(categories_table(report) if large else documents_view(report, verbose))
+    if report.imaging_studies:
+        parts.append(studies_view(report))
     parts.append(summary(report))
     return Group(*parts)
 

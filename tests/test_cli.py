@@ -62,14 +62,16 @@ def test_check_on_the_example_is_complete_and_exits_0() -> None:
 
 
 def test_check_lists_documents_in_the_packets_order_with_their_evidence(messy_folder: Path) -> None:
-    result = runner.invoke(app, ["check", str(messy_folder)], terminal_width=100)
+    result = runner.invoke(app, ["check", "--verbose", str(messy_folder)], terminal_width=100)
     text = " ".join(result.output.split())  # wrapping aside
     text = text[text.index("Documents, in the packet's order") :]
     # Grouped under the packet's section names, pathology before imaging, as in the PDF.
     assert text.index("Pathology") < text.index("Imaging reports") < text.index("Not in the packet")
     pathology = text[text.index("Pathology") : text.index("Imaging reports")]
     assert "Path reports/scan0001.pdf" in pathology
-    assert "heading 'SURGICAL PATHOLOGY REPORT'" in pathology
+    # The evidence in plain words (with --verbose): the heading, and the date as it is labelled.
+    assert "heading 'SURGICAL PATHOLOGY REPORT'; collected 02/10/2026" in pathology
+    assert "text:" not in text and "(line " not in text
     # What is left out says why, beneath its name.
     left_out = text[text.index("Not in the packet") :]
     assert (
