@@ -21,8 +21,8 @@ QUOTE = 120
 
 # Headings under which a report explains, recalls or qualifies rather than states a result.
 QUIET_SECTIONS = re.compile(
-    r"^(?:past (?:medical |surgical )?history|family history|social history|history(?! of present)|"
-    r"clinical history|comments?|notes?|interpretation notes?|methods?|methodology|"
+    r"^(?:(?:your|the patient's|patient's|her|his)\s+)?(?:past (?:medical |surgical |oncologic )?history|family history|social history|PMH|PSH|FH|SH|"
+    r"comments?|notes?|interpretation notes?|methods?|methodology|"
     r"background|references?|disclaimers?|limitations?|about (?:this|the) test|"
     r"interpretation criteria|scoring criteria|therapies|clinical trials|recommendations?)\b",
     re.IGNORECASE,
@@ -37,12 +37,14 @@ NOT_A_RESULT = re.compile(
     r"reported as|is reported|are reported|scored as|guideline|per asco|"
     # explanations, and what happened before: "… means", "… is often called high", "he had …"
     r"means?|called|often|usually|typically|are treated|is treated|or more|or higher|or greater|"
-    r"or less|at least|refers? to|may|might|can|could|had|previously|prior|per outside|"
-    r"in (?:19|20)\d\d)\b",
+    r"or less|at least|refers? to|may|might|can|could|had|per outside|"
+    r"in (?:19|20)\d\d|for example|e\.g|any)\b",
     re.IGNORECASE,
 )
 LABEL_LINE = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z0-9 ()/&.,'-]{1,60}?)\s*:\s*(?P<rest>.*)$")
-CLAUSES = re.compile(r"[;]|(?<!\d)\.(?!\d)|\s{3,}(?=[A-Z])")
+CLAUSES = re.compile(r"[;]|(?<![\dpcg])\.(?!\d)|(?<=[a-z\d])\.(?=\s)|(?<!:)\s{3,}(?=[A-Z])")
+# A results-table row: a gene, then its result in the columns after it ("KRAS   p.G12D   Detected").
+TABLE_ROW = re.compile(r"^\s*[-•*]?\s*(?:EGFR|ALK|ROS1|KRAS|NRAS|BRAF)\b\S*\s{2,}\S")
 SENTENCES = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
 
 POSITIVE = r"positive|pos\b|detected|present|mutated|mutation identified|amplified"
@@ -59,25 +61,80 @@ class Line:
     heading: bool = False  # a section heading: it states nothing, it says what follows
 
 
+def _joined(page: str) -> list[str]:
+    """A page's lines as a report means them: a dot leader is a label's colon ("ER ....
+    POSITIVE" is "ER: POSITIVE"), a gap of columns stays a gap (three spaces), and a line
+    wrapped by the report's width (the next begins in lower case or with a bracket) is one
+    line again."""
+    out: list[str] = []
+    for raw in page.splitlines():
+        text = re.sub(r"\s*(?:\.\s?){3,}\s*|\s*…+\s*(?=[A-Z0-9<>])", ": ", raw.strip())
+        text = re.sub(r"[ \t]{2,}", "   ", text)
+        if not text:
+            continue
+        if out and (
+            (
+                re.match(r"[a-z(]", text)
+                and not re.search(r"[.:;]$", out[-1])
+                and not out[-1].isupper()  # a heading in capitals is not wrapped prose
+            )
+            or out[-1].endswith(",")  # a list or a sentence going on
+            or out[-1].count("(") > out[-1].count(")")  # "(TUBULES 1, …; TOTAL" / "SCORE 5)"
+        ):
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+    return out
+
+
+PATIENT_LINE = re.compile(
+    r"^(?:patient(?:\s+name)?|name)\s*:\s*(?P<name>[A-Za-z][A-Za-z' ,.-]{2,60}?)"
+    r"(?=\s{2,}|\s+(?:MRN|MR|DOB|Age|Sex|Hospital|Medical)\b|$)",
+    re.IGNORECASE,
+)
+
+
+HEADER_LINES = 12  # a page names its patient near its top
+# What a handout or a leaflet says of itself at its top.
+GENERAL_INFORMATION = re.compile(
+    r"patient (?:and family )?education|patient & family education|patient information (?:sheet|leaflet)|"
+    r"\bhandout\b|information leaflet|general information only|does not contain your (?:personal )?results",
+    re.IGNORECASE,
+)
+
+
+def _person(name: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]+", name.casefold()) if len(w) > 1)
+
+
 def _lines(pages: Sequence[str]) -> Iterator[Line]:
     """The lines of a record that may state a result, with their page: not under a heading
-    that explains, recalls or qualifies."""
+    that explains, recalls or qualifies, and not in a part about another patient (a tumour
+    board's next case, a shared letter)."""
     quiet = False
+    patient: frozenset[str] | None = None
+    other = False
     for number, page in enumerate(pages, start=1):
         quiet = False  # a new page starts a new part of the report
-        for raw in page.splitlines():
-            text = " ".join(raw.split())
-            if not text:
+        for row, text in enumerate(_joined(page)):
+            plain = " ".join(text.split())
+            named = PATIENT_LINE.match(plain)
+            header = row < HEADER_LINES or re.search(r"\b(?:MRN|DOB|MR No)\b", plain)
+            if named and header and _person(named.group("name")):
+                person = _person(named.group("name"))
+                patient = patient or person
+                other = not (person <= patient or patient <= person)
+            if other:
                 continue
-            label = LABEL_LINE.match(text)
-            heading = label.group("label") if label else text
+            label = LABEL_LINE.match(plain)
+            heading = label.group("label") if label else plain
             is_heading = (label and not label.group("rest")) or (
-                text.isupper()
-                and len(text) < 60
-                and sum(c.isalpha() for c in text) > len(text) / 2
-                and ":" not in text
-                and not text.endswith(".")
-                and not re.match(r"[-•*]|\d+[.)]", text)
+                plain.isupper()
+                and len(plain) < 60
+                and sum(c.isalpha() for c in plain) > len(plain) / 2
+                and ":" not in plain
+                and not plain.endswith(".")
+                and not re.match(r"[-•*]|\d+[.)]", plain)
             )
             if label and not is_heading and label.group("label").isupper():
                 quiet = bool(QUIET_SECTIONS.match(heading))  # "IMPRESSION: …" ends a history
@@ -96,7 +153,34 @@ def _quote(text: str) -> str:
 
 
 def _percent(text: str) -> str:
-    found = re.search(r"(?P<pct>[<>]?\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)\s*%", text)
+    """The percentage that qualifies the verdict just before `text`: "(95%)", ", 95% of cells",
+    "in 80-90% of tumour cells" — not a percentage further on (another marker's)."""
+    found = re.match(
+        r"\s*[,;(—–-]?\s*(?:in\s+)?(?:approximately\s+|approx\.?\s+|about\s+|~\s*)?"
+        r"(?P<pct>[<>≤≥]?\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)\s*%",
+        text,
+    )
+    if not found:
+        return ""
+    pct = re.sub(r"\s+", "", found.group("pct")).replace("–", "-")
+    return pct.replace("≤", "<=").replace("≥", ">=") + "%"
+
+
+OTHER_MARKER = re.compile(
+    r"\b(?:ER|PR|PgR|AR|HER-?2|ERBB2|Ki-?67|estrogen|oestrogen|progesterone|androgen)\b|[;]",
+    re.IGNORECASE,
+)
+
+
+def _percent_in(rest: str) -> str:
+    """A percentage of cells stained further on in a receptor's own cell of a table:
+    "Positive   Allred score 7/8 (80% nuclei, moderate-strong)"."""
+    found = re.search(
+        r"(?P<pct>[<>]?\d{1,3}(?:\s*[-–]\s*\d{1,3})?)\s*%\s*(?:of\s+)?(?:tumou?r\s+)?"
+        r"(?:nuclei|cells|staining|positive|of\s+(?:invasive\s+)?tumou?r)",
+        rest,
+        re.IGNORECASE,
+    )
     return re.sub(r"\s+", "", found.group("pct")).replace("–", "-") + "%" if found else ""
 
 
@@ -110,7 +194,9 @@ RECEPTORS = {
 
 def _receptor(kind: FactKind, pattern: str) -> Callable[[str], str]:
     result = re.compile(
-        rf"{pattern}\s*(?:status)?\s*[:\-]?\s*(?P<res>{POSITIVE}|{NEGATIVE})\b", re.IGNORECASE
+        rf"{pattern}\s*(?:status)?\s*[:\-]?\s*(?:(?:low|weakly|weak|strongly|focally)\s+)?"
+        rf"(?P<res>{POSITIVE}|{NEGATIVE})\b",
+        re.IGNORECASE,
     )
 
     def read(text: str) -> str:
@@ -119,7 +205,9 @@ def _receptor(kind: FactKind, pattern: str) -> Callable[[str], str]:
             return ""
         word = found.group("res").lower()
         verdict = "negative" if re.match(NEGATIVE, word) else "positive"
-        pct = _percent(text[found.end() : found.end() + 40])
+        rest = text[found.end() :]
+        other = OTHER_MARKER.search(rest)  # "ER positive, PR negative, Ki-67 40%": not ER's
+        pct = _percent(rest) or _percent_in(rest[: other.start()] if other else rest)
         return f"{verdict} ({pct})" if pct else verdict
 
     return read
@@ -146,7 +234,8 @@ HER2_IHC = re.compile(
 )
 HER2_ISH = re.compile(r"\b(?P<res>not amplified|non-?amplified|amplified)\b", re.IGNORECASE)
 HER2_RATIO = re.compile(
-    r"\bHER-?2\s*/\s*(?:CEP\s*17|chromosome 17)\s*ratio\s*[:=]?\s*(\d+(?:\.\d+)?)", re.IGNORECASE
+    r"\bHER-?2(?:\s*/\s*(?:CEP\s*17|chromosome 17)|\s+ISH)?\s*ratio\s*[:=]?\s*(\d+(?:\.\d+)?)",
+    re.IGNORECASE,
 )
 IHC_VERDICT = {"0": "negative", "1": "negative", "2": "equivocal", "3": "positive"}
 
@@ -157,6 +246,8 @@ def _her2(text: str) -> str:
         return ""
     after = text[found.end() :]
     ish = HER2_ISH.search(after)
+    if found.group(0).upper() == "ERBB2" and not ish:
+        return ""  # a mutation panel's "ERBB2 not detected" says nothing of HER2 status
     if ish:
         verdict = "amplified" if ish.group("res").lower() == "amplified" else "not amplified"
         ratio = re.search(r"ratio\s*(?:of|:|=)?\s*(\d+(?:\.\d+)?)", text, re.IGNORECASE)
@@ -223,9 +314,25 @@ def _genes(clause: str) -> list[tuple[FactKind, str]]:
     named = [k for k, gene in GENES.items() if re.search(rf"\b{gene}\b", clause)]
     if not named:
         return []
+    affirmed = GENE_POSITIVE.search(GENE_NEGATIVE.sub(" ", clause))  # not "not detected"
+    if len(named) > 1 and GENE_NEGATIVE.search(clause) and affirmed:
+        # "KRAS G13D-mutated, BRAF wild-type": each gene with the words after it, up to the
+        # next; a gene in a list ("EGFR, ALK and ROS1 not detected") takes the list's result
+        starts = sorted(
+            m.start() for gene in GENES.values() for m in re.finditer(rf"\b{gene}\b", clause)
+        )
+        segments = [clause[a:b] for a, b in zip(starts, [*starts[1:], len(clause)], strict=True)]
+        results = [_genes(segment) for segment in segments]
+        for number, segment in enumerate(segments):
+            listed = re.fullmatch(r"\w+[\s,]*(?:and|or|/)?\s*", segment)
+            shared = next((r for r in results[number + 1 :] if r), [])
+            if listed and shared and shared[0][1] == "not detected":  # only a negative is shared
+                kind = next(k for k, gene in GENES.items() if segment.startswith(gene))
+                results[number] = [(kind, "not detected")]
+        return [found for result in results for found in result]
     if GENE_NEGATIVE.search(clause):
         return [(k, "not detected") for k in named]
-    if len(named) == 1 and GENE_POSITIVE.search(clause):
+    if len(named) == 1 and GENE_POSITIVE.search(GENE_NEGATIVE.sub(" ", clause)):
         variant = VARIANT.search(clause.split(GENES[named[0]], 1)[1])
         name = " ".join(variant.group("v").split()) if variant else ""
         if name and re.fullmatch(r"[a-z]\d+[a-z*]", name, re.IGNORECASE):
@@ -276,7 +383,9 @@ MMR_PROTEINS = ("MLH1", "MSH2", "MSH6", "PMS2")
 MMR_INTACT = re.compile(r"\b(intact|retained|preserved|present|normal)\b", re.IGNORECASE)
 MMR_LOST = re.compile(r"\b(loss|lost|absent|deficient)\b", re.IGNORECASE)
 MMR_SUMMARY = re.compile(
-    r"\b(?P<v>pMMR|dMMR|MMR[- ]proficient|MMR[- ]deficient|mismatch repair[- ](?:proficient|deficient))\b",
+    r"\b(?P<v>pMMR|dMMR|MMR[- ]proficient|MMR[- ]deficient|mismatch repair[- ](?:proficient|deficient)|"
+    r"(?:mismatch repair|MMR)(?: proteins?)?(?: expression)?(?: is| are| was)?:?\s*(?:intact|retained|preserved)|"
+    r"no loss of (?:nuclear )?expression of (?:the )?(?:mismatch repair|MMR) proteins)\b",
     re.IGNORECASE,
 )
 
@@ -285,8 +394,8 @@ MMR_SUMMARY = re.compile(
 
 ROMAN = {"I": "1", "II": "2", "III": "3", "1/3": "1", "2/3": "2", "3/3": "3"}
 GRADE = re.compile(
-    r"\b(?:(?:histologic(?:al)?|nottingham|combined histologic|overall|tumou?r|SBR|elston(?:-ellis)?)"
-    r"\s+grade|^grade)\s*[:\-]?\s*(?:G)?(?P<g>[1-3]|I{1,3}\b|[1-3]/3)"
+    r"\b(?:(?:histologic(?:al)?|nottingham|combined histologic|overall|tumou?r|invasive|SBR|elston(?:-ellis)?)"
+    r"\s+grade|^grade|(?<=, )grade)\s*[:\-]?\s*(?:G)?(?P<g>[1-3]|I{1,3}\b|[1-3]/3)"
     r"(?:\s*(?:of\s*3|/3))?",
     re.IGNORECASE,
 )
@@ -316,7 +425,7 @@ def _grade(text: str) -> str:
 
 STAGE = re.compile(
     r"\b(?:(?P<prefix>AJCC|pathologic(?:al)?|clinical|prognostic|anatomic|overall)\s+(?:\w+\s+){0,2})?"
-    r"stage(?:\s+group)?\s*[:\-]?\s*(?P<s>0|IV[ABC]?|I{1,3}[ABC]?[1-3]?)\b(?!\s*(?:hypertension|kidney|ulcer|lymphedema))",
+    r"stage(?:\s+group)?(?:\s*\([^)]{0,40}\))?\s*[:\-]?\s*(?P<s>0|IV[ABC]?|I{1,3}[ABC]?[1-3]?)\b(?!\s*(?:hypertension|kidney|ulcer|lymphedema))",
     re.IGNORECASE,
 )
 CANCER_WORDS = re.compile(
@@ -334,7 +443,9 @@ def _stage(text: str) -> str:
         return ""
     for found in STAGE.finditer(text):
         # "Stage: IIA", "AJCC stage group: IIA" — not "Stage II: 50.5" (a sleep study's table)
-        labelled = re.match(r"\s*(?:[\w-]+\s+){0,3}stage(?: group)?\s*:", text, re.IGNORECASE)
+        labelled = re.match(
+            r"\s*(?:[\w-]+\s+){0,3}stage(?: group)?(?:\s*\([^)]{0,40}\))?\s*:", text, re.IGNORECASE
+        )
         if found.group("prefix") or labelled or CANCER_WORDS.search(text):
             return found.group("s").upper()
     return ""
@@ -363,9 +474,16 @@ GRADE_GROUP = re.compile(
     r"\b(?:grade group|ISUP grade(?: group)?|GG)\s*[:\-]?\s*(?P<g>[1-5])\b", re.IGNORECASE
 )
 PSA = re.compile(
-    r"^(?:serum\s+)?(?:PSA|prostate[- ]specific antigen)(?:,?\s*(?:total|serum))?\s*(?:\([^)]{0,20}\))?\s*"
-    r"[:\-]?\s*(?P<v>\d{1,4}(?:\.\d{1,3})?)\s*(?P<u>ng/m[lL])?",
+    r"^(?:(?:serum|pre-?operative|pre-?op|baseline|most recent|current|latest)\s+)*(?:PSA|prostate[- ]specific antigen)(?:,?\s*(?:total|serum))?\s*(?:\([^)]{0,20}\))?\s*"
+    r"[:\-]?\s*(?P<v>\d{1,4}(?:\.\d{1,3})?)\s*(?:[HL]\s+)?(?P<u>ng/m[lL])?",
     re.IGNORECASE,
+)
+
+
+GLEASON_COLUMN = re.compile(r"^(?=.*\bGLEASON\b)(?=.*\b(?:CORE|SITE|LOCATION|SPECIMEN)\b)", re.I)
+# A row's Gleason cell and the grade group in the column after it: "4+3=7      3".
+GLEASON_CELL = re.compile(
+    r"(?<![\d+])(?P<a>[3-5])\s*\+\s*(?P<b>[3-5])(?:\s*=\s*\d{1,2})?(?:\s{3,}(?P<gg>[1-5])\b)?"
 )
 
 
@@ -377,11 +495,19 @@ def _gleason(text: str) -> str:
     return f"{a}+{b}={a + b}"
 
 
+PSA_IN_TEXT = re.compile(
+    r"\b(?:PSA|prostate[- ]specific antigen)(?:\s+(?:level|value))?\s*(?:of|was|is|at|:|=)?\s*"
+    r"(?P<v>\d{1,4}(?:\.\d{1,3})?)\s*ng/m[lL]\b",
+    re.IGNORECASE,
+)
+
+
 def _psa(text: str) -> str:
     found = PSA.search(text)
-    if not found or not (found.group("u") or ":" in text[: found.start("v")]):
-        return ""
-    return f"{found.group('v')} ng/mL"
+    if found and (found.group("u") or ":" in text[: found.start("v")]):
+        return f"{found.group('v')} ng/mL"
+    anywhere = PSA_IN_TEXT.search(text)  # "66-year-old man with PSA 8.4 ng/mL (01/06/2025)"
+    return f"{anywhere.group('v')} ng/mL" if anywhere else ""
 
 
 # --- diagnosis: site and histology ---------------------------------------------------------------
@@ -392,7 +518,10 @@ HISTOLOGIES = (
     "prostatic adenocarcinoma", "acinar adenocarcinoma", "mucinous adenocarcinoma",
     "adenocarcinoma", "squamous cell carcinoma", "small cell carcinoma", "large cell carcinoma",
     "urothelial carcinoma", "clear cell renal cell carcinoma", "renal cell carcinoma",
-    "hepatocellular carcinoma", "serous carcinoma", "malignant melanoma", "melanoma",
+    "hepatocellular carcinoma", "high-grade serous carcinoma", "low-grade serous carcinoma",
+    "serous carcinoma", "endometrioid carcinoma", "endometrioid adenocarcinoma",
+    "papillary thyroid carcinoma", "follicular thyroid carcinoma", "clear cell carcinoma",
+    "classic hodgkin lymphoma", "classical hodgkin lymphoma", "nodular sclerosis classic hodgkin lymphoma", "malignant melanoma", "melanoma",
     "diffuse large b-cell lymphoma", "follicular lymphoma", "hodgkin lymphoma", "glioblastoma",
     "neuroendocrine carcinoma", "neuroendocrine tumor", "mesothelioma", "carcinoid tumor",
 )  # fmt: skip
@@ -401,17 +530,20 @@ HISTOLOGY = re.compile(
 )
 NOT_A_DIAGNOSIS = re.compile(
     r"negative for|no evidence of|no residual|free of|benign|without|suspicious|atypical|"
-    r"cannot be excluded|metastatic|lymph nodes?|\bnode\b|compatible with known|known",
+    r"cannot be excluded|metastatic|lymph nodes?|\bnode\b|compatible with known|known|"
+    r"synoptic|protocol|\bCAP\b|template|checklist|\bversus\b|\bvs\b|differential",
     re.IGNORECASE,
 )
 SITES = (
-    r"(?:left|right|bilateral)\s+breast", r"breast", r"(?:left|right)\s+(?:upper|middle|lower)\s+lobe(?:,?\s+(?:of\s+)?lung)?",
+    r"(?:left|right|bilateral)\s+breast", r"breast,\s*(?:left|right)\b", r"breast",
+    r"(?:lung,\s*)?(?:left|right)\s+(?:upper|middle|lower)\s+lobe(?:,?\s+(?:of\s+)?(?:the\s+)?lung)?",
     r"(?:left|right)\s+lung", r"lung", r"(?:ascending|descending|transverse|sigmoid|right|left)\s+colon",
     r"colon,?\s+(?:ascending|descending|transverse|sigmoid)", r"cecum", r"rectum", r"rectosigmoid",
     r"prostate", r"pancreas", r"(?:left|right)\s+ovary", r"ovary", r"stomach", r"esophagus",
-    r"(?:left|right)\s+kidney", r"bladder", r"thyroid", r"liver", r"cervix", r"endometrium",
+    r"(?:left|right)\s+kidney", r"urinary bladder", r"bladder", r"thyroid", r"liver", r"cervix", r"endometrium",
     r"skin,\s+[a-z ]{3,30}",
 )  # fmt: skip
+SITE_ANYWHERE = re.compile(r"\b(" + "|".join(SITES) + r")\b", re.IGNORECASE)
 SITE = re.compile(
     r"^(?:[A-Z]\.\s*|\d\.\s*|-\s*)?(?:(?:tumou?r|primary(?: tumou?r)?)\s+site\s*:\s*)?("
     + "|".join(SITES)
@@ -419,16 +551,79 @@ SITE = re.compile(
     re.IGNORECASE,
 )
 DIAGNOSIS_LABEL = re.compile(
-    r"^(?:final\s+|pathologic(?:al)?\s+|surgical pathology\s+)?diagnos[ie]s\b"
-    r"(?!.*(?:submitted|clinical|referring|provisional|pre-?op|working|history))",
+    r"^(?:(?:final\s+|pathologic(?:al)?\s+|surgical pathology\s+|oncologic\s+|cancer\s+|primary\s+)?diagn[o0]s[ie]s|"
+    r"assessment(?:\s*(?:and|&)\s*plan)?|impression)\b"
+    r"(?!.*(?:submitted|clinical|referring|provisional|provided|pre-?op|working|history))",
     re.IGNORECASE,
 )
 
 
 def _site_name(text: str) -> str:
-    name = " ".join(text.lower().replace(",", ", ").split()).replace(" ,", ",")
-    colon = re.match(r"colon, (\w+)", name)
-    return f"{colon.group(1)} colon" if colon else name.rstrip(",")
+    """One name for one place: "breast, right" is "right breast"; a lobe is "… lobe of lung"."""
+    name = " ".join(text.lower().replace(",", ", ").split()).replace(" ,", ",").rstrip(",")
+    colon = re.match(r"colon, (\w+)$", name)
+    if colon:
+        return f"{colon.group(1)} colon"
+    side = re.match(r"breast, (left|right)$", name)
+    if side:
+        return f"{side.group(1)} breast"
+    lobe = re.search(r"(left|right) (upper|middle|lower) lobe", name)
+    return f"{lobe.group(0)} of lung" if lobe else name
+
+
+NOTTINGHAM_TOTAL = re.compile(
+    r"\b(?:total|overall|nottingham|combined|sum)\s+score\s*[:=]?\s*(?:of\s*)?(?P<a>[3-9])\b(?!\s*/\s*[0-8]\b)|"
+    r"=\s*(?:total\s+)?score\s*(?P<b>[3-9])\b|\bscore\s*(?P<c>[3-9])\s*/\s*9\b|\((?P<d>[3-9])/9\)|"
+    r"mitos[ie]s\s*(?:count\s*)?\d\s*(?:[;,]\s*(?:total\s+)?score\s*|=\s*)(?P<e>[3-9])\b",
+    re.IGNORECASE,
+)
+GRADE_OF_TOTAL = {3: "1", 4: "1", 5: "1", 6: "2", 7: "2", 8: "3", 9: "3"}
+
+# A test named on a line of its own ("HER2 DUAL-PROBE ISH (HER2/CEP17), BLOCK A2:", "2) Micro-
+# satellite instability (PCR)"), whose result the lines under it give without naming it again.
+TOPICS = (
+    ("HER2 ISH", re.compile(r"HER-?2.*\b(?:F?ISH|in situ)|\b(?:F?ISH|in situ hybridi[sz]ation)\b.*HER-?2", re.I)),
+    ("MSI", re.compile(r"microsatellite|\bMSI\b", re.I)),
+    ("PD-L1", re.compile(r"\bPD-?L1\b", re.I)),
+    ("HER2", re.compile(r"\bHER-?2\b", re.I)),
+    ("Ki-67", re.compile(r"\bKi-?67\b", re.I)),
+)  # fmt: skip
+RESULT_LABEL = re.compile(
+    r"^(?:final\s+|overall\s+)?(?:results?|interpretation|status|conclusion|score|ratio|"
+    r"tumou?r proportion score(?:\s*\(TPS\))?|combined positive score(?:\s*\(CPS\))?|TPS|CPS)\s*:",
+    re.IGNORECASE,
+)
+
+
+def _topic(line: Line) -> str | None:
+    """The test a heading, a title or a numbered line names, if it is one packet reads results
+    of ("Fluorescence In Situ Hybridization (FISH) Report — HER2 (ERBB2)")."""
+    text = " ".join(line.text.split())
+    titled = (
+        line.heading
+        or re.match(r"(?:\d{1,2}[.)]|[A-Z][.)])\s", text)
+        or text.endswith(":")
+        or (len(text) < 90 and ":" not in text and not VERDICT.search(text))
+    )
+    if not titled:
+        return None
+    return next((name for name, pattern in TOPICS if pattern.search(text)), None)
+
+
+VERDICT = re.compile(
+    rf"\b(?:{POSITIVE}|{NEGATIVE}|equivocal|high|low|stable)\b|\d\s*%|\d\+", re.IGNORECASE
+)
+
+
+def _refines(general: str, specific: str) -> bool:
+    """`specific` says all `general` says and more: "positive (95%)" of "positive", "V600E
+    detected" of "detected", "not amplified (ISH ratio 1.4)" of "not amplified (ISH)"."""
+    g, s = general.casefold(), specific.casefold()
+    return g != s and (
+        s.startswith((g + " ", g + "("))
+        or s.endswith(" " + g)
+        or (g.endswith(")") and s.startswith(g[:-1] + " "))
+    )
 
 
 # --- the engine ----------------------------------------------------------------------------------
@@ -469,6 +664,8 @@ def extract(pages: Sequence[str]) -> list[Fact]:
     """The facts the text of one record states, each with the page (from 1) it was read on."""
     if not any(TRIGGER.search(page) for page in pages):
         return []
+    if pages and GENERAL_INFORMATION.search("\n".join(pages[0].splitlines()[:HEADER_LINES])):
+        return []  # a handout explains results in general; it states none of this patient's
     facts: list[Fact] = []
     seen: set[tuple[FactKind, str]] = set()
     mmr: dict[str, tuple[bool, Line]] = {}
@@ -481,7 +678,34 @@ def extract(pages: Sequence[str]) -> list[Fact]:
 
     pending_site = ""
     ratios: dict[int, str] = {}
+    totals: set[str] = set()
+    gleason_table = False
+    topic: str | None = None
+    page = 0
     for line in _lines(pages):
+        if line.page != page:
+            page, topic = line.page, None
+        named = _topic(line)
+        if named:
+            topic = named  # a heading that names no test ("RESULTS") keeps the test it is under
+        elif topic and RESULT_LABEL.match(line.text):
+            line = Line(line.page, f"{topic} {line.text}")  # "RESULT: AMPLIFIED" under HER2 ISH
+        if GLEASON_COLUMN.search(line.text):
+            gleason_table = True  # a cores table: "CORE  LOCATION  DIAGNOSIS  GLEASON  GG …"
+            continue
+        if gleason_table:
+            cell = GLEASON_CELL.search(line.text) if "   " in line.text else None
+            if cell:
+                a, b = int(cell.group("a")), int(cell.group("b"))
+                add(FactKind.GLEASON, f"{a}+{b}={a + b}", line)
+                if cell.group("gg"):
+                    add(FactKind.GRADE_GROUP, cell.group("gg"), line)
+                continue
+            if not re.match(r"[-=\s]+$|\s*[A-Z0-9]{1,3}\b", line.text) or line.heading:
+                gleason_table = False  # the table has ended
+        total = NOTTINGHAM_TOTAL.search(line.text)
+        if total:
+            totals.add(next(v for v in total.groups() if v))
         if line.heading:
             site = SITE.match(line.text)
             if DIAGNOSIS_LABEL.match(line.text):
@@ -492,15 +716,13 @@ def extract(pages: Sequence[str]) -> list[Fact]:
                 diagnosis_block, pending_site = False, ""
             continue
         label = LABEL_LINE.match(line.text)
+        specimen = line.text
         if label and DIAGNOSIS_LABEL.match(label.group("label")):
-            diagnosis_block = True
-        elif (
-            label
-            and not DIAGNOSIS_LABEL.match(label.group("label"))
-            and diagnosis_block
-            and not SITE.match(line.text)
-        ):
-            pass
+            diagnosis_block, specimen = True, label.group("rest")
+        site = SITE.match(specimen.strip())
+        if diagnosis_block and site and specimen.rstrip().endswith(":"):
+            pending_site = _site_name(site.group(1))  # "A. LEFT BREAST, 2:00, CORE BIOPSY:"
+            continue
         if not TRIGGER.search(line.text):
             continue
         ratio = HER2_RATIO.search(line.text)
@@ -519,7 +741,8 @@ def extract(pages: Sequence[str]) -> list[Fact]:
                 add(kind, rule(text), line)
             for kind, value in _profile(text):
                 add(kind, value, line)
-            for clause in CLAUSES.split(text):
+            clauses = [text] if TABLE_ROW.match(text) else CLAUSES.split(text)
+            for clause in clauses:
                 for kind, value in _genes(clause):
                     add(kind, value, line)
             for group in GRADE_GROUP.finditer(text):
@@ -538,7 +761,7 @@ def extract(pages: Sequence[str]) -> list[Fact]:
                 add(
                     FactKind.MMR,
                     "deficient"
-                    if "d" in word[:1] or "deficient" in word
+                    if word.startswith("d") or "deficient" in word
                     else "proficient (intact)",
                     line,
                 )
@@ -551,13 +774,15 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             f"deficient ({', '.join(lost)} lost)" if lost else "proficient (intact)",
             last,
         )
-    return _settled(facts, ratios)
+    return _settled(facts, ratios, totals)
 
 
-def _settled(facts: list[Fact], ratios: dict[int, str]) -> list[Fact]:
-    """An ISH result with the ratio its page gives; an in-situ component dropped beside the
-    invasive cancer it accompanies."""
+def _settled(facts: list[Fact], ratios: dict[int, str], totals: set[str]) -> list[Fact]:
+    """An ISH result with the ratio its page gives; a grade with the report's one Nottingham
+    total, where they agree; an in-situ component dropped beside the invasive cancer it
+    accompanies; a value dropped where the same record states it in more detail."""
     invasive = any(f.kind is FactKind.HISTOLOGY and "in situ" not in f.value for f in facts)
+    total = next(iter(totals)) if len(totals) == 1 else ""
     out = []
     for fact in facts:
         if fact.kind is FactKind.HISTOLOGY and invasive and "in situ" in fact.value:
@@ -566,8 +791,20 @@ def _settled(facts: list[Fact], ratios: dict[int, str]) -> list[Fact]:
             fact = fact.model_copy(
                 update={"value": f"{fact.value[:-1]} ratio {ratios[fact.page]})"}
             )
+        if fact.kind is FactKind.GRADE and total and GRADE_OF_TOTAL[int(total)] == fact.value:
+            fact = fact.model_copy(update={"value": f"{fact.value} (Nottingham score {total})"})
         out.append(fact)
-    return out
+    kept: list[Fact] = []
+    for fact in out:
+        if fact.kind is not FactKind.PSA and any(
+            o.kind is fact.kind and _refines(fact.value, o.value) for o in out
+        ):
+            continue
+        if not any(
+            k.kind is fact.kind and k.value.casefold() == fact.value.casefold() for k in kept
+        ):
+            kept.append(fact)
+    return kept
 
 
 def _diagnosis(
@@ -588,13 +825,17 @@ def _diagnosis(
             if site:
                 add(FactKind.PRIMARY_SITE, _site_name(site.group(1)), line)
             return
-        if re.match(r"histologic(?:al)? type|histology|tumou?r type", name):
+        if re.search(r"histologic(?:al)? type|histology|tumou?r type", name):
             histology = HISTOLOGY.search(rest)
             if histology:
                 add(FactKind.HISTOLOGY, histology.group(1).lower(), line)
             return
     if label and DIAGNOSIS_LABEL.match(label.group("label")):
         text, in_diagnosis = label.group("rest"), True  # "Diagnosis: Skin, back: Melanoma"
+    elif (
+        label and SITE.match(label.group("label")) and HISTOLOGY.match(label.group("rest").strip())
+    ):
+        in_diagnosis = True  # "Left breast, 1 o'clock, core biopsy: invasive lobular carcinoma"
     if not in_diagnosis or NOT_A_DIAGNOSIS.search(text):
         return
     histology = HISTOLOGY.search(text)
@@ -602,7 +843,21 @@ def _diagnosis(
         return
     add(FactKind.HISTOLOGY, histology.group(1).lower(), line)
     site = SITE.match(text)
+    of_site = re.match(
+        r"\s*,?\s*(?:\w+\s+){0,2}?(?:of|in|involving|arising in)\s+(?:the\s+)?",
+        text[histology.end() :],
+    )
+    after = SITE_ANYWHERE.match(text, histology.end() + of_site.end()) if of_site else None
+    before = re.search(
+        r"(?:^|\s)(" + "|".join(SITES) + r")[\s,]*$", text[: histology.start()], re.I
+    )
     if site and site.start(1) < histology.start():
         add(FactKind.PRIMARY_SITE, _site_name(site.group(1)), line)
-    elif pending_site and histology.start() < 4:  # the line under "Left breast, biopsy:"
+    elif after:  # "adenocarcinoma of the left upper lobe"
+        add(FactKind.PRIMARY_SITE, _site_name(after.group(1)), line)
+    elif before:  # "right breast invasive ductal carcinoma"
+        add(FactKind.PRIMARY_SITE, _site_name(before.group(1)), line)
+    elif pending_site and re.fullmatch(r"[-•*\s]*(?:[A-Za-z]+\s+){0,2}", text[: histology.start()]):
+        # the line under "Left breast, biopsy:" ("- Invasive ductal carcinoma", "Prostatic
+        # acinar adenocarcinoma in 3 of 12 cores")
         add(FactKind.PRIMARY_SITE, pending_site, line)

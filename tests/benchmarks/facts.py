@@ -49,9 +49,10 @@ def measure(part: str, show: bool) -> tuple[int, int, int]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--show", action="store_true", help="print each report's differences")
+    parser.add_argument("--part", choices=("tuned", "held_out"), help="measure one part only")
     args = parser.parse_args()
     ok = True
-    for part in ("tuned", "held_out"):
+    for part in [args.part] if args.part else ["tuned", "held_out"]:
         start = time.perf_counter()
         right, wrong, expected = measure(part, args.show and part == "tuned")
         count = len(list((FOLDER / part).glob("*.txt")))
