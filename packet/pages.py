@@ -234,13 +234,26 @@ def back_matter(ctx: PacketContext, numbering: Numbering, first_page: int) -> Re
     if ctx.left_out:
         w.table(
             [Column("File in the records folder", 5), Column("Why it is not in this packet", 5)],
-            [[path, reason] for path, reason in ctx.left_out],
+            [[path, _reason_here(path, reason, ctx)] for path, reason in ctx.left_out],
         )
     else:
         w.paragraph("None: every record file is in this packet.")
     if ctx.ignored_summary:
         w.paragraph(ctx.ignored_summary, size=9, color=MUTED)
     return sections.finish()
+
+
+def _reason_here(path: str, reason: str, ctx: PacketContext) -> str:
+    """Why a file is left out, in the packet's terms: a duplicate names the page of the record
+    it repeats, not the family's file."""
+    original = next(
+        (d.duplicate_of for d in ctx.report.documents if d.path == path and d.duplicate_of), None
+    )
+    record = next((r for r in ctx.records if r.doc.path == original), None)
+    if record is None:
+        return reason
+    where = _where(record, ctx)
+    return f"the same file as the record on {where if 'vol.' in where else 'p. ' + where}"
 
 
 def _joined(*parts: str, sep: str = " · ") -> str:

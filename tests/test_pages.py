@@ -76,6 +76,14 @@ def test_the_front_pages_name_no_caregiver_file_and_give_no_how_to(example_packe
     assert not any("(s)" in text for text in front)
 
 
+def test_a_duplicate_left_out_names_the_page_it_repeats(example_packet: Path) -> None:
+    last = texts_of(example_packet)[-1]
+    assert "Files not included" in last
+    flat = " ".join(last.split())
+    assert "Downloads/Document (3).pdf the same file as the record on p. " in flat
+    assert "identical to" not in flat
+
+
 def test_differing_opinions_are_marked_by_a_symbol_and_a_frame(example_packet: Path) -> None:
     texts = texts_of(example_packet)
     index = section_page(texts, "Current opinions side by side")
