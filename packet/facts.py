@@ -30,7 +30,8 @@ QUIET_SECTIONS = re.compile(
 # Words that make a line a condition, a criterion, a recollection or a wait — not a result.
 NOT_A_RESULT = re.compile(
     r"\b(?:if|whether|unless|considered|defined|criteria|cut-?off|threshold|reflexed?|"
-    r"history of|family history|mother|father|sister|brother|rule out|r/o|suspicious for|"
+    r"history of|family history|mother|father|sister|brother|aunt|uncle|cousin|niece|nephew|"
+    r"grandmother|grandfather|daughter|maternal|paternal|relatives?|rule out|r/o|suspicious for|"
     r"pending|to follow|will be (?:reported|performed|sent)|requested|ordered|sent out|"
     r"not performed|not done|insufficient|cannot be (?:assessed|determined|evaluated)|"
     r"quantity not sufficient|may benefit|eligible|candidates?|predicts?|associated with|"
@@ -49,8 +50,10 @@ SENTENCES = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
 
 POSITIVE = r"positive|pos\b|detected|present|mutated|mutation identified|amplified"
 NEGATIVE = (
-    r"negative|neg\b|not detected|none detected|no (?:mutations?|variants?|alterations?|"
-    r"rearrangements?|fusions?)(?: (?:were |was )?detected)?|wild[- ]?type|absent|not identified"
+    r"negative|neg\b|not detected|none detected|"
+    r"no (?:pathogenic |clinically significant |reportable |actionable )?(?:mutations?|variants?|"
+    r"alterations?|rearrangements?|fusions?|amplifications?)(?: (?:were |was )?detected)?|"
+    r"wild[- ]?type|absent|not identified"
 )
 
 
@@ -61,6 +64,9 @@ class Line:
     heading: bool = False  # a section heading: it states nothing, it says what follows
 
 
+JOINED_AT_MOST = 400  # a longer line is a paragraph already: rules read sentences, not pages
+
+
 def _joined(page: str) -> list[str]:
     """A page's lines as a report means them: a dot leader is a label's colon ("ER ....
     POSITIVE" is "ER: POSITIVE"), a gap of columns stays a gap (three spaces), and a line
@@ -68,18 +74,25 @@ def _joined(page: str) -> list[str]:
     line again."""
     out: list[str] = []
     for raw in page.splitlines():
-        text = re.sub(r"\s*(?:\.\s?){3,}\s*|\s*…+\s*(?=[A-Z0-9<>])", ": ", raw.strip())
-        text = re.sub(r"[ \t]{2,}", "   ", text)
+        text = raw.strip()
+        if ".." in text or ". ." in text or "…" in text:
+            text = re.sub(r"\s*(?:\.\s?){3,}\s*|\s*…+\s*(?=[A-Z0-9<>])", ": ", text)
+        if "  " in text or "\t" in text:
+            text = re.sub(r"[ \t]{2,}", "   ", text)
         if not text:
             continue
-        if out and (
-            (
-                re.match(r"[a-z(]", text)
-                and not re.search(r"[.:;]$", out[-1])
-                and not out[-1].isupper()  # a heading in capitals is not wrapped prose
+        if (
+            out
+            and len(out[-1]) < JOINED_AT_MOST
+            and (
+                (
+                    re.match(r"[a-z(]", text)
+                    and not re.search(r"[.:;]$", out[-1])
+                    and not out[-1].isupper()  # a heading in capitals is not wrapped prose
+                )
+                or out[-1].endswith(",")  # a list or a sentence going on
+                or out[-1].count("(") > out[-1].count(")")  # "(TUBULES 1, …; TOTAL" / "SCORE 5)"
             )
-            or out[-1].endswith(",")  # a list or a sentence going on
-            or out[-1].count("(") > out[-1].count(")")  # "(TUBULES 1, …; TOTAL" / "SCORE 5)"
         ):
             out[-1] = f"{out[-1]} {text}"
         else:
@@ -135,6 +148,7 @@ def _lines(pages: Sequence[str]) -> Iterator[Line]:
                 and ":" not in plain
                 and not plain.endswith(".")
                 and not re.match(r"[-•*]|\d+[.)]", plain)
+                and not VERDICT.search(plain)  # "HER2 (IHC)   EQUIVOCAL   2+": a table row
             )
             if label and not is_heading and label.group("label").isupper():
                 quiet = bool(QUIET_SECTIONS.match(heading))  # "IMPRESSION: …" ends a history
@@ -214,22 +228,26 @@ def _receptor(kind: FactKind, pattern: str) -> Callable[[str], str]:
 
 
 # "ER+/PR-/HER2-" as clinic notes write the receptor profile.
-PROFILE = re.compile(r"\b(ER|PR|PgR|HER-?2(?:/neu)?)\s*([+-])(?=[/,.;\s)]|$)", re.IGNORECASE)
+PROFILE = re.compile(
+    r"\b(ER|PR|PgR|HER-?2(?:/neu)?)\s*([+-])(?=[/,.;\s)]|$)(?:\s*\(\s*([<>]?\d{1,3}(?:-\d{1,3})?)\s*%\s*\))?",
+    re.IGNORECASE,
+)
 
 
 def _profile(text: str) -> list[tuple[FactKind, str]]:
     out = []
-    for name, sign in PROFILE.findall(text):
+    for name, sign, pct in PROFILE.findall(text):
         kind = {"er": FactKind.ER, "pr": FactKind.PR, "pgr": FactKind.PR}.get(
             name.lower(), FactKind.HER2
         )
-        out.append((kind, "positive" if sign == "+" else "negative"))
+        verdict = "positive" if sign == "+" else "negative"
+        out.append((kind, f"{verdict} ({pct}%)" if pct and kind is not FactKind.HER2 else verdict))
     return out
 
 
 HER2 = re.compile(r"\b(?:HER-?2(?:/neu)?|ERBB2)\b", re.IGNORECASE)
 HER2_IHC = re.compile(
-    r"(?<![\d.])(?P<score>[0-3])\s*\+|\bscore\s*(?P<score2>[0-3])\b|\b(?P<zero>0)\b(?=\s*[,(]?\s*negative)",
+    r"(?<![\d.])(?P<score>[0-3])\s*\+|\b(?:score|IHC)\s*(?P<score2>[0-3])\b|\b(?P<zero>0)\b(?=\s*[,(]?\s*negative)",
     re.IGNORECASE,
 )
 HER2_ISH = re.compile(r"\b(?P<res>not amplified|non-?amplified|amplified)\b", re.IGNORECASE)
@@ -275,7 +293,7 @@ def _her2(text: str) -> str:
 
 KI67 = re.compile(
     r"\bKi-?67\b(?:\s*\([^)]{0,12}\))?\s*(?:proliferation|labell?ing)?\s*(?:index)?\s*"
-    r"(?:[:\-]|\bof\b|\bis\b)?\s*(?:positive|approximately|approx\.?|about|~)?\s*"
+    r"(?:[:\-–—]+|\bof\b|\bis\b)?\s*(?:positive|approximately|approx\.?|about|~)?\s*"
     r"(?:in\s*)?(?P<pct>[<>]?\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)\s*%",
     re.IGNORECASE,
 )
@@ -301,7 +319,12 @@ VARIANT = re.compile(
     r"(?:EML4-ALK|CD74-ROS1)\s*fusion)\b",
     re.IGNORECASE,
 )
-GENE_NEGATIVE = re.compile(rf"\b(?:{NEGATIVE})\b", re.IGNORECASE)
+GENE_NEGATIVE = re.compile(
+    rf"\b(?:{NEGATIVE})\b|^\W*no\s+(?:[\w/-]+(?:,\s*|\s+(?:or|and|nor)\s+|\s+)){{1,8}}?"
+    r"(?:fusions?|mutations?|alterations?|rearrangements?|variants?|amplifications?)"
+    r"(?:\s+(?:were\s+|was\s+)?(?:detected|identified|found))?\b",
+    re.IGNORECASE,
+)
 GENE_POSITIVE = re.compile(
     r"\b(?:detected|positive|mutated|mutation (?:identified|present)|rearranged|"
     r"rearrangement (?:detected|present)|fusion (?:detected|present))\b",
@@ -380,6 +403,38 @@ def _msi(text: str) -> str:
 
 
 MMR_PROTEINS = ("MLH1", "MSH2", "MSH6", "PMS2")
+_PROTEIN_LIST = (
+    r"(?:MLH-?1|MSH-?2|MSH-?6|PMS-?2)(?:\s*(?:,|and|&|/)\s*(?:MLH-?1|MSH-?2|MSH-?6|PMS-?2))*"
+)
+_LOST = r"(?:loss|lost|absent|absence|deficient|negative)"
+_KEPT = r"(?:intact|retained|preserved|present|normal|positive)"
+MMR_STATED = (
+    (True, re.compile(rf"{_LOST}\s+(?:of\s+)?(?:nuclear\s+)?(?:expression\s+)?(?:of\s+|in\s+)?(?P<p>{_PROTEIN_LIST})", re.I)),
+    (True, re.compile(rf"(?P<p>{_PROTEIN_LIST})\s*(?:protein)?s?\s*[:\-]?\s*(?:expression\s+)?(?:is\s+|are\s+|was\s+)?{_LOST}", re.I)),
+    (False, re.compile(rf"{_KEPT}\s*[:(]?\s*(?:nuclear\s+)?(?:expression\s+)?(?:of\s+|in\s+)?(?P<p>{_PROTEIN_LIST})", re.I)),
+    (False, re.compile(rf"(?P<p>{_PROTEIN_LIST})\s*(?:protein)?s?\s*[:\-]?\s*(?:expression\s+)?(?:is\s+|are\s+|was\s+)?{_KEPT}", re.I)),
+)  # fmt: skip
+
+
+def _mmr_proteins(text: str) -> dict[str, bool]:
+    """Each mismatch-repair protein a line states, lost (True) or kept, from the words beside
+    it: "loss of MSH2 and MSH6 expression (MLH1 and PMS2 retained)". A protein said both ways
+    on one line is left out."""
+    said: dict[str, set[bool]] = {}
+    if not re.search(r"MLH|MSH|PMS", text, re.IGNORECASE):
+        return {}
+    row = re.match(r"\s*(MLH-?1|MSH-?2|MSH-?6|PMS-?2)\b(?=.*\s{3})", text, re.I)
+    if row:  # a table row: "MLH1   M1   Retained   Adequate"
+        lost, kept = re.search(rf"\b{_LOST}\b", text, re.I), re.search(rf"\b{_KEPT}\b", text, re.I)
+        if bool(lost) != bool(kept):
+            return {row.group(1).upper().replace("-", ""): bool(lost)}
+    for gone, pattern in MMR_STATED:
+        for found in pattern.finditer(text):
+            for name in re.findall(r"MLH-?1|MSH-?2|MSH-?6|PMS-?2", found.group("p"), re.I):
+                said.setdefault(name.upper().replace("-", ""), set()).add(gone)
+    return {p: next(iter(ways)) for p, ways in said.items() if len(ways) == 1}
+
+
 MMR_INTACT = re.compile(r"\b(intact|retained|preserved|present|normal)\b", re.IGNORECASE)
 MMR_LOST = re.compile(r"\b(loss|lost|absent|deficient)\b", re.IGNORECASE)
 MMR_SUMMARY = re.compile(
@@ -394,7 +449,7 @@ MMR_SUMMARY = re.compile(
 
 ROMAN = {"I": "1", "II": "2", "III": "3", "1/3": "1", "2/3": "2", "3/3": "3"}
 GRADE = re.compile(
-    r"\b(?:(?:histologic(?:al)?|nottingham|combined histologic|overall|tumou?r|invasive|SBR|elston(?:-ellis)?)"
+    r"\b(?:(?:histologic(?:al)?|nottingham|combined histologic|overall|tumou?r|invasive|FIGO|SBR|elston(?:-ellis)?)"
     r"\s+grade|^grade|(?<=, )grade)\s*[:\-]?\s*(?:G)?(?P<g>[1-3]|I{1,3}\b|[1-3]/3)"
     r"(?:\s*(?:of\s*3|/3))?",
     re.IGNORECASE,
@@ -574,7 +629,8 @@ def _site_name(text: str) -> str:
 NOTTINGHAM_TOTAL = re.compile(
     r"\b(?:total|overall|nottingham|combined|sum)\s+score\s*[:=]?\s*(?:of\s*)?(?P<a>[3-9])\b(?!\s*/\s*[0-8]\b)|"
     r"=\s*(?:total\s+)?score\s*(?P<b>[3-9])\b|\bscore\s*(?P<c>[3-9])\s*/\s*9\b|\((?P<d>[3-9])/9\)|"
-    r"mitos[ie]s\s*(?:count\s*)?\d\s*(?:[;,]\s*(?:total\s+)?score\s*|=\s*)(?P<e>[3-9])\b",
+    r"mitos[ie]s\s*(?:count\s*)?\d\s*(?:[;,]\s*(?:total\s+)?score\s*|=\s*)(?P<e>[3-9])\b|"
+    r"\bT\s*[1-3]\s*,?\s*P\s*[1-3]\s*,?\s*M\s*[1-3]\s*[;,]?\s*(?:total|score|sum)\s*[:=]?\s*(?P<f>[3-9])\b",
     re.IGNORECASE,
 )
 GRADE_OF_TOTAL = {3: "1", 4: "1", 5: "1", 6: "2", 7: "2", 8: "3", 9: "3"}
@@ -668,6 +724,7 @@ def extract(pages: Sequence[str]) -> list[Fact]:
         return []  # a handout explains results in general; it states none of this patient's
     facts: list[Fact] = []
     seen: set[tuple[FactKind, str]] = set()
+    prostate = any(re.search(r"gleason|prostat", page, re.IGNORECASE) for page in pages)
     mmr: dict[str, tuple[bool, Line]] = {}
     diagnosis_block = False
 
@@ -675,6 +732,11 @@ def extract(pages: Sequence[str]) -> list[Fact]:
         if value and (kind, value.casefold()) not in seen:
             seen.add((kind, value.casefold()))
             facts.append(Fact(kind=kind, value=value, page=line.page, quote=_quote(line.text)))
+
+    said: list[tuple[FactKind, str]] = []  # what a diagnosis line gives, before it is judged
+
+    def note(kind: FactKind, value: str, _: Line) -> None:
+        said.append((kind, value))
 
     pending_site = ""
     ratios: dict[int, str] = {}
@@ -690,7 +752,8 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             topic = named  # a heading that names no test ("RESULTS") keeps the test it is under
         elif topic and RESULT_LABEL.match(line.text):
             line = Line(line.page, f"{topic} {line.text}")  # "RESULT: AMPLIFIED" under HER2 ISH
-        if GLEASON_COLUMN.search(line.text):
+        low = line.text.lower()
+        if "gleason" in low and GLEASON_COLUMN.search(line.text):
             gleason_table = True  # a cores table: "CORE  LOCATION  DIAGNOSIS  GLEASON  GG …"
             continue
         if gleason_table:
@@ -703,7 +766,11 @@ def extract(pages: Sequence[str]) -> list[Fact]:
                 continue
             if not re.match(r"[-=\s]+$|\s*[A-Z0-9]{1,3}\b", line.text) or line.heading:
                 gleason_table = False  # the table has ended
-        total = NOTTINGHAM_TOTAL.search(line.text)
+        total = (
+            NOTTINGHAM_TOTAL.search(line.text)
+            if any(w in low for w in ("score", "total", "/9", "mitos", "sum"))
+            else None
+        )
         if total:
             totals.add(next(v for v in total.groups() if v))
         if line.heading:
@@ -725,7 +792,7 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             continue
         if not TRIGGER.search(line.text):
             continue
-        ratio = HER2_RATIO.search(line.text)
+        ratio = HER2_RATIO.search(line.text) if "ratio" in low else None
         if ratio:
             ratios.setdefault(line.page, ratio.group(1))
         for text in SENTENCES.split(line.text):
@@ -735,37 +802,17 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             ]
             if not rules and not any(w in low for w in OTHER_WORDS):
                 continue  # nothing any rule reads: no need to judge the sentence
-            if NOT_A_RESULT.search(text):
+            found = _sentence(text, low, rules, prostate)
+            proteins = _mmr_proteins(text)
+            said.clear()
+            _diagnosis(text, line, LABEL_LINE.match(text), diagnosis_block, pending_site, note)
+            # Judged only when it says something: most sentences give nothing to judge.
+            if not (found or proteins or said) or NOT_A_RESULT.search(text):
                 continue
-            for kind, rule in rules:
-                add(kind, rule(text), line)
-            for kind, value in _profile(text):
+            for kind, value in found + said:
                 add(kind, value, line)
-            clauses = [text] if TABLE_ROW.match(text) else CLAUSES.split(text)
-            for clause in clauses:
-                for kind, value in _genes(clause):
-                    add(kind, value, line)
-            for group in GRADE_GROUP.finditer(text):
-                add(FactKind.GRADE_GROUP, group.group("g"), line)
-            for protein in MMR_PROTEINS:
-                if re.search(rf"\b{protein}\b", text) and (
-                    MMR_INTACT.search(text) or MMR_LOST.search(text)
-                ):
-                    mmr[protein] = (
-                        bool(MMR_LOST.search(text)) and not MMR_INTACT.search(text),
-                        line,
-                    )
-            summary = MMR_SUMMARY.search(text)
-            if summary:
-                word = summary.group("v").lower()
-                add(
-                    FactKind.MMR,
-                    "deficient"
-                    if word.startswith("d") or "deficient" in word
-                    else "proficient (intact)",
-                    line,
-                )
-            _diagnosis(text, line, LABEL_LINE.match(text), diagnosis_block, pending_site, add)
+            for protein, gone in proteins.items():
+                mmr[protein] = (gone, line)
     if len(mmr) == len(MMR_PROTEINS):
         lost = [p for p, (gone, _) in mmr.items() if gone]
         last = max((line for _, line in mmr.values()), key=lambda line: line.page)
@@ -775,6 +822,30 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             last,
         )
     return _settled(facts, ratios, totals)
+
+
+def _sentence(
+    text: str, low: str, rules: list[tuple[FactKind, LineRule]], prostate: bool
+) -> list[tuple[FactKind, str]]:
+    """What one sentence states, before it is judged (a criterion, a relative's result…)."""
+    out = [(kind, rule(text)) for kind, rule in rules]
+    if re.search(r"\b(?:er|pr|pgr|her-?2)\s*[+-]", low):
+        out += _profile(text)
+    if any(gene in low for gene in ("egfr", "alk", "ros1", "ras", "braf")):
+        for clause in [text] if TABLE_ROW.match(text) else CLAUSES.split(text):
+            out += _genes(clause)
+    if "grade" in low or "gg" in low or "isup" in low:
+        for group in GRADE_GROUP.finditer(text):
+            if prostate or "group" in group.group(0).lower() or group.group(0) == "GG":
+                out.append((FactKind.GRADE_GROUP, group.group("g")))
+            else:  # "WHO/ISUP grade: 3" of a kidney cancer: the tumour's grade
+                out.append((FactKind.GRADE, group.group("g")))
+    summary = MMR_SUMMARY.search(text) if "mmr" in low or "mismatch" in low else None
+    if summary:
+        word = summary.group("v").lower()
+        deficient = word.startswith("d") or "deficient" in word
+        out.append((FactKind.MMR, "deficient" if deficient else "proficient (intact)"))
+    return [(kind, value) for kind, value in out if value]
 
 
 def _settled(facts: list[Fact], ratios: dict[int, str], totals: set[str]) -> list[Fact]:

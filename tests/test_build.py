@@ -181,7 +181,7 @@ def test_files_not_included_are_listed_with_their_reason(records: Path, tmp_path
     build_packet(records, BuildOptions(output=out))
     last = "".join(page_texts(out)[-2:])
     assert "broken.pdf" in last
-    assert "path (1).pdf" in last and "identical to Pathology/path.pdf" in last
+    assert "path (1).pdf" in last and "the same file as the record on p. " in last
 
 
 def test_stamps_sit_at_the_bottom_of_the_page_as_displayed(records: Path, tmp_path: Path) -> None:
