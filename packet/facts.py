@@ -39,7 +39,9 @@ NOT_A_RESULT = re.compile(
     # explanations, and what happened before: "… means", "… is often called high", "he had …"
     r"means?|called|often|usually|typically|are treated|is treated|or more|or higher|or greater|"
     r"or less|at least|refers? to|may|might|can|could|had|per outside|"
-    r"in (?:19|20)\d\d|for example|e\.g|any)\b",
+    r"in (?:19|20)\d\d|for example|e\.g|any|eligib\w*|inclusion|exclusion|in error|"
+    r"another patient|wrong patient|copied|been reported|reported in|accounts? for|represents?|"
+    r"frequency|prevalence|occurs? in)\b",
     re.IGNORECASE,
 )
 LABEL_LINE = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z0-9 ()/&.,'-]{1,60}?)\s*:\s*(?P<rest>.*)$")
@@ -107,6 +109,12 @@ PATIENT_LINE = re.compile(
 )
 
 
+RELATIVE = re.compile(
+    r"\b(?:mother|father|sister|brother|aunt|uncle|cousin|niece|nephew|grandmother|grandfather|"
+    r"daughter|maternal|paternal|relatives?|family history)\b",
+    re.IGNORECASE,
+)
+RELATIVE_OPENS = 40  # a line that names a relative this early is about the relative
 HEADER_LINES = 12  # a page names its patient near its top
 # What a handout or a leaflet says of itself at its top.
 GENERAL_INFORMATION = re.compile(
@@ -191,10 +199,13 @@ def _percent_in(rest: str) -> str:
     "Positive   Allred score 7/8 (80% nuclei, moderate-strong)"."""
     found = re.search(
         r"(?P<pct>[<>]?\d{1,3}(?:\s*[-–]\s*\d{1,3})?)\s*%\s*(?:of\s+)?(?:tumou?r\s+)?"
-        r"(?:nuclei|cells|staining|positive|of\s+(?:invasive\s+)?tumou?r)",
+        r"(?:nuclei|cells|staining|positive|of\s+(?:invasive\s+)?tumou?r)|"
+        r"\((?:approx\.?\s*|approximately\s+|~\s*)?(?P<bracketed>\d{1,3}(?:\s*[-–]\s*\d{1,3})?)\s*%",
         rest,
         re.IGNORECASE,
     )
+    if found and found.group("bracketed"):
+        return re.sub(r"\s+", "", found.group("bracketed")).replace("–", "-") + "%"
     return re.sub(r"\s+", "", found.group("pct")).replace("–", "-") + "%" if found else ""
 
 
@@ -252,7 +263,7 @@ HER2_IHC = re.compile(
 )
 HER2_ISH = re.compile(r"\b(?P<res>not amplified|non-?amplified|amplified)\b", re.IGNORECASE)
 HER2_RATIO = re.compile(
-    r"\bHER-?2(?:\s*/\s*(?:CEP\s*17|chromosome 17)|\s+ISH)?\s*ratio\s*[:=]?\s*(\d+(?:\.\d+)?)",
+    r"\bHER-?2(?:\s*[/:]\s*(?:CEP\s*17|chromosome 17)|\s+ISH)?\s*ratio\s*[:=]?\s*(\d+(?:\.\d+)?)",
     re.IGNORECASE,
 )
 IHC_VERDICT = {"0": "negative", "1": "negative", "2": "equivocal", "3": "positive"}
@@ -480,7 +491,7 @@ def _grade(text: str) -> str:
 
 STAGE = re.compile(
     r"\b(?:(?P<prefix>AJCC|pathologic(?:al)?|clinical|prognostic|anatomic|overall)\s+(?:\w+\s+){0,2})?"
-    r"stage(?:\s+group)?(?:\s*\([^)]{0,40}\))?\s*[:\-]?\s*(?P<s>0|IV[ABC]?|I{1,3}[ABC]?[1-3]?)\b(?!\s*(?:hypertension|kidney|ulcer|lymphedema))",
+    r"stage(?:\s+group)?(?:\s*\([^)]{0,40}\))?\s*[:\-]?\s*(?P<s>0|IV[ABC]?|I{1,3}[ABC]?[1-3]?)\b(?!\s*(?:-|–|to|or)\s*I)(?!\s*(?:hypertension|kidney|ulcer|lymphedema))",
     re.IGNORECASE,
 )
 CANCER_WORDS = re.compile(
@@ -613,6 +624,17 @@ DIAGNOSIS_LABEL = re.compile(
 )
 
 
+def _histology_name(found: re.Match[str], text: str) -> str:
+    """The tumour type as one name: "adenocarcinoma, acinar type" is "acinar adenocarcinoma";
+    a melanoma is "malignant melanoma"."""
+    name = found.group(1).lower()
+    if name == "melanoma":
+        return "malignant melanoma"
+    if name.endswith("adenocarcinoma") and re.match(r",?\s*acinar type", text[found.end() :], re.I):
+        return "acinar adenocarcinoma"
+    return name
+
+
 def _site_name(text: str) -> str:
     """One name for one place: "breast, right" is "right breast"; a lobe is "… lobe of lung"."""
     name = " ".join(text.lower().replace(",", ", ").split()).replace(" ,", ",").rstrip(",")
@@ -630,7 +652,8 @@ NOTTINGHAM_TOTAL = re.compile(
     r"\b(?:total|overall|nottingham|combined|sum)\s+score\s*[:=]?\s*(?:of\s*)?(?P<a>[3-9])\b(?!\s*/\s*[0-8]\b)|"
     r"=\s*(?:total\s+)?score\s*(?P<b>[3-9])\b|\bscore\s*(?P<c>[3-9])\s*/\s*9\b|\((?P<d>[3-9])/9\)|"
     r"mitos[ie]s\s*(?:count\s*)?\d\s*(?:[;,]\s*(?:total\s+)?score\s*|=\s*)(?P<e>[3-9])\b|"
-    r"\bT\s*[1-3]\s*,?\s*P\s*[1-3]\s*,?\s*M\s*[1-3]\s*[;,]?\s*(?:total|score|sum)\s*[:=]?\s*(?P<f>[3-9])\b",
+    r"\bT\s*[1-3]\s*,?\s*P\s*[1-3]\s*,?\s*M\s*[1-3]\s*[;,]?\s*(?:total|score|sum)\s*[:=]?\s*(?P<f>[3-9])\b|"
+    r"^\s*total(?:\s+score)?\s*[:=]\s*(?P<g>[3-9])\b(?!\s*(?:/\s*[0-8]\b|%|mm|cm|cores?|nodes?))",
     re.IGNORECASE,
 )
 GRADE_OF_TOTAL = {3: "1", 4: "1", 5: "1", 6: "2", 7: "2", 8: "3", 9: "3"}
@@ -643,9 +666,16 @@ TOPICS = (
     ("PD-L1", re.compile(r"\bPD-?L1\b", re.I)),
     ("HER2", re.compile(r"\bHER-?2\b", re.I)),
     ("Ki-67", re.compile(r"\bKi-?67\b", re.I)),
+    ("ER", re.compile(r"\b(?:o?estrogen receptor|ER)\b", re.I)),
+    ("PR", re.compile(r"\b(?:progesterone receptor|PgR|PR)\b", re.I)),
 )  # fmt: skip
+# A ticked option of a checklist ("[x] Positive") is the result of the test above it; an
+# unticked one ("[ ] Negative (<1%)") says nothing; "[Y]" and "[N]" tick a trial's criteria.
+TICKED = re.compile(r"^\s*\[\s*[xX✓✔]\s*\]\s*")
+UNTICKED = re.compile(r"^\s*\[\s*\]|\[\s*[YN]\s*\]")
 RESULT_LABEL = re.compile(
     r"^(?:final\s+|overall\s+)?(?:results?|interpretation|status|conclusion|score|ratio|"
+    r"percentage of (?:tumou?r )?cells[^:]{0,40}|"
     r"tumou?r proportion score(?:\s*\(TPS\))?|combined positive score(?:\s*\(CPS\))?|TPS|CPS)\s*:",
     re.IGNORECASE,
 )
@@ -676,7 +706,8 @@ def _refines(general: str, specific: str) -> bool:
     detected" of "detected", "not amplified (ISH ratio 1.4)" of "not amplified (ISH)"."""
     g, s = general.casefold(), specific.casefold()
     return g != s and (
-        s.startswith((g + " ", g + "("))
+        set(g.replace(",", " ").split()) < set(s.replace(",", " ").split())
+        or s.startswith((g + " ", g + "("))
         or s.endswith(" " + g)
         or (g.endswith(")") and s.startswith(g[:-1] + " "))
     )
@@ -741,17 +772,21 @@ def extract(pages: Sequence[str]) -> list[Fact]:
     pending_site = ""
     ratios: dict[int, str] = {}
     totals: set[str] = set()
+    shares: dict[FactKind, str] = {}
     gleason_table = False
     topic: str | None = None
     page = 0
     for line in _lines(pages):
         if line.page != page:
             page, topic = line.page, None
+        if UNTICKED.search(line.text):
+            continue
         named = _topic(line)
         if named:
             topic = named  # a heading that names no test ("RESULTS") keeps the test it is under
-        elif topic and RESULT_LABEL.match(line.text):
-            line = Line(line.page, f"{topic} {line.text}")  # "RESULT: AMPLIFIED" under HER2 ISH
+        elif topic and (RESULT_LABEL.match(line.text) or TICKED.match(line.text)):
+            # "RESULT: AMPLIFIED" under HER2 ISH; "[x] Positive" under Estrogen Receptor (ER)
+            line = Line(line.page, f"{topic} {TICKED.sub('', line.text)}")
         low = line.text.lower()
         if "gleason" in low and GLEASON_COLUMN.search(line.text):
             gleason_table = True  # a cores table: "CORE  LOCATION  DIAGNOSIS  GLEASON  GG …"
@@ -790,8 +825,16 @@ def extract(pages: Sequence[str]) -> list[Fact]:
         if diagnosis_block and site and specimen.rstrip().endswith(":"):
             pending_site = _site_name(site.group(1))  # "A. LEFT BREAST, 2:00, CORE BIOPSY:"
             continue
-        if not TRIGGER.search(line.text):
-            continue
+        if not TRIGGER.search(line.text) or RELATIVE.search(line.text[:RELATIVE_OPENS]):
+            continue  # a line about a relative ("- Your mother, … Her records show ER-positive")
+        share = RECEPTOR_SHARE.match(line.text) if "%" in low else None
+        if share:
+            kind = (
+                FactKind.ER
+                if share.group("m").lower() in ("er", "estrogen receptor")
+                else FactKind.PR
+            )
+            shares[kind] = share.group("p") + "%"
         ratio = HER2_RATIO.search(line.text) if "ratio" in low else None
         if ratio:
             ratios.setdefault(line.page, ratio.group(1))
@@ -821,7 +864,14 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             f"deficient ({', '.join(lost)} lost)" if lost else "proficient (intact)",
             last,
         )
-    return _settled(facts, ratios, totals)
+    return _settled(facts, ratios, totals, shares)
+
+
+RECEPTOR_SHARE = re.compile(
+    r"^\s*(?P<m>ER|PR|PgR|estrogen receptor|progesterone receptor)\b[^:\d%]{0,20}(?:%|percentage)[^\d]{0,50}?"
+    r"(?P<p>[<>]?\d{1,3})\s*%",
+    re.IGNORECASE,
+)
 
 
 def _sentence(
@@ -844,11 +894,15 @@ def _sentence(
     if summary:
         word = summary.group("v").lower()
         deficient = word.startswith("d") or "deficient" in word
-        out.append((FactKind.MMR, "deficient" if deficient else "proficient (intact)"))
+        lost = [p for p in MMR_PROTEINS if _mmr_proteins(text).get(p)]
+        named = f"deficient ({', '.join(lost)} lost)" if lost else "deficient"
+        out.append((FactKind.MMR, named if deficient else "proficient (intact)"))
     return [(kind, value) for kind, value in out if value]
 
 
-def _settled(facts: list[Fact], ratios: dict[int, str], totals: set[str]) -> list[Fact]:
+def _settled(
+    facts: list[Fact], ratios: dict[int, str], totals: set[str], shares: dict[FactKind, str]
+) -> list[Fact]:
     """An ISH result with the ratio its page gives; a grade with the report's one Nottingham
     total, where they agree; an in-situ component dropped beside the invasive cancer it
     accompanies; a value dropped where the same record states it in more detail."""
@@ -862,6 +916,8 @@ def _settled(facts: list[Fact], ratios: dict[int, str], totals: set[str]) -> lis
             fact = fact.model_copy(
                 update={"value": f"{fact.value[:-1]} ratio {ratios[fact.page]})"}
             )
+        if fact.kind in shares and fact.value in ("positive", "negative"):
+            fact = fact.model_copy(update={"value": f"{fact.value} ({shares[fact.kind]})"})
         if fact.kind is FactKind.GRADE and total and GRADE_OF_TOTAL[int(total)] == fact.value:
             fact = fact.model_copy(update={"value": f"{fact.value} (Nottingham score {total})"})
         out.append(fact)
@@ -899,7 +955,7 @@ def _diagnosis(
         if re.search(r"histologic(?:al)? type|histology|tumou?r type", name):
             histology = HISTOLOGY.search(rest)
             if histology:
-                add(FactKind.HISTOLOGY, histology.group(1).lower(), line)
+                add(FactKind.HISTOLOGY, _histology_name(histology, rest), line)
             return
     if label and DIAGNOSIS_LABEL.match(label.group("label")):
         text, in_diagnosis = label.group("rest"), True  # "Diagnosis: Skin, back: Melanoma"
@@ -912,7 +968,7 @@ def _diagnosis(
     histology = HISTOLOGY.search(text)
     if not histology:
         return
-    add(FactKind.HISTOLOGY, histology.group(1).lower(), line)
+    add(FactKind.HISTOLOGY, _histology_name(histology, text), line)
     site = SITE.match(text)
     of_site = re.match(
         r"\s*,?\s*(?:\w+\s+){0,2}?(?:of|in|involving|arising in)\s+(?:the\s+)?",
