@@ -39,7 +39,7 @@ NOT_A_RESULT = re.compile(
     # explanations, and what happened before: "… means", "… is often called high", "he had …"
     r"means?|called|often|usually|typically|are treated|is treated|or more|or higher|or greater|"
     r"or less|at least|refers? to|may|might|can|could|had|per outside|"
-    r"in (?:19|20)\d\d|for example|e\.g|any|eligib\w*|inclusion|exclusion|in error|"
+    r"in (?:19|20)\d\d|for example|e\.g|any|eligib\w*|inclusion|exclusion|in error|NCT\d+|trials?|"
     r"another patient|wrong patient|copied|been reported|reported in|accounts? for|represents?|"
     r"frequency|prevalence|occurs? in)\b",
     re.IGNORECASE,
@@ -119,7 +119,9 @@ HEADER_LINES = 12  # a page names its patient near its top
 # What a handout or a leaflet says of itself at its top.
 GENERAL_INFORMATION = re.compile(
     r"patient (?:and family )?education|patient & family education|patient information (?:sheet|leaflet)|"
-    r"\bhandout\b|information leaflet|general information only|does not contain your (?:personal )?results",
+    r"\bhandout\b|\bleaflet\b|information leaflet|general information only|"
+    r"does not (?:contain|describe) your (?:own |personal )?results|a guide for patients|"
+    r"understanding your (?:\w+ )*(?:pathology )?report",
     re.IGNORECASE,
 )
 
@@ -282,6 +284,8 @@ def _her2(text: str) -> str:
         ratio = re.search(r"ratio\s*(?:of|:|=)?\s*(\d+(?:\.\d+)?)", text, re.IGNORECASE)
         method = "ISH"
         return f"{verdict} ({method} ratio {ratio.group(1)})" if ratio else f"{verdict} ({method})"
+    if len(set(re.findall(r"(?<![\d.])[0-3]\s*\+", after))) > 1:
+        return ""  # "3+ positive; 2+ equivocal; 0 and 1+ negative": a scoring legend
     ihc = HER2_IHC.search(after[:40])
     if ihc:
         score = ihc.group("score") or ihc.group("score2") or ihc.group("zero")
@@ -331,20 +335,46 @@ VARIANT = re.compile(
     re.IGNORECASE,
 )
 GENE_NEGATIVE = re.compile(
-    rf"\b(?:{NEGATIVE})\b|^\W*no\s+(?:[\w/-]+(?:,\s*|\s+(?:or|and|nor)\s+|\s+)){{1,8}}?"
+    rf"\b(?:{NEGATIVE})\b|^\W*no\s+(?:[^\s,]+(?:,\s*|\s+(?:or|and|nor)\s+|\s+)){{1,8}}?"
     r"(?:fusions?|mutations?|alterations?|rearrangements?|variants?|amplifications?)"
     r"(?:\s+(?:were\s+|was\s+)?(?:detected|identified|found))?\b",
     re.IGNORECASE,
 )
 GENE_POSITIVE = re.compile(
-    r"\b(?:detected|positive|mutated|mutation (?:identified|present)|rearranged|"
+    r"\b(?:detected|positive|mutated|mutant|mutation (?:identified|present)|rearranged|"
     r"rearrangement (?:detected|present)|fusion (?:detected|present))\b",
     re.IGNORECASE,
 )
 
 
+# Another marker's result in the same clause ("KRAS G12C-mutant …, PD-L1 negative") is not the
+# gene's; a drug's target ("anti-EGFR antibodies", "EGFR inhibitors") is not a result.
+OTHER_RESULT = re.compile(
+    r"\b(?:PD-?L1|TMB|MSI|HER-?2|ERBB2|ER|PR|PgR|Ki-?67|p16|HPV|TTF-?1|MET|RET|NTRK\w*|TP53|"
+    r"PIK3CA|STK11|KEAP1)\b[^,;]{0,30}?\b(?:negative|positive|low|high|stable|wild[- ]?type|"
+    r"not detected|detected)\b|\banti-(?:EGFR|ALK|ROS1|BRAF)\b|"
+    r"\b(?:EGFR|ALK|ROS1|KRAS|BRAF)[- ](?:inhibitors?|antibod\w+|targeted|TKIs?|therapy|blockade)\b",
+    re.IGNORECASE,
+)
+THREE_LETTER = {
+    "Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E",
+    "Gly": "G", "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F",
+    "Pro": "P", "Ser": "S", "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V", "Ter": "*",
+}  # fmt: skip
+
+
+def _one_letter(text: str) -> str:
+    """ "p.(Gly12Asp)" as a clinician writes it: "G12D"."""
+    return re.sub(
+        r"\b(" + "|".join(THREE_LETTER) + r")(\d{1,4})(" + "|".join(THREE_LETTER) + r"|\*)",
+        lambda m: THREE_LETTER[m.group(1)] + m.group(2) + THREE_LETTER.get(m.group(3), "*"),
+        text,
+    )
+
+
 def _genes(clause: str) -> list[tuple[FactKind, str]]:
     """Results for the genes a clause names: "KRAS G12C detected", "EGFR, ALK: not detected"."""
+    clause = _one_letter(OTHER_RESULT.sub(" ", clause))
     named = [k for k, gene in GENES.items() if re.search(rf"\b{gene}\b", clause)]
     if not named:
         return []
@@ -603,6 +633,7 @@ NOT_A_DIAGNOSIS = re.compile(
 SITES = (
     r"(?:left|right|bilateral)\s+breast", r"breast,\s*(?:left|right)\b", r"breast",
     r"(?:lung,\s*)?(?:left|right)\s+(?:upper|middle|lower)\s+lobe(?:,?\s+(?:of\s+)?(?:the\s+)?lung)?",
+    r"(?-i:RUL|RML|RLL|LUL|LLL)",
     r"(?:left|right)\s+lung", r"lung", r"(?:ascending|descending|transverse|sigmoid|right|left)\s+colon",
     r"colon,?\s+(?:ascending|descending|transverse|sigmoid)", r"cecum", r"rectum", r"rectosigmoid",
     r"prostate", r"pancreas", r"(?:left|right)\s+ovary", r"ovary", r"stomach", r"esophagus",
@@ -645,6 +676,10 @@ def _site_name(text: str) -> str:
     if side:
         return f"{side.group(1)} breast"
     lobe = re.search(r"(left|right) (upper|middle|lower) lobe", name)
+    short = {"rul": "right upper", "rml": "right middle", "rll": "right lower",
+             "lul": "left upper", "lll": "left lower"}  # fmt: skip
+    if name in short:
+        return f"{short[name]} lobe of lung"
     return f"{lobe.group(0)} of lung" if lobe else name
 
 
@@ -653,6 +688,7 @@ NOTTINGHAM_TOTAL = re.compile(
     r"=\s*(?:total\s+)?score\s*(?P<b>[3-9])\b|\bscore\s*(?P<c>[3-9])\s*/\s*9\b|\((?P<d>[3-9])/9\)|"
     r"mitos[ie]s\s*(?:count\s*)?\d\s*(?:[;,]\s*(?:total\s+)?score\s*|=\s*)(?P<e>[3-9])\b|"
     r"\bT\s*[1-3]\s*,?\s*P\s*[1-3]\s*,?\s*M\s*[1-3]\s*[;,]?\s*(?:total|score|sum)\s*[:=]?\s*(?P<f>[3-9])\b|"
+    r"\b[1-3]\s*\+\s*[1-3]\s*\+\s*[1-3]\s*=\s*(?P<h>[3-9])\b|"
     r"^\s*total(?:\s+score)?\s*[:=]\s*(?P<g>[3-9])\b(?!\s*(?:/\s*[0-8]\b|%|mm|cm|cores?|nodes?))",
     re.IGNORECASE,
 )
@@ -803,7 +839,7 @@ def extract(pages: Sequence[str]) -> list[Fact]:
                 gleason_table = False  # the table has ended
         total = (
             NOTTINGHAM_TOTAL.search(line.text)
-            if any(w in low for w in ("score", "total", "/9", "mitos", "sum"))
+            if any(w in low for w in ("score", "total", "/9", "mitos", "sum", "="))
             else None
         )
         if total:
@@ -825,7 +861,11 @@ def extract(pages: Sequence[str]) -> list[Fact]:
         if diagnosis_block and site and specimen.rstrip().endswith(":"):
             pending_site = _site_name(site.group(1))  # "A. LEFT BREAST, 2:00, CORE BIOPSY:"
             continue
-        if not TRIGGER.search(line.text) or RELATIVE.search(line.text[:RELATIVE_OPENS]):
+        if (
+            not TRIGGER.search(line.text)
+            or RELATIVE.search(line.text[:RELATIVE_OPENS])
+            or "NCT" in line.text  # a clinical trial's listing: whom it takes, not a result
+        ):
             continue  # a line about a relative ("- Your mother, … Her records show ER-positive")
         share = RECEPTOR_SHARE.match(line.text) if "%" in low else None
         if share:
@@ -971,7 +1011,8 @@ def _diagnosis(
     add(FactKind.HISTOLOGY, _histology_name(histology, text), line)
     site = SITE.match(text)
     of_site = re.match(
-        r"\s*,?\s*(?:\w+\s+){0,2}?(?:of|in|involving|arising in)\s+(?:the\s+)?",
+        r"\s*,?\s*(?:\w+\s+){0,2}?(?:of|in|involving|arising in)\s+(?:the\s+)?|"
+        r"\s*\(\s*(?=(?:RUL|RML|RLL|LUL|LLL) primary\))",  # "lung adenocarcinoma (LUL primary)"
         text[histology.end() :],
     )
     after = SITE_ANYWHERE.match(text, histology.end() + of_site.end()) if of_site else None
