@@ -40,6 +40,7 @@ NOT_A_RESULT = re.compile(
     r"means?|called|often|usually|typically|are treated|is treated|or more|or higher|or greater|"
     r"or less|at least|refers? to|may|might|can|could|had|per outside|"
     r"in (?:19|20)\d\d|for example|e\.g|any|eligib\w*|inclusion|exclusion|in error|NCT\d+|trials?|"
+    r"requires?|required|"
     r"another patient|wrong patient|copied|been reported|reported in|accounts? for|represents?|"
     r"frequency|prevalence|occurs? in)\b",
     re.IGNORECASE,
@@ -114,6 +115,8 @@ RELATIVE = re.compile(
     r"daughter|maternal|paternal|relatives?|family history)\b",
     re.IGNORECASE,
 )
+# A scale's legend: "Grade Group 3 = 4+3=7; Grade Group 4 = score 8; Grade Group 5 = …".
+LEGEND = re.compile(r"(?:grade group\s*[1-5]\s*[=:(].*){3}", re.IGNORECASE)
 RELATIVE_OPENS = 40  # a line that names a relative this early is about the relative
 HEADER_LINES = 12  # a page names its patient near its top
 # What a handout or a leaflet says of itself at its top.
@@ -213,9 +216,11 @@ def _percent_in(rest: str) -> str:
 
 # --- receptors -------------------------------------------------------------------------------
 
+CLONE = r"(?:\s+(?:SP1|SP2|6F11|1D5|EP1|1E2|16|PgR\s?636|EP2))?"  # a table's clone column
 RECEPTORS = {
-    FactKind.ER: r"(?:estrogen receptors?|oestrogen receptors?|\bER\b)(?:\s*\((?:ER|SP1|6F11)\))?",
-    FactKind.PR: r"(?:progesterone receptors?|\bPg?R\b)(?:\s*\((?:PR|PgR|1E2)\))?",
+    FactKind.ER: r"(?:estrogen receptors?|oestrogen receptors?|\bER\b)(?:\s*\((?:ER|SP1|6F11)\))?"
+    + CLONE,
+    FactKind.PR: r"(?:progesterone receptors?|\bPg?R\b)(?:\s*\((?:PR|PgR|1E2)\))?" + CLONE,
 }
 
 
@@ -396,11 +401,16 @@ def _genes(clause: str) -> list[tuple[FactKind, str]]:
         return [found for result in results for found in result]
     if GENE_NEGATIVE.search(clause):
         return [(k, "not detected") for k in named]
-    if len(named) == 1 and GENE_POSITIVE.search(GENE_NEGATIVE.sub(" ", clause)):
-        variant = VARIANT.search(clause.split(GENES[named[0]], 1)[1])
+    listed = re.search(r"\bVAF\b|allele (?:fraction|frequency)", clause, re.IGNORECASE)
+    if len(named) == 1 and (GENE_POSITIVE.search(GENE_NEGATIVE.sub(" ", clause)) or listed):
+        # a variant table's row with its allele fraction is a detection: "KRAS  G12C  VAF 22%"
+        at = clause.find(GENES[named[0]])
+        variant = VARIANT.search(clause[max(0, at - 5) :])  # "EML4-ALK fusion detected"
         name = " ".join(variant.group("v").split()) if variant else ""
         if name and re.fullmatch(r"[a-z]\d+[a-z*]", name, re.IGNORECASE):
             name = name.upper()
+        if listed and not name:
+            return []
         return [(named[0], f"{name} detected" if name else "detected")]
     return []
 
@@ -529,7 +539,8 @@ CANCER_WORDS = re.compile(
     re.IGNORECASE,
 )
 NOT_CANCER_STAGE = re.compile(
-    r"kidney|CKD|ulcer|hypertension|labor|sleep|fibrosis|heart failure|lymphedema|COPD|GOLD",
+    r"kidney|CKD|ulcer|hypertension|labor|sleep|fibrosis|heart failure|lymph(?:o)?edema|"
+    r"lymphoedema|oedema|edema|\bISL\b|COPD|GOLD|pressure (?:injury|ulcer|sore)",
     re.IGNORECASE,
 )
 
@@ -865,6 +876,8 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             not TRIGGER.search(line.text)
             or RELATIVE.search(line.text[:RELATIVE_OPENS])
             or "NCT" in line.text  # a clinical trial's listing: whom it takes, not a result
+            or re.search(r"\bPhase\s+(?:[1-3]|I{1,3})(?:/(?:[1-3]|I{1,3}))?[ab]?\b", line.text)
+            or LEGEND.search(line.text)
         ):
             continue  # a line about a relative ("- Your mother, … Her records show ER-positive")
         share = RECEPTOR_SHARE.match(line.text) if "%" in low else None
