@@ -24,7 +24,8 @@ QUIET_SECTIONS = re.compile(
     r"^(?:(?:your|the patient's|patient's|her|his)\s+)?(?:past (?:medical |surgical |oncologic )?history|family history|social history|PMH|PSH|FH|SH|"
     r"comments?|notes?|interpretation notes?|methods?|methodology|"
     r"background|references?|disclaimers?|limitations?|about (?:this|the) test|"
-    r"interpretation criteria|scoring criteria|therapies|clinical trials|recommendations?)\b",
+    r"interpretation criteria|scoring criteria|therapies|clinical trials|recommendations?|"
+    r"inclusion criteria|exclusion criteria|eligibility)\b",
     re.IGNORECASE,
 )
 # Words that make a line a condition, a criterion, a recollection or a wait — not a result.
@@ -409,8 +410,8 @@ def _genes(clause: str) -> list[tuple[FactKind, str]]:
         name = " ".join(variant.group("v").split()) if variant else ""
         if name and re.fullmatch(r"[a-z]\d+[a-z*]", name, re.IGNORECASE):
             name = name.upper()
-        if listed and not name:
-            return []
+        if (listed or clause.rstrip().endswith(":")) and not name:
+            return []  # the variant is on the next line: no guess
         return [(named[0], f"{name} detected" if name else "detected")]
     return []
 
@@ -697,7 +698,7 @@ def _site_name(text: str) -> str:
 NOTTINGHAM_TOTAL = re.compile(
     r"\b(?:total|overall|nottingham|combined|sum)\s+score\s*[:=]?\s*(?:of\s*)?(?P<a>[3-9])\b(?!\s*/\s*[0-8]\b)|"
     r"=\s*(?:total\s+)?score\s*(?P<b>[3-9])\b|\bscore\s*(?P<c>[3-9])\s*/\s*9\b|\((?P<d>[3-9])/9\)|"
-    r"mitos[ie]s\s*(?:count\s*)?\d\s*(?:[;,]\s*(?:total\s+)?score\s*|=\s*)(?P<e>[3-9])\b|"
+    r"mitos[ie]s\s*(?:count\s*)?\d\s*(?:[;,]\s*(?:total\s+)?score\s*|=\s*(?:total\s*)?)(?P<e>[3-9])\b|"
     r"\bT\s*[1-3]\s*,?\s*P\s*[1-3]\s*,?\s*M\s*[1-3]\s*[;,]?\s*(?:total|score|sum)\s*[:=]?\s*(?P<f>[3-9])\b|"
     r"\b[1-3]\s*\+\s*[1-3]\s*\+\s*[1-3]\s*=\s*(?P<h>[3-9])\b|"
     r"^\s*total(?:\s+score)?\s*[:=]\s*(?P<g>[3-9])\b(?!\s*(?:/\s*[0-8]\b|%|mm|cm|cores?|nodes?))",
@@ -719,7 +720,9 @@ TOPICS = (
 # A ticked option of a checklist ("[x] Positive") is the result of the test above it; an
 # unticked one ("[ ] Negative (<1%)") says nothing; "[Y]" and "[N]" tick a trial's criteria.
 TICKED = re.compile(r"^\s*\[\s*[xX✓✔]\s*\]\s*")
-UNTICKED = re.compile(r"^\s*\[\s*\]|\[\s*[YN]\s*\]")
+UNTICKED = re.compile(
+    r"^\s*\[\s*\]|\[\s*[YN]\s*\]|(?:\[\s*[xX✓✔]?\s*\].*){2}"  # a form's row of boxes: a criterion
+)
 RESULT_LABEL = re.compile(
     r"^(?:final\s+|overall\s+)?(?:results?|interpretation|status|conclusion|score|ratio|"
     r"percentage of (?:tumou?r )?cells[^:]{0,40}|"
