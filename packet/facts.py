@@ -86,6 +86,8 @@ def _joined(page: str) -> list[str]:
         text = raw.strip()
         if ".." in text or ". ." in text or "…" in text:
             text = re.sub(r"\s*(?:\.\s?){3,}\s*|\s*…+\s*(?=[A-Z0-9<>])", ": ", text)
+        if "|" in text:  # a pipe table's cells are columns
+            text = re.sub(r"\s*\|\s*", "   ", text).strip()
         if "  " in text or "\t" in text:
             text = re.sub(r"[ \t]{2,}", "   ", text)
         if not text:
@@ -200,7 +202,7 @@ def _percent(text: str) -> str:
 
 
 OTHER_MARKER = re.compile(
-    r"\b(?:ER|PR|PgR|AR|HER-?2|ERBB2|Ki-?67|estrogen|oestrogen|progesterone|androgen)\b|[;]",
+    r"\b(?:ER|PR|PgR|AR|HER-?2|ERBB2|Ki-?67|estrogen|oestrogen|progesterone|androgen)\b",
     re.IGNORECASE,
 )
 
@@ -276,7 +278,7 @@ HER2_IHC = re.compile(
 )
 HER2_ISH = re.compile(r"\b(?P<res>not amplified|non-?amplified|amplified)\b", re.IGNORECASE)
 HER2_RATIO = re.compile(
-    r"\bHER-?2(?:\s*[/:]\s*(?:CEP\s*17|chromosome 17)|\s+ISH)?\s*ratio\s*[:=]?\s*(\d+(?:\.\d+)?)",
+    r"\bHER-?2(?:\s*[/:]\s*(?:CEP\s*17|chr(?:omosome|\.)?\s*17)|\s+ISH)?\s*ratio\s*[:=]?\s*(\d+(?:\.\d+)?)",
     re.IGNORECASE,
 )
 IHC_VERDICT = {"0": "negative", "1": "negative", "2": "equivocal", "3": "positive"}
@@ -352,7 +354,7 @@ GENE_NEGATIVE = re.compile(
     re.IGNORECASE,
 )
 GENE_POSITIVE = re.compile(
-    r"\b(?:detected|positive|mutated|mutant|mutation (?:identified|present)|rearranged|"
+    r"\b(?:detected|positive|mutated|mutant|mutation (?:identified|present)|(?<=\d[A-Z*]\s)mutation|rearranged|"
     r"rearrangement (?:detected|present)|fusion (?:detected|present))\b",
     re.IGNORECASE,
 )
