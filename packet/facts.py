@@ -46,7 +46,7 @@ NOT_A_RESULT = re.compile(
     r"means?|called|often|usually|typically|are treated|is treated|or more|or higher|or greater|"
     r"or less|at least|refers? to|may|might|can|could|had|per outside|"
     r"in (?:19|20)\d\d|for example|e\.g|any|eligib\w*|inclusion|exclusion|in error|NCT\d+|trials?|"
-    r"requires?|required|"
+    r"requires?|required|a [0-3]\+ (?:result|score)|"
     r"another patient|wrong patient|copied|been reported|reported in|accounts? for|represents?|"
     r"frequency|prevalence|occurs? in)\b",
     re.IGNORECASE,
@@ -125,6 +125,8 @@ RELATIVE = re.compile(
 )
 # A scale's legend: "Grade Group 3 = 4+3=7; Grade Group 4 = score 8; Grade Group 5 = …".
 LEGEND = re.compile(r"(?:grade group\s*[1-5]\s*[=:(].*){3}", re.IGNORECASE)
+# A paragraph that explains a term ("What is HER2? HER2 is reported as …") states no result.
+EXPLAINER = re.compile(r"\s*(?:what (?:is|are|does|do)|how (?:is|are))\b", re.IGNORECASE)
 RELATIVE_OPENS = 40  # a line that names a relative this early is about the relative
 HEADER_LINES = 12  # a page names its patient near its top
 # What a handout or a leaflet says of itself at its top.
@@ -530,7 +532,7 @@ def _grade(text: str) -> str:
         return ""  # "Grade 1 compound fracture", "Grade III: plaques"
     grade = ROMAN.get(found.group("g").upper(), found.group("g"))
     score = re.search(
-        r"\bscore\s*(?:of\s*)?(?P<s>[3-9])(?:\s*/\s*9)?\b",
+        r"\bscore\s*(?:of\s*)?(?P<s>[3-9])(?:\s*/\s*9)?\b(?!\s*[+/])",  # not "score 3+1+1 = 5"
         text[found.end() : found.end() + 60],
         re.IGNORECASE,
     )
@@ -703,7 +705,7 @@ def _site_name(text: str) -> str:
 
 
 NOTTINGHAM_TOTAL = re.compile(
-    r"\b(?:total|overall|nottingham|combined|sum)\s+score\s*[:=]?\s*(?:of\s*)?(?P<a>[3-9])\b(?!\s*/\s*[0-8]\b)|"
+    r"\b(?:total|overall|nottingham|combined|sum)\s+score\s*[:=]?\s*(?:of\s*)?(?P<a>[3-9])\b(?!\s*/\s*[0-8]\b|\s*\+)|"
     r"=\s*(?:total\s+)?score\s*(?P<b>[3-9])\b|\bscore\s*(?P<c>[3-9])\s*/\s*9\b|\((?P<d>[3-9])/9\)|"
     r"mitos[ie]s\s*(?:count\s*)?\d\s*(?:[;,]\s*(?:total\s+)?score\s*|=\s*(?:total\s*)?)(?P<e>[3-9])\b|"
     r"\bT\s*[1-3]\s*,?\s*P\s*[1-3]\s*,?\s*M\s*[1-3]\s*[;,]?\s*(?:total|score|sum)\s*[:=]?\s*(?P<f>[3-9])\b|"
@@ -888,6 +890,7 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             or "NCT" in line.text  # a clinical trial's listing: whom it takes, not a result
             or re.search(r"\bPhase\s+(?:[1-3]|I{1,3})(?:/(?:[1-3]|I{1,3}))?[ab]?\b", line.text)
             or LEGEND.search(line.text)
+            or EXPLAINER.match(line.text)
         ):
             continue  # a line about a relative ("- Your mother, … Her records show ER-positive")
         share = RECEPTOR_SHARE.match(line.text) if "%" in low else None
