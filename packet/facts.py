@@ -40,7 +40,7 @@ NOT_A_RESULT = re.compile(
     r"history of|rule out|r/o|suspicious for|"
     r"pending|to follow|will be (?:reported|performed|sent)|requested|ordered|sent out|"
     r"not performed|not done|insufficient|cannot be (?:assessed|determined|evaluated)|"
-    r"quantity not sufficient|may benefit|eligible|candidates?|predicts?|associated with|"
+    r"quantity not sufficient|may benefit|candidates?|predicts?|associated with|"
     r"reported as|is reported|are reported|scored as|guideline|per asco|"
     # explanations, and what happened before: "… means", "… is often called high", "he had …"
     r"means?|called|often|usually|typically|are treated|is treated|or more|or higher|or greater|"
@@ -412,7 +412,7 @@ def _genes(clause: str) -> list[tuple[FactKind, str]]:
     if GENE_NEGATIVE.search(clause):
         return [(k, "not detected") for k in named]
     listed = re.search(r"\bVAF\b|allele (?:fraction|frequency)", clause, re.IGNORECASE)
-    if len(named) == 1 and (GENE_POSITIVE.search(GENE_NEGATIVE.sub(" ", clause)) or listed):
+    if len(named) == 1 and (affirmed or listed):
         # a variant table's row with its allele fraction is a detection: "KRAS  G12C  VAF 22%"
         at = clause.find(GENES[named[0]])
         variant = VARIANT.search(clause[max(0, at - 5) :])  # "EML4-ALK fusion detected"
@@ -496,8 +496,6 @@ def _mmr_proteins(text: str) -> dict[str, bool]:
     return {p: next(iter(ways)) for p, ways in said.items() if len(ways) == 1}
 
 
-MMR_INTACT = re.compile(r"\b(intact|retained|preserved|present|normal)\b", re.IGNORECASE)
-MMR_LOST = re.compile(r"\b(loss|lost|absent|deficient)\b", re.IGNORECASE)
 MMR_SUMMARY = re.compile(
     r"\b(?P<v>pMMR|dMMR|MMR[- ]proficient|MMR[- ]deficient|mismatch repair[- ](?:proficient|deficient)|"
     r"(?:mismatch repair|MMR)(?: proteins?)?(?: expression)?(?: is| are| was)?:?\s*(?:intact|retained|preserved)|"
