@@ -366,7 +366,7 @@ def index_folder(
     index.problems.extend(check_identities(named, data))
     _mark_duplicates(index.documents, index.sources)
     for doc in index.included:
-        _note_gaps(doc, index.problems, DOCUMENTS_CSV in {f.path for f in data.files})
+        _note_gaps(doc, index.problems, (folder / DOCUMENTS_CSV).is_file())
 
     index.studies = summarize_studies(headers)
     index.problems.extend(_incomplete_discs(headers, {f.relative.lower() for f in found.files}))

@@ -45,7 +45,7 @@ class Line:
     path: bool = False  # a file's path: wrapped after a slash or a space, not inside a name
 
 
-def fix_lines(fix: str, style: str = "") -> list[Line]:
+def fix_lines(fix: str) -> list[Line]:
     """A fix as lines: its prose (the first with an arrow), and each line to copy on its own
     (a fix marks them with a two-space indent; see models.Problem)."""
     lines = []
@@ -53,16 +53,16 @@ def fix_lines(fix: str, style: str = "") -> list[Line]:
         if part.startswith("  "):
             lines.append(Line(part[2:], "bold", copy=True))
         elif part.strip():
-            lines.append(Line(("→ " if number == 0 else "") + part, style))
+            lines.append(Line(("→ " if number == 0 else "") + part))
     return lines
 
 
 @dataclass
 class Listing:
     """A heading, then entries: a label in the margin (a date, a checklist item) and lines of
-    text that wrap under the text, not under the label. One Text: rich lays a table out cell by
-    cell, which takes a visible moment for hundreds of documents, and squeezes columns until the
-    words a caregiver must copy are cut."""
+    text that wrap under the text, not under the label. Not a rich Table: a table is laid out
+    cell by cell, which takes a visible moment for hundreds of documents, and squeezes columns
+    until the words a caregiver must copy are cut."""
 
     heading: str
     margin: int = 14
