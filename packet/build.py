@@ -32,6 +32,7 @@ from packet.pages import (
     left_out_rows,
 )
 from packet.sources import (
+    CHANGED_DURING_BUILD,
     EarlyReaders,
     Plan,
     RecordFailed,
@@ -214,7 +215,8 @@ def build_packet(
     left_out = _left_out(report, plan)
     problems = list(report.problems) + [
         Problem(path=doc.path, kind=ProblemKind.CORRUPT_PDF, severity=Severity.ERROR, message=f"This file could not go into the packet ({reason}).",
-                fix="Open it and save or print it as a new PDF, then build again.")
+                fix="Build again once it has stopped changing (a sync tool may still be writing it)."
+                if reason == CHANGED_DURING_BUILD else "Open it and save or print it as a new PDF, then build again.")
         for doc, reason in plan.failed
     ]  # fmt: skip
     return BuildResult(

@@ -105,6 +105,7 @@ def build_report(index: FolderIndex) -> Report:
         ignored=index.ignored,
         problems=problems,
         summary=clinical_summary(documents, timeline, index.studies),
+        other_studies=index.other_studies,
     )
 
 

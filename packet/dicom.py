@@ -234,6 +234,7 @@ def summarize_studies(headers: list[DicomHeader]) -> list[ImagingStudy]:
                 patient_name=first.patient_name,
                 patient_birth_date=first.patient_birth_date,
                 study_uid=uid,
+                files=sorted(f.relative for f in files),
             )
         )
     studies.sort(key=lambda s: (s.date or date.min, s.modality, s.description, s.study_uid))

@@ -16,8 +16,6 @@ from pathlib import Path, PurePosixPath
 from packet.caregiver import (
     CATEGORY_PLACEHOLDER,
     DATE_PLACEHOLDER,
-    DOCUMENTS_CSV,
-    DOCUMENTS_HEADER,
     CaregiverData,
     DocumentOverride,
     load_caregiver_files,
@@ -30,6 +28,8 @@ from packet.formats.ccda import Facts
 from packet.formats.pdf import page_texts
 from packet.identity import Identity, Match, compare, header_identity
 from packet.models import (
+    OTHER_PATIENT_RECORD,
+    OTHER_PATIENT_STUDY,
     Category,
     Document,
     DocumentStatus,
@@ -47,6 +47,7 @@ from packet.provenance import institution_of, mrn_of
 from packet.reading import FileReading, read_file, sha256_of
 from packet.scan import FoundFile, scan_folder
 from packet.unpack import expand
+from packet.words import plural
 from packet.workers import parallel_map
 
 Progress = Callable[[int, int, str], None]  # (done, total, what); total 0: cannot be counted.
@@ -59,7 +60,8 @@ class FolderIndex:
     caregiver: CaregiverData
     documents: list[Document] = field(default_factory=list)
     sources: dict[str, Path] = field(default_factory=dict)  # document path -> file to open
-    studies: list[ImagingStudy] = field(default_factory=list)
+    studies: list[ImagingStudy] = field(default_factory=list)  # the patient's
+    other_studies: list[ImagingStudy] = field(default_factory=list)  # another patient's, left out
     ignored: list[IgnoredFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     facts: dict[str, Facts] = field(default_factory=dict)  # coded entries of C-CDA records
@@ -193,10 +195,7 @@ def check_identities(named: list[tuple[Document, Identity]], data: CaregiverData
         certain = verdict is Match.DIFFERENT
         if certain:
             doc.status = DocumentStatus.EXCLUDED
-            doc.reason = (
-                f"names another patient ({theirs.describe()}); "
-                "left out until confirmed in documents.csv (include = yes)"
-            )
+            doc.reason = f"{OTHER_PATIENT_RECORD} ({theirs.describe()}), left out"
         problems.append(
             Problem(
                 path=doc.path,
@@ -208,46 +207,89 @@ def check_identities(named: list[tuple[Document, Identity]], data: CaregiverData
                     + (": it is left out of the packet." if certain else ".")
                 ),
                 fix="If it is another person's record, take it out of the folder; if it is the "
-                "patient's, correct packet.toml or add the file to documents.csv with include = yes.",
+                "patient's, correct packet.toml"
+                + (
+                    ", or add its line from the documents.csv block below (include = yes)."
+                    if certain
+                    else "."
+                ),
+                documents_line=_csv_line([doc.path, "", "", "", "yes"]) if certain else "",
             )
         )
     return problems
 
 
-def _pair_studies(
-    studies: list[ImagingStudy], documents: list[Document], data: CaregiverData
-) -> list[Problem]:
-    problems = []
-    reports = [
-        d
-        for d in documents
-        if d.category is Category.IMAGING and d.status is DocumentStatus.INCLUDED
-    ]
+FILES_NAMED = 8  # a study's files named in its problem; the rest are counted
+
+
+def _confirmed(paths: list[str], data: CaregiverData) -> bool:
+    """The caregiver wrote one of these paths in documents.csv with include = yes."""
+    return any((o := data.overrides.get(p)) is not None and o.confirmed for p in paths)
+
+
+def _sort_studies(index: FolderIndex, studies: list[ImagingStudy]) -> None:
+    """The patient's studies, paired with the imaging report of their date; another patient's
+    left out (never counted or listed as hers) until the caregiver confirms the study's folder
+    or one of its files in documents.csv. One rule with records: a different date of birth, or a
+    different name with no date of birth, is another patient; the same date of birth under
+    another name is kept with a warning."""
+    data = index.caregiver
+    patient = data.settings.patient
+    ours = Identity(patient.name, patient.date_of_birth)
+    reports = [d for d in index.included if d.category is Category.IMAGING]
+    by_path = {d.path: d for d in index.documents}
+    shared = Counter(s.folder for s in studies)
     for study in studies:
-        match = next((d for d in reports if d.date and d.date == study.date), None)
-        study.report = match.path if match else None
-        mismatch = _patient_mismatch(study, data)
-        if mismatch:
-            verdict, theirs = mismatch
-            patient = data.settings.patient
-            ours = Identity(patient.name, patient.date_of_birth).describe()
-            certain = verdict is Match.DIFFERENT
-            problems.append(
-                Problem(
-                    path=study.folder,
-                    kind=ProblemKind.OTHER_PATIENT,
-                    severity=Severity.ERROR if certain else Severity.WARNING,
-                    message=(
-                        f"The scan study in '{study.folder}' ({study.modality}, "
-                        f"{study.date or 'no date'}) "
-                        + ("belongs to" if certain else "may belong to")
-                        + f" {theirs}, not {ours} of packet.toml."
-                    ),
-                    fix="Take this study out of the records folder and check which disc it came from; "
-                    "if packet.toml has a typo in the name or date of birth, correct it.",
-                )
-            )
-    return problems
+        match = _patient_mismatch(study, data)
+        verdict, theirs = match if match else (Match.SAME, "")
+        left_out = verdict is Match.DIFFERENT and not _confirmed([study.folder, *study.files], data)
+        if verdict is not Match.SAME:
+            # the line that confirms this study alone: its folder, or a file where folders are shared
+            named = study.folder if shared[study.folder] == 1 else study.files[0]
+            index.problems.append(_study_problem(study, verdict, theirs, ours, left_out, named))
+        if left_out:
+            study.reason = f"{OTHER_PATIENT_STUDY} ({theirs}), left out"
+            for path in study.files:
+                if path in by_path:
+                    by_path[path].reason = study.reason
+            index.other_studies.append(study)
+            continue
+        found = next((d for d in reports if d.date and d.date == study.date), None)
+        study.report = found.path if found else None
+        index.studies.append(study)
+
+
+def _study_problem(
+    study: ImagingStudy, verdict: Match, theirs: str, ours: Identity, left_out: bool, named: str
+) -> Problem:
+    """Which files make up the study, so the caregiver can find them on a copied disc."""
+    root = study.folder.rstrip("/") + "/" if study.folder != "." else ""
+    shown = [f.removeprefix(root) for f in study.files[:FILES_NAMED]]
+    more = len(study.files) - len(shown)
+    files = ", ".join(shown) + (f" and {more} more" if more else "")
+    certain = verdict is Match.DIFFERENT
+    return Problem(
+        path=study.folder,
+        kind=ProblemKind.OTHER_PATIENT,
+        severity=Severity.ERROR if certain else Severity.WARNING,
+        message=(
+            f"The scan study in '{study.folder}' ({study.modality}, {study.date or 'no date'}; "
+            f"{plural(len(study.files), 'file')}: {files}) "
+            + ("belongs to" if certain else "may belong to")
+            + f" {theirs}, not {ours.describe()} of packet.toml"
+            + (": it is left out of the packet." if left_out else ".")
+        ),
+        fix="If it is another person's scan, take these files out of the records folder and "
+        "check which disc they came from. If packet.toml has a typo in the name or date of "
+        "birth, correct it"
+        + (
+            "; if the scan is the patient's after all, add its line from the documents.csv "
+            "block below (include = yes)."
+            if left_out
+            else "."
+        ),
+        documents_line=_csv_line([named, "", "", "", "yes"]) if left_out else "",
+    )
 
 
 def _not_read(found: FoundFile, reason: str) -> Document:
@@ -366,11 +408,10 @@ def index_folder(
     index.problems.extend(check_identities(named, data))
     _mark_duplicates(index.documents, index.sources)
     for doc in index.included:
-        _note_gaps(doc, index.problems, (folder / DOCUMENTS_CSV).is_file())
+        _note_gaps(doc, index.problems)
 
-    index.studies = summarize_studies(headers)
+    _sort_studies(index, summarize_studies(headers))
     index.problems.extend(_incomplete_discs(headers, {f.relative.lower() for f in found.files}))
-    index.problems.extend(_pair_studies(index.studies, index.documents, data))
     _note_scanned(index, ocr)
     return index
 
@@ -501,23 +542,30 @@ def _read_all(
         yield result
 
 
-def _note_gaps(doc: Document, problems: list[Problem], has_overrides: bool) -> None:
+def _note_gaps(doc: Document, problems: list[Problem]) -> None:
     """One problem per document that needs the caregiver's help, saying everything it lacks."""
     if doc.category_evidence is None:
         lacking = "what kind of record this is" + (" or its date" if doc.date is None else "")
-        fix = _override_fix(
-            doc.path,
-            "category" if doc.date else "category and date",
-            has_overrides,
-            category=CATEGORY_PLACEHOLDER,
-        )
+        wants_date = doc.date is None
         problems.append(
             Problem(
                 path=doc.path,
                 kind=ProblemKind.UNCLASSIFIED,
                 severity=Severity.WARNING,
                 message=f"packet could not tell {lacking}; it is filed under 'other'.",
-                fix=fix + "\nCategories: " + ", ".join(c.value for c in Category) + ".",
+                fix=_override_fix("category and date" if wants_date else "category")
+                + "\nCategories: "
+                + ", ".join(c.value for c in Category)
+                + ".",
+                documents_line=_csv_line(
+                    [
+                        doc.path,
+                        CATEGORY_PLACEHOLDER,
+                        DATE_PLACEHOLDER if wants_date else "",
+                        "",
+                        "yes",
+                    ]
+                ),
             )
         )
     elif doc.date is None:
@@ -527,35 +575,32 @@ def _note_gaps(doc: Document, problems: list[Problem], has_overrides: bool) -> N
                 kind=ProblemKind.NO_DATE,
                 severity=Severity.WARNING,
                 message="No date of service, collection, procedure or visit was found; the date is left unknown.",
-                fix=_override_fix(doc.path, "date", has_overrides),
+                fix=_override_fix("date"),
+                documents_line=_csv_line([doc.path, "", DATE_PLACEHOLDER, "", "yes"]),
             )
         )
 
 
-def _override_fix(path: str, what: str, has_overrides: bool, category: str = "") -> str:
-    """The exact documents.csv line for one document, with placeholders to replace; the header
-    line too when documents.csv does not exist yet. Quoted as CSV, so a comma in a path is safe."""
-    wants_date = "date" in what
+def _csv_line(cells: list[str]) -> str:
+    """One documents.csv row, quoted as CSV, so that a comma in a path is safe."""
     line = io.StringIO()
-    csv.writer(line, lineterminator="").writerow(
-        [path, category, DATE_PLACEHOLDER if wants_date else "", "", "yes"]
-    )
+    csv.writer(line, lineterminator="").writerow(cells)
+    return line.getvalue()
+
+
+def _override_fix(what: str) -> str:
+    """Where the caregiver writes what packet could not find: the document's line in the
+    documents.csv block `check` prints once for the whole folder."""
     places = " and ".join(
         p
         for p in (
-            category and f"the category in place of {category}",
-            wants_date and f"the date in place of {DATE_PLACEHOLDER}",
+            "category" in what and f"the category in place of {CATEGORY_PLACEHOLDER}",
+            "date" in what and f"the date in place of {DATE_PLACEHOLDER}",
         )
         if p
     )
-    if has_overrides:
-        return (
-            f"If you know its {what}, add this line to documents.csv, with {places}:\n"
-            f"  {line.getvalue()}"
-        )
     return (
-        f"If you know its {what}, create documents.csv in the records folder with these two "
-        f"lines, with {places}:\n  {DOCUMENTS_HEADER}\n  {line.getvalue()}"
+        f"If you know its {what}, write it in its line of the documents.csv block below: {places}."
     )
 
 

@@ -133,6 +133,12 @@ class Evidence(BaseModel):
         return detail + (" (read from the scan)" if self.source == "OCR text" else "")
 
 
+# How a record or scan study of another patient is said to be left out: `check` adds who it
+# names; the center's pages never do.
+OTHER_PATIENT_RECORD = "another patient's record"
+OTHER_PATIENT_STUDY = "another patient's scan study"
+
+
 class Problem(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -141,8 +147,11 @@ class Problem(BaseModel):
     severity: Severity
     message: str
     # What to do. Lines indented by two spaces are text to copy exactly as they stand (a line
-    # for packet.toml or documents.csv); the terminal shows them whole on their own lines.
+    # for packet.toml); the terminal shows them whole on their own lines.
     fix: str
+    # The line for documents.csv that settles it, with CATEGORY / YYYY-MM-DD to fill in. `check`
+    # gathers every problem's line into one block to add, rather than one snippet each.
+    documents_line: str = ""
 
 
 class FactKind(StrEnum):
@@ -361,6 +370,8 @@ class ImagingStudy(BaseModel):
     patient_birth_date: dt.date | None = None
     study_uid: str = ""
     report: str | None = None  # path of the imaging report that matches it, if any
+    reason: str = ""  # why it is left out of the packet (another patient's), empty when it is not
+    files: list[str] = Field(default_factory=list, exclude=True)  # its files, for `check`
 
 
 class ChecklistItem(BaseModel):
@@ -460,7 +471,7 @@ class Report(BaseModel):
     folder: str
     patient_name: str
     documents: list[DocumentOut]
-    imaging_studies: list[ImagingStudy]
+    imaging_studies: list[ImagingStudy]  # the patient's: the only ones any page counts
     checklist: list[ChecklistItem]
     timeline: list[TimelineEvent]
     medications: list[Medication]
@@ -469,6 +480,8 @@ class Report(BaseModel):
     ignored: list[IgnoredFile]
     problems: list[Problem]
     summary: ClinicalSummary = Field(default_factory=ClinicalSummary)
+    # Studies that name another patient: left out, never counted, listed, or described as hers.
+    other_studies: list[ImagingStudy] = Field(default_factory=list)
     # Why `build` would stop, and the exit code it would stop with (0: it would not).
     build_refusal: str = ""
     build_refusal_code: int = 0

@@ -31,6 +31,8 @@ from packet.layout import (
 )
 from packet.models import (
     CATEGORY_LABELS,
+    OTHER_PATIENT_RECORD,
+    OTHER_PATIENT_STUDY,
     Category,
     ChecklistItem,
     DocumentOut,
@@ -707,7 +709,7 @@ def _medications(sections: _Sections, ctx: PacketContext) -> None:
 def _questions(sections: _Sections, ctx: PacketContext) -> None:
     w = sections.start("questions", "Questions for the second-opinion doctor")
     if not ctx.report.questions:
-        w.paragraph("No questions were written in questions.md.", color=MUTED)
+        w.paragraph("The family wrote no questions.", color=MUTED)
     for number, question in enumerate(ctx.report.questions, start=1):
         w.paragraph(f"{number}. {question}", size=11)
         w.space(4)
@@ -781,8 +783,35 @@ def _imaging(sections: _Sections, ctx: PacketContext) -> None:
     )  # fmt: skip
 
 
+# The reasons `check` gives the family, said to the center: what is absent and why, never who
+# another patient is nor what the family should do about it.
+CENTER_REASONS = (
+    (OTHER_PATIENT_RECORD, "another patient's record, left out"),
+    ("left out by the caregiver", "left out by the family"),
+)
+CAREGIVER_WORDS = (
+    "documents.csv",
+    "packet.toml",
+    "timeline.csv",
+    "medications.csv",
+    "questions.md",
+)
+
+
+def center_reason(reason: str) -> str:
+    """A reason for the "Files not included" page, in the center's terms."""
+    for start, said in CENTER_REASONS:
+        if reason.startswith(start):
+            return said
+    for word in CAREGIVER_WORDS:  # a caregiver's file is never named to the center
+        if word in reason:
+            reason = reason[: reason.index(word)].rstrip(" (;:,")
+    return reason
+
+
 def left_out_rows(report: Report) -> tuple[list[tuple[str, str]], str]:
-    """Every file not in the packet with its reason; scan files grouped by study folder, junk counted."""
+    """Every file not in the packet with its reason, in the center's terms; scan files grouped by
+    study folder, junk counted."""
     rows: list[tuple[str, str]] = []
     study_folders = sorted({s.folder for s in report.imaging_studies}, key=len)
     dicom: Counter[str] = Counter()
@@ -794,12 +823,21 @@ def left_out_rows(report: Report) -> tuple[list[tuple[str, str]], str]:
             folder = next((f for f in study_folders if doc.path.startswith(f + "/")), parent)
             dicom[folder] += 1
             continue
-        rows.append((doc.path, doc.reason))
+        if doc.kind is FileKind.DICOM and doc.reason.startswith(OTHER_PATIENT_STUDY):
+            continue  # one row per study, below
+        rows.append((doc.path, center_reason(doc.reason)))
     for folder, count in sorted(dicom.items()):
         rows.append(
             (
                 f"{folder}/ ({count} scan files)",
                 "scan images (DICOM): sent to the center on the disc",
+            )
+        )
+    for study in report.other_studies:
+        rows.append(
+            (
+                f"{study.folder}/ ({plural(len(study.files), 'scan file')})",
+                f"{OTHER_PATIENT_STUDY} ({study.modality}, {_fmt(study.date)}), left out",
             )
         )
     rows.sort()

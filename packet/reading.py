@@ -210,7 +210,7 @@ def _unsupported(head: bytes, suffix: str, relative: str, reading: FileReading) 
         reading.exclusion = "viewer program or disc software, not a record"
         return
     label = f"{what} ({suffix or 'no extension'})" if what.startswith("file type") else what
-    reading.exclusion = f"{label}: {fix}"
+    reading.exclusion = f"{label}, which cannot go into a PDF as it is"  # the fix is the problem's
     reading.problem = problem(
         relative,
         ProblemKind.UNSUPPORTED_FORMAT,

@@ -68,6 +68,9 @@ class Source:
 WHAT = {FileKind.PDF: "PDF", FileKind.IMAGE: "image", FileKind.TEXT: "text file"}
 
 
+CHANGED_DURING_BUILD = "changed while the packet was being built"
+
+
 class RecordFailed(Exception):
     """One record could not be used at one step of the build; the packet goes on without it."""
 
@@ -224,9 +227,7 @@ def open_sources(
         path = index.sources[doc.path]
         out = outs[doc.path]
         if _changed(path, doc):
-            plan.failed.append(
-                (doc, "changed while the packet was being built; build again when it is complete")
-            )
+            plan.failed.append((doc, CHANGED_DURING_BUILD))
             continue
         try:
             with record_guard(doc, "open it"):

@@ -17,8 +17,16 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from packet.caregiver import Opinion
-from packet.models import DocumentStatus, FileKind, ItemStatus, Report, Severity, record_order
+from packet.caregiver import DOCUMENTS_CSV, DOCUMENTS_HEADER, Opinion
+from packet.models import (
+    OTHER_PATIENT_RECORD,
+    DocumentStatus,
+    FileKind,
+    ItemStatus,
+    Report,
+    Severity,
+    record_order,
+)
 from packet.opinions import NOT_STATED, compare, doctors
 from packet.words import plural
 
@@ -226,7 +234,7 @@ def documents_view(report: Report, verbose: bool = False) -> RenderableType:
     return Group(*parts)
 
 
-def studies_view(report: Report) -> Listing:
+def studies_view(report: Report) -> RenderableType:
     listing = Listing("Scan studies (DICOM) — sent to the center on the disc")
     for s in report.imaging_studies:
         what = " — ".join(p for p in (s.modality, s.description) if p)
@@ -240,7 +248,16 @@ def studies_view(report: Report) -> Listing:
             else Line("no report found — ask the imaging center for it", "yellow"),
         ]
         listing.add(s.date.isoformat() if s.date else "no date", lines)
-    return listing
+    if not report.other_studies:
+        return listing
+    others = Listing("Scan studies left out — another patient's (not counted, not in the packet)")
+    for s in report.other_studies:
+        what = " — ".join(p for p in (s.modality, s.description) if p)
+        others.add(
+            s.date.isoformat() if s.date else "no date",
+            [Line(what), Line(s.folder, path=True), Line(s.reason, "red")],
+        )
+    return Group(listing, others) if report.imaging_studies else others
 
 
 def problems_view(report: Report) -> Listing:
@@ -258,6 +275,34 @@ def problems_view(report: Report) -> Listing:
                 *fix_lines(p.fix),
             ],
         )
+    return listing
+
+
+def documents_csv_block(report: Report) -> Listing | None:
+    """Every problem's documents.csv line in one block to paste, with the header line when the
+    file does not exist yet: one edit for the whole folder, not one snippet per record."""
+    lines = list(dict.fromkeys(p.documents_line for p in report.problems if p.documents_line))
+    if not lines:
+        return None
+    exists = any(f.path == DOCUMENTS_CSV for f in report.caregiver_files)
+    listing = Listing("documents.csv: the lines the problems above refer to", margin=4)
+    how = (
+        ("Add this line" if len(lines) == 1 else f"Add these {len(lines)} lines")
+        + " to documents.csv"
+        if exists
+        else f"Create documents.csv in the records folder with these {plural(len(lines) + 1, 'line')}"
+    )
+    listing.add(
+        "",
+        [
+            Line(
+                f"{how}; replace each CATEGORY and YYYY-MM-DD you know, and delete the lines "
+                "you cannot fill in:"
+            ),
+            *([] if exists else [Line(DOCUMENTS_HEADER, "bold", copy=True)]),
+            *(Line(line, "bold", copy=True) for line in lines),
+        ],
+    )
     return listing
 
 
@@ -280,9 +325,31 @@ def counts(report: Report, in_packet: int | None = None) -> str:
             f"{plural(len(report.imaging_studies), 'scan study', 'scan studies')} "
             f"({plural(images, 'image')}) on the disc"
         )
+    others = other_patients(report)
+    if others:
+        parts.append(others)
     if report.ignored:
         parts.append(f"{plural(len(report.ignored), 'system file')} ignored")
     return ", ".join(parts) + "."
+
+
+def other_patients(report: Report) -> str:
+    """'2 records and 4 scan studies left out as another patient's', or ''."""
+    records = sum(
+        1
+        for d in report.documents
+        if d.kind is not FileKind.DICOM
+        and d.status is DocumentStatus.EXCLUDED
+        and d.reason.startswith(OTHER_PATIENT_RECORD)
+    )
+    studies = len(report.other_studies)
+    named = [
+        plural(records, "record") if records else "",
+        plural(studies, "scan study", "scan studies") if studies else "",
+    ]
+    if not records and not studies:
+        return ""
+    return " and ".join(n for n in named if n) + " left out as another patient's"
 
 
 def summary(report: Report) -> Text:
@@ -343,11 +410,14 @@ def report_view(report: Report, verbose: bool = False) -> RenderableType:
         if len(report.problems) > PROBLEMS_IN_FULL:
             more = len(report.problems) - PROBLEMS_IN_FULL
             parts.append(Text(f"… and {plural(more, 'more problem')}: packet check --json"))
+        block = documents_csv_block(report)
+        if block is not None:
+            parts.append(block)
     facts = facts_view(report, verbose)
     if facts is not None:
         parts.append(facts)
     parts.append(categories_table(report) if large else documents_view(report, verbose))
-    if report.imaging_studies:
+    if report.imaging_studies or report.other_studies:
         parts.append(studies_view(report))
     parts.append(summary(report))
     return Group(*parts)

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import packet.index
+from packet.caregiver import DOCUMENTS_HEADER
 from packet.cli import app
 from packet.models import Report
 
@@ -55,6 +56,7 @@ def test_check_at_80_columns_shows_every_fix_whole(needs_help: Path) -> None:
     report = check_json(needs_help)
     fixes = [i.fix for i in report.checklist if i.fix] + [p.fix for p in report.problems]
     to_copy = {part.strip() for fix in fixes for part in fix.split("\n") if part.startswith("  ")}
+    to_copy |= {p.documents_line for p in report.problems} | {DOCUMENTS_HEADER}
     # Prose fits 80 columns; only a line to copy may run longer, whole, for the terminal to
     # fold (copied from the screen, it has no line break inside).
     assert all(len(line) <= 80 or line.strip() in to_copy for line in lines)
@@ -72,9 +74,19 @@ def test_check_at_80_columns_shows_every_fix_whole(needs_help: Path) -> None:
     assert ODD_PATH in " ".join(flat.replace("/ ", "/").split())
 
 
+def documents_csv_lines(text: str) -> list[str]:
+    """The lines of check's documents.csv block, as printed."""
+    block = text.split("documents.csv: the lines the problems above refer to", 1)[1]
+    block = block.split("Facts for the clinical summary", 1)[0].split("Documents, in", 1)[0]
+    return [
+        line.strip()
+        for line in block.splitlines()
+        if line.strip().startswith("path,category") or line.rstrip().endswith(",yes")
+    ]
+
+
 def test_a_documents_csv_line_from_check_works_as_written(needs_help: Path) -> None:
-    problem = next(p for p in check_json(needs_help).problems if p.path == ODD_PATH)
-    lines = [line[2:] for line in problem.fix.split("\n") if line.startswith("  ")]
+    lines = documents_csv_lines(check_text(needs_help))
     assert lines[0] == "path,category,date,title,include"  # documents.csv does not exist yet
     assert "2026" not in lines[1]  # a placeholder, not a date that reads like a suggestion
     (needs_help / "documents.csv").write_text(
@@ -87,10 +99,18 @@ def test_a_documents_csv_line_from_check_works_as_written(needs_help: Path) -> N
     assert not [p for p in report.problems if p.path in (ODD_PATH, "documents.csv")]
 
 
+def test_every_documents_csv_line_is_in_one_block_printed_once(needs_help: Path) -> None:
+    make_pdf(needs_help / "misc" / "page two.pdf", "More words that say nothing at all here.")
+    text = check_text(needs_help)
+    assert text.count("Create documents.csv") == 1 and text.count(DOCUMENTS_HEADER) == 1
+    lines = documents_csv_lines(text)
+    assert len(lines) == 3 and "misc/page two.pdf,CATEGORY,YYYY-MM-DD,,yes" in lines
+    assert "block below" in " ".join(text.split())  # each problem points to it
+
+
 def test_a_placeholder_left_in_documents_csv_is_named_not_taken(needs_help: Path) -> None:
-    problem = next(p for p in check_json(needs_help).problems if p.path == ODD_PATH)
     (needs_help / "documents.csv").write_text(
-        "\n".join(line[2:] for line in problem.fix.split("\n") if line.startswith("  ")) + "\n"
+        "\n".join(documents_csv_lines(check_text(needs_help))) + "\n"
     )
     report = check_json(needs_help)
     doc = next(d for d in report.documents if d.path == ODD_PATH)
@@ -98,8 +118,8 @@ def test_a_placeholder_left_in_documents_csv_is_named_not_taken(needs_help: Path
     said = [p.message for p in report.problems if p.path == "documents.csv"]
     assert any("YYYY-MM-DD" in m for m in said) and any("CATEGORY" in m for m in said)
     # The next suggestion adds one line to the documents.csv that now exists.
-    again = next(p for p in report.problems if p.path == ODD_PATH)
-    assert "path,category,date" not in again.fix and "add this line" in again.fix
+    text = check_text(needs_help)
+    assert DOCUMENTS_HEADER not in text and "Add this line to documents.csv" in text
 
 
 def test_verbose_check_gives_the_evidence_in_plain_words(needs_help: Path) -> None:

@@ -1,0 +1,113 @@
+"""The center's first pages claim only what a record of this patient supports: another patient's
+scans and records are never counted, listed or described as hers; a ✓ needs a record's own
+words; the PDF speaks to the center, not the family. Through `check` and `build`, as used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from packet.cli import app
+from packet.models import ItemStatus, Report
+
+from conftest import CT_TEXT, PATHOLOGY_TEXT, make_dicom, make_pdf, records_folder
+
+runner = CliRunner()
+
+
+def check(folder: Path, *options: str) -> tuple[Report, str]:
+    data = runner.invoke(app, ["check", "--json", *options, str(folder)])
+    text = runner.invoke(app, ["check", *options, str(folder)], env={"COLUMNS": "80"})
+    return Report.model_validate_json(data.stdout), text.output
+
+
+def build(folder: Path, out: Path, *options: str) -> tuple[list[str], str]:
+    """The packet's pages as text, and what build said on stderr."""
+    result = runner.invoke(app, ["build", str(folder), "-o", str(out), "--force", *options])
+    assert result.exit_code == 0, result.output
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(out).pages]
+    return pages, result.stderr
+
+
+def section(pages: list[str], title: str) -> str:
+    return " ".join(p for p in pages if title in p)
+
+
+def disc_with_other_patients(root: Path) -> None:
+    """A copied disc: the patient's CT, and three studies of other people."""
+    disc = root / "CD from imaging" / "DICOM"
+    make_dicom(disc / "IM0001", study="1.2.3.1", series="1.2.3.1.1", instance=1)
+    make_dicom(disc / "IM0002", study="1.2.3.1", series="1.2.3.1.1", instance=2)
+    for n, (name, birth) in enumerate(
+        (("DOE^JANE", "19500102"), ("ROE^RICHARD", "19721111"), ("SMITH^ALEX", "")), start=2
+    ):
+        make_dicom(
+            disc / f"OTHER{n}",
+            study=f"1.2.3.{n}",
+            series=f"1.2.3.{n}.1",
+            name=name,
+            birth=birth,
+            study_date=f"2019010{n}",
+            modality="MR",
+            description="MR BRAIN",
+        )
+    make_pdf(root / "Radiology" / "CT report.pdf", CT_TEXT)
+
+
+def test_another_patients_scan_studies_are_never_counted_or_listed_as_hers(
+    tmp_path: Path,
+) -> None:
+    root = records_folder(tmp_path)
+    disc_with_other_patients(root)
+    report, text = check(root)
+    assert [s.study_uid for s in report.imaging_studies] == ["1.2.3.1"]
+    assert {s.study_uid for s in report.other_studies} == {"1.2.3.2", "1.2.3.3", "1.2.3.4"}
+    files = next(i for i in report.checklist if i.id == "imaging_files")
+    assert files.status is ItemStatus.PRESENT and "1 scan study" in files.detail
+    # check names the other patients and which files are theirs, and says it in its last lines
+    flat = " ".join(text.split())
+    assert "Jane Doe" in flat and "OTHER2" in flat
+    assert "3 scan studies left out as another patient's" in flat
+
+    pages, said = build(root, tmp_path / "p.pdf")
+    cover = pages[0]
+    assert "Scan files (DICOM): 1 study" in cover
+    imaging = section(pages, "Imaging sent separately")
+    assert "MR BRAIN" not in imaging and "CT CHEST" in imaging
+    assert "3 scan studies left out as another patient's" in " ".join(said.split())
+    left_out = pages[-1]
+    assert left_out.count("another patient's scan study") == 3
+    # the center is never given another patient's name
+    assert not any("Doe" in p or "Roe" in p or "Smith" in p for p in pages)
+
+
+def test_a_study_confirmed_in_documents_csv_is_the_patients(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    disc_with_other_patients(root)
+    _, text = check(root)
+    # studies sharing a folder are confirmed by a file of their own, as check prints it
+    assert "CD from imaging/DICOM/OTHER2,,,,yes" in text
+    (root / "documents.csv").write_text(
+        "path,category,date,title,include\nCD from imaging/DICOM/OTHER2,,,,yes\n"
+    )
+    report, _ = check(root)
+    assert {s.study_uid for s in report.imaging_studies} == {"1.2.3.1", "1.2.3.2"}
+    assert len(report.other_studies) == 2
+
+
+def test_another_patients_record_is_left_out_in_the_centers_terms(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    make_pdf(root / "mine.pdf", "Patient: Test Person  DOB: 04/02/1961\n" + PATHOLOGY_TEXT)
+    make_pdf(root / "dad.pdf", "Patient: Carlos Person  DOB: 11/30/1930\n" + PATHOLOGY_TEXT)
+    (root / "old letter.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 600)
+    report, text = check(root)
+    assert "1 record left out as another patient's" in " ".join(text.split())
+    pages, said = build(root, tmp_path / "p.pdf")
+    assert "1 record left out as another patient's" in " ".join(said.split())
+    left_out = section(pages, "Files not included")
+    assert "dad.pdf another patient's record, left out" in left_out
+    assert "Carlos" not in " ".join(pages)
+    for word in ("documents.csv", "packet.toml", "include =", "confirm", "save it as PDF"):
+        assert word not in " ".join(pages), word
