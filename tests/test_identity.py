@@ -45,6 +45,69 @@ def test_folding_removes_accents_case_and_apostrophes() -> None:
     assert name_parts("NUNEZ-OBRIEN^MARIA JOSE") == ["nunez", "obrien", "maria", "jose"]
 
 
+def test_a_photo_read_as_nufez_obrien_with_our_birth_date_is_the_same_patient() -> None:
+    # The observed case: Tesseract read the ñ of Núñez as an f.
+    for read in ("Maria Jose Nufez-O'Brien", "NUFEZ-O'BRIEN, MARIA JOSE"):
+        assert compare(MARIA, Identity(read, BORN), ocr=True) is Match.SAME
+
+
+def test_an_ocr_misread_name_without_a_birth_date_is_uncertain_never_another_patient() -> None:
+    assert compare(MARIA, Identity("Maria Jose Nufez-O'Brien", None), ocr=True) is (Match.UNCERTAIN)
+
+
+def test_lookalike_letters_and_digits_read_by_ocr_are_the_same_patient() -> None:
+    read_as = {
+        "Carmen Romero": "Carrnen Rornero",  # m read as rn
+        "Fernanda Moreno": "Femanda Moreno",  # rn read as m
+        "Olga Romero": "0LGA R0MERO",  # O read as zero
+        "Sabina Bosch": "5A8INA BOSCH",  # S and B read as 5 and 8
+        "Claudia Mendez": "Clauclia Menclez",  # d read as cl
+        "Wanda Howard": "VVanda Hovvard",  # w read as vv
+        "Isabel Villalobos": "lsabel ViIlalobos",  # I and l swapped
+    }
+    for ours, read in read_as.items():
+        assert compare(Identity(ours, BORN), Identity(read, BORN), ocr=True) is Match.SAME, read
+
+
+def test_a_dropped_or_spurious_hyphen_or_space_read_by_ocr_is_the_same_patient() -> None:
+    for read in ("Maria Jose NunezOBrien", "NUNEZOBRIEN^MARIA JOSE", "Maria Jose Nu nez-O'Brien"):
+        assert compare(MARIA, Identity(read, BORN), ocr=True) is Match.SAME, read
+        assert compare(MARIA, Identity(read, BORN)) is Match.UNCERTAIN, read
+
+
+def test_a_name_one_misreading_away_in_a_text_layer_is_not_the_same_patient() -> None:
+    # A text layer spells what was typed: Nufez there is someone else's name until confirmed.
+    assert compare(MARIA, Identity("Maria Jose Nufez-O'Brien", BORN)) is Match.UNCERTAIN
+    assert compare(MARIA, Identity("Maria Jose Nufez-O'Brien", None)) is Match.DIFFERENT
+
+
+def test_a_twin_with_one_letter_changed_is_not_the_same_patient_even_under_ocr() -> None:
+    # Mario and María born the same day with the same surname are twins, and a/o is not a
+    # misreading OCR is forgiven for; nor is O'Brian a misreading of O'Brien (plain e, not é).
+    for other in ("Mario José Núñez-O'Brien", "Maria Jose Nunez-O'Brian"):
+        assert compare(MARIA, Identity(other, BORN), ocr=True) is Match.UNCERTAIN, other
+        assert compare(MARIA, Identity(other, None), ocr=True) is Match.DIFFERENT, other
+
+
+def test_a_similar_but_different_person_with_our_birth_date_stays_uncertain_under_ocr() -> None:
+    # Nunez and Munoz are two edits apart and n/m and e/o are not lookalikes in the table.
+    maria = Identity("Maria Nunez", BORN)
+    assert compare(maria, Identity("Mario Munoz", BORN), ocr=True) is Match.UNCERTAIN
+    assert compare(MARIA, Identity("Maria Gonzalez", BORN), ocr=True) is Match.UNCERTAIN
+    assert compare(MARIA, Identity("Maria Gonzalez", None), ocr=True) is Match.DIFFERENT
+
+
+def test_two_misreadings_in_a_five_letter_word_are_too_many() -> None:
+    # ú read as a and ñ as f: each is forgivable alone, together they may be another name.
+    assert compare(MARIA, Identity("Maria Jose Nafez-O'Brien", BORN), ocr=True) is (Match.UNCERTAIN)
+
+
+def test_a_different_birth_date_is_another_patient_even_when_ocr_read_the_name() -> None:
+    assert compare(MARIA, Identity("Maria Jose Nufez-O'Brien", dt.date(1958, 7, 24)), ocr=True) is (
+        Match.DIFFERENT
+    )
+
+
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzáéíóúñç'", min_size=2, max_size=8).filter(
     lambda w: len(fold(w)) >= 2
 )
