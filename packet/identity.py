@@ -209,14 +209,17 @@ def compare(ours: Identity, theirs: Identity, *, ocr: bool = False) -> Match:
     return Match.SAME
 
 
-# Header-like lines only: a label at the start of a short line, not a name inside prose.
-_LABEL = r"(?:patient(?:\s+name)?|name|pt(?:\s+name)?)"
-_BIRTH = r"(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|born)"
+# Header-like lines only: a label at the start of a short line, not a name inside prose. The
+# labels allow OCR's lookalikes ('Patlent', 'Narne', 'D0B', 'DOB ;'): none of them is another
+# word, so a text layer loses nothing by it.
+_NAME_WORD = r"na(?:m|rn)e"
+_LABEL = rf"(?:pat[il1|]ent(?:\s+{_NAME_WORD})?|{_NAME_WORD}|pt(?:\s+{_NAME_WORD})?)"
+_BIRTH = r"(?:d[o0]b|d\.[o0]\.b\.?|date\s+of\s+b[il1]rth|b[il1]rth\s*date|born)"
 _NAME_LINE = re.compile(
     rf"^\s*{_LABEL}\s*[:#]\s*(?P<name>[^\W\d_][^\n:;|]*?)\s*(?=$|\s{{2,}}|\s+(?:{_BIRTH}|mrn|sex|age|dos)\b|[;|])",
     re.IGNORECASE | re.MULTILINE,
 )
-_BIRTH_FIELD = re.compile(rf"\b{_BIRTH}\s*[:#]?\s*(?P<date>[^\n;|]{{6,30}})", re.IGNORECASE)
+_BIRTH_FIELD = re.compile(rf"\b{_BIRTH}\s*[:#;]?\s*(?P<date>[^\n;|]{{6,30}})", re.IGNORECASE)
 HEADER_LINES = 40  # patient identity sits in the header of a record's first page
 MAX_HEADER_LINE = 120
 

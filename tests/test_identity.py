@@ -137,6 +137,13 @@ def test_header_lines_give_the_name_and_birth_date_in_the_documents_date_order()
     assert other == Identity("EXAMPLE, ANA", dt.date(1961, 4, 2))
 
 
+def test_header_labels_misread_by_ocr_are_still_read() -> None:
+    photo = "Patlent: Maria Jose Nufez-O'Brien   D0B: 07/23/1958\n"
+    assert header_identity(photo) == Identity("Maria Jose Nufez-O'Brien", BORN)
+    scan = "Pt Narne: NUNEZ, MARIA\nDOB ; 07/23/1958\n"
+    assert header_identity(scan) == Identity("NUNEZ, MARIA", BORN)
+
+
 def test_a_name_in_prose_is_not_read_as_the_header() -> None:
     prose = "The patient was born in Spain and has a sister, Maria; patient: see above notes."
     assert header_identity(prose) == Identity("", None)
