@@ -8,8 +8,10 @@ names the test ("HER2 ISH" … "RESULT: AMPLIFIED"). Sentences that explain crit
 scale's legend, set a condition, look back ("history of"), speak of a relative, another patient
 or a clinical trial, or wait ("pending") give nothing, and nothing is read under a history,
 method, comment or eligibility heading, nor in a leaflet. Within one record a value said in
-more detail elsewhere ("positive" beside "positive (95%)") is kept once, in its detail. Each
-fact keeps its page and the line it was read from, for the caregiver and the center to check.
+more detail elsewhere ("positive" beside "positive (95%)") is kept once, in its detail, and a
+staging's prefixed categories stated on separate lines ("(ypT1c)", "(ypN1a)") are one value.
+Each fact keeps its page and the line it was read from, for the caregiver and the center to
+check.
 
 The rules were tuned on labelled reports written apart from them; `tests/benchmarks/facts.py`
 measures them on a set never tuned on.
@@ -568,7 +570,7 @@ def _stage(text: str) -> str:
 
 TNM = re.compile(
     r"(?<![A-Za-z0-9])(?P<t>(?:y?[cpr]|yp|yc)?T(?:is|[0-4xX])[a-d]?\d?)(?:\s*\(\w+\))?\s*,?\s*"
-    r"(?P<n>(?:y?[cpr]|yp|yc)?N[0-3xX][a-c]?(?:\((?:sn|i[+-]|mol[+-])\))?)"
+    r"(?P<n>(?:y?[cpr]|yp|yc)?N[0-3xX](?:mi|[a-c])?(?:\((?:sn|i[+-]|mol[+-])\))?)"
     r"(?:\s*,?\s*(?P<m>(?:[cp])?M[01xX][a-c]?))?(?![A-Za-z0-9])"
 )
 
@@ -578,6 +580,75 @@ def _tnm(text: str) -> str:
     if not found:
         return ""
     return " ".join(p for p in (found.group("t"), found.group("n"), found.group("m")) if p)
+
+
+# One category with the prefix that says when it was staged: "ypT1c", "pN1a", "cM0". Read on its
+# own, a category needs its prefix: a bare "T2" is an MRI's "T2-weighted" or a vertebra.
+CATEGORY = re.compile(
+    r"(?<![A-Za-z0-9])(?P<prefix>y[cp]|r[cp]?|[cp])"
+    r"(?P<category>T(?:is|[0-4xX])(?:mi|[a-d])?\d?|"
+    r"N[0-3xX](?:mi|[a-c])?(?:\((?:sn|i[+-]|mol[+-])\))?|M[01xX][a-d]?)"
+    r"(?![A-Za-z0-9]|-\w)"
+)
+# A category defined, not stated: "pT1: tumour ≤ 20 mm", "pN1 = 1-3 nodes"; a legend's heading.
+DEFINED = re.compile(r"\s*[:=]\s*[A-Za-z<>≤≥]")
+CATEGORY_LEGEND = re.compile(r"\bcategories\b|\bdefinitions?\b", re.IGNORECASE)
+# A synoptic report's label for the category it gives, which may define the category after it:
+# "Primary Tumor (pT): pT1c: Tumor > 10 mm but ≤ 20 mm".
+STAGING_LABEL = re.compile(
+    r"\((?:y?[cp]|r)?[TNM]\)|\b[TNM] category|primary tumou?r|regional lymph nodes|"
+    r"distant metastas[ie]s",
+    re.IGNORECASE,
+)
+FAMILY = re.compile(r"(y[cp]|r[cp]?|[cp])?T")
+
+
+def _categories(text: str) -> list[tuple[str, str, str]]:
+    """The prefixed categories a sentence states, each with its prefix and part (T, N or M):
+    "(ypT1c)", "Regional Lymph Nodes (pN): pN0". A legend states none ("pT categories", "pT1:
+    tumour ≤ 20 mm"), nor does a list of one prefix's several T ("pT1 ≤ 20 mm, pT2 > 20 mm")."""
+    found = list(CATEGORY.finditer(text))
+    if not found or CATEGORY_LEGEND.search(text):
+        return []
+    label = LABEL_LINE.match(text)
+    named = label and STAGING_LABEL.search(label.group("label"))
+    if not named and any(DEFINED.match(text, m.end()) for m in found):
+        return []
+    said = {(m.group("prefix"), m.group("category")[0], m.group(0)) for m in found}
+    if len({(prefix, part) for prefix, part, _ in said}) < len(said):
+        return []
+    return sorted(said, key=lambda s: "TNM".index(s[1]))
+
+
+def tnm_prefix(value: str) -> str:
+    """The prefix of a TNM value's T category, which says when it was staged: "yp" of "ypT1c
+    ypN1a", "c" of "cT2 cN1 M0", "" of "T2 N1 M0"."""
+    found = FAMILY.match(value)
+    return (found.group(1) or "") if found else ""
+
+
+def _staging(
+    staged: dict[str, dict[str, dict[str, Line]]], whole: set[str]
+) -> Iterator[tuple[str, Line]]:
+    """One record's categories of each prefix, stated apart, as one TNM value cited at the line
+    of its T: "(ypT1c)" on one line and "(ypN1a)" on another are "ypT1c ypN1a". A prefix the
+    record stages whole on one line ("pT2 pN1a M0") keeps that line's value. A T without an N is
+    given alone, and so is each T where the record gives several T or N of one prefix: which
+    goes with which is a guess. An N without a T gives nothing."""
+    for family, parts in staged.items():
+        if family in whole:
+            continue
+        ts, ns = parts.get("T", {}), parts.get("N", {})
+        # a pathologic staging is written with the clinical M it takes ("pT2 pN1a cM0")
+        clinical_m = staged.get("c", {}).get("M", {}) if family in ("p", "yp", "rp") else {}
+        ms = {**parts.get("M", {}), **clinical_m}
+        for t, line in ts.items():
+            joined = [t]
+            if len(ts) == 1 and len(ns) == 1:
+                joined.append(next(iter(ns)))
+                if len(ms) == 1:
+                    joined.append(next(iter(ms)))
+            yield " ".join(joined), line
 
 
 GLEASON = re.compile(
@@ -797,6 +868,7 @@ OTHER_WORDS = (
 # Every rule needs one of these words: a line without any is only looked at for its role.
 TRIGGER = re.compile(
     r"receptor|\bP?g?R\b|\bER\b|HER-?2|ERBB2|Ki-?67|grade|stage|\b[cpyr]{0,2}T(?:is|[0-4xX])|"
+    r"(?-i:\b(?:y[cp]|r[cp]?|[cp])[NM][0-3xX])|"
     r"EGFR|ALK|ROS1|[KN]RAS|BRAF|PD-?L1|MLH1|MSH[26]|PMS2|MMR|MSI|MSS|microsatellite|Gleason|"
     r"GG\b|PSA|prostate[- ]specific|site|histolog|carcinoma|lymphoma|melanoma|glioblastoma|"
     r"mesothelioma|tumou?r|neoplasm",
@@ -827,6 +899,8 @@ def extract(pages: Sequence[str]) -> list[Fact]:
         said.append((kind, value))
 
     pending_site = ""
+    staged: dict[str, dict[str, dict[str, Line]]] = {}  # prefix → T, N or M → category → line
+    whole: set[str] = set()  # the prefixes staged whole on one line
     ratios: dict[int, str] = {}
     totals: set[str] = set()
     shares: dict[FactKind, str] = {}
@@ -907,7 +981,8 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             rules = [
                 (kind, rule) for kind, rule, words in LINE_RULES if any(w in low for w in words)
             ]
-            if not rules and not any(w in low for w in OTHER_WORDS):
+            categories = _categories(text) if re.search("[TNM](?:is|[0-4xX])", text) else []
+            if not rules and not categories and not any(w in low for w in OTHER_WORDS):
                 continue  # nothing any rule reads: no need to judge the sentence
             found = _sentence(text, low, rules, prostate)
             proteins = _mmr_proteins(text)
@@ -915,13 +990,19 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             _diagnosis(text, line, LABEL_LINE.match(text), diagnosis_block, pending_site, note)
             # Judged only when it says something: most sentences give nothing to judge.
             if (
-                not (found or proteins or said)
+                not (found or proteins or said or categories)
                 or NOT_A_RESULT.search(text)
                 or RELATIVE.search(text)
             ):
                 continue
             for kind, value in found + said:
                 add(kind, value, line)
+            tnm = next((value for kind, value in found if kind is FactKind.TNM), "")
+            if tnm:
+                whole.add(tnm_prefix(tnm))
+            for prefix, part, category in categories:
+                if not tnm or prefix != tnm_prefix(tnm):  # "cT2 cN1 M0" beside a later "ypT1c"
+                    staged.setdefault(prefix, {}).setdefault(part, {}).setdefault(category, line)
             for protein, gone in proteins.items():
                 mmr[protein] = (gone, line)
     if len(mmr) == len(MMR_PROTEINS):
@@ -932,6 +1013,8 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             f"deficient ({', '.join(lost)} lost)" if lost else "proficient (intact)",
             last,
         )
+    for value, line in _staging(staged, whole):
+        add(FactKind.TNM, value, line)
     return _settled(facts, ratios, totals, shares)
 
 

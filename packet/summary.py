@@ -1,12 +1,14 @@
 """The clinical summary an oncologist reads first: primary site, histology, grade, biomarkers and
-stage as the records state them, each with its source; the key dates; and the places that hold
-records ("Care so far"). Where records disagree every value is shown with its sources: packet
-reports, it never chooses.
+stage as the records state them, each with its source, TNM as a series of stagings (a row per
+prefix, the newest pathologic first); the key dates; and the places that hold records ("Care so
+far"). Where records disagree every value is shown with its sources: packet reports, it never
+chooses.
 """
 
 from __future__ import annotations
 
 from packet.caregiver import TIMELINE_CSV
+from packet.facts import tnm_prefix
 from packet.models import (
     FACT_LABELS,
     CarePlace,
@@ -32,6 +34,17 @@ NOT_CLINICAL = (Category.ADMINISTRATIVE,)
 # Staged and measured again over time (clinical, then pathologic; PSA after PSA): values that
 # differ without any disagreement.
 SERIES = (FactKind.PSA, FactKind.TNM)
+# TNM is a series of stagings, one row each, the newest pathologic first: a recurrence's, the
+# pathologic after therapy, the pathologic, the clinical after therapy, the clinical; then a
+# value written without its prefix. The label's last brackets are its short name ("ypTNM").
+TNM_ROWS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("r", "rp", "rc"), "TNM, recurrence (rTNM)"),
+    (("yp",), "TNM, post-therapy pathologic (ypTNM)"),
+    (("p",), "TNM, pathologic (pTNM)"),
+    (("yc",), "TNM, post-therapy clinical (ycTNM)"),
+    (("c",), "TNM, clinical (cTNM)"),
+    (("",), FACT_LABELS[FactKind.TNM]),
+)
 
 
 def _fold(value: str) -> str:
@@ -52,16 +65,42 @@ def _facts(documents: list[DocumentOut]) -> list[SummaryFact]:
                 values[key] = FactValue(value=fact.value, sources=[])
             if not any(s.path == doc.path for s in values[key].sources):
                 values[key].sources.append(_source(doc, fact.page, fact.quote))
-    return [
-        SummaryFact(
-            kind=kind,
-            label=FACT_LABELS[kind],
-            values=list(found.get(kind, {}).values()),
-            differ=_differ(kind, list(found.get(kind, {}).values())),
-        )
-        for kind in FactKind
-        if kind in found or kind in CORE
-    ]
+    pathology = {d.path for d in documents if d.category is Category.PATHOLOGY}
+    facts: list[SummaryFact] = []
+    for kind in FactKind:
+        given = list(found.get(kind, {}).values())
+        if kind is FactKind.TNM:
+            facts += _staging(given, pathology)
+        elif given or kind in CORE:
+            facts.append(
+                SummaryFact(
+                    kind=kind, label=FACT_LABELS[kind], values=given, differ=_differ(kind, given)
+                )
+            )
+    return facts
+
+
+def _staging(values: list[FactValue], pathology: set[str]) -> list[SummaryFact]:
+    """The TNM values as a series, a row per prefix (`TNM_ROWS`). In a row a pathology report's
+    own staging comes before one a note repeats ("pT2 pN1a" in a progress note), then the
+    newest record first; so do each value's sources. One plain row when none is found."""
+
+    def rank(source: FactSource) -> tuple[bool, int]:  # undated after every date
+        return source.path not in pathology, -source.date.toordinal() if source.date else 1
+
+    def order(value: FactValue) -> tuple[bool, int]:
+        return min(rank(s) for s in value.sources)
+
+    rows = []
+    for prefixes, label in TNM_ROWS:
+        row = [
+            FactValue(value=v.value, sources=sorted(v.sources, key=rank))
+            for v in values
+            if tnm_prefix(v.value) in prefixes
+        ]
+        if row:
+            rows.append(SummaryFact(kind=FactKind.TNM, label=label, values=sorted(row, key=order)))
+    return rows or [SummaryFact(kind=FactKind.TNM, label=FACT_LABELS[FactKind.TNM])]
 
 
 def _differ(kind: FactKind, values: list[FactValue]) -> bool:

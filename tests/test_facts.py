@@ -119,3 +119,70 @@ def test_the_summary_shows_both_values_when_records_disagree_and_chooses_none() 
     assert facts[her2].differ
     assert not facts[FactKind.ER].differ  # a detail more is not a disagreement
     assert facts[FactKind.HISTOLOGY].values == []  # shown as "not found in the records"
+
+
+def tnm(text: str) -> list[tuple[str, str]]:
+    return [(f.value, f.quote) for f in extract(text.split("\f")) if f.kind is FactKind.TNM]
+
+
+def test_t_and_n_on_separate_lines_are_one_staging_cited_at_the_t() -> None:
+    assert tnm(
+        "FINAL DIAGNOSIS:\n"
+        " A. Residual invasive ductal carcinoma, 1.1 cm (ypT1c), margins negative (closest 4 mm).\n"
+        " B. One of three sentinel lymph nodes with metastatic carcinoma, 3 mm (ypN1a)."
+    ) == [
+        (
+            "ypT1c ypN1a",
+            "A. Residual invasive ductal carcinoma, 1.1 cm (ypT1c), margins negative (closest 4 mm).",
+        )
+    ]
+
+
+def test_a_synoptic_reports_category_lines_are_one_staging() -> None:
+    got = tnm(
+        "PATHOLOGIC STAGE CLASSIFICATION (pTNM, AJCC 8th Edition)\n"
+        "Primary Tumor (pT): pT2\n"
+        "Regional Lymph Nodes (pN): pN0\n"
+        "Distant Metastasis (pM): Not applicable"
+    )
+    assert [value for value, _ in got] == ["pT2 pN0"]
+
+
+def test_a_category_the_synoptic_line_defines_after_it_is_still_its_value() -> None:
+    got = tnm(
+        "Primary Tumor (pT): pT1c: Tumor > 10 mm but <= 20 mm\nRegional Lymph Nodes (pN): pN1a"
+    )
+    assert [value for value, _ in got] == ["pT1c pN1a"]
+
+
+def test_a_t_with_no_n_in_the_record_is_given_alone() -> None:
+    assert [value for value, _ in tnm("Pathologic stage: pT3a\nMargins: negative")] == ["pT3a"]
+
+
+def test_each_prefix_is_its_own_staging_and_the_clinical_m_joins_the_pathologic() -> None:
+    got = tnm("Pathologic staging:\nPrimary tumour: pT2\nRegional nodes: pN1a\nClinical: cM0")
+    assert [value for value, _ in got] == ["pT2 pN1a cM0"]
+    got = tnm("Clinical stage: cT2 cN1 M0\nResidual tumour (ypT1c)\nNodes (ypN0)")
+    assert {value for value, _ in got} == {"cT2 cN1 M0", "ypT1c ypN0"}
+
+
+def test_an_mri_t2_weighted_sequence_and_bare_categories_are_not_staging() -> None:
+    assert not tnm(
+        "MRI BREAST\nFINDINGS: T2-weighted images show a 2 cm mass, T1 hypointense.\n"
+        "N1 station not enlarged. T2 signal in the spine at T12."
+    )
+
+
+def test_a_legend_of_categories_states_no_staging() -> None:
+    assert not tnm(
+        "pT categories\npT1: tumor <= 20 mm in greatest dimension\npT2: tumor > 20 mm\n"
+        "pN1 = metastases in 1-3 axillary nodes\n"
+        "pT1 tumor <= 20 mm; pT2 tumor > 20 mm; pT3 tumor > 50 mm"
+    )
+
+
+def test_a_staging_in_the_history_or_a_relatives_states_nothing() -> None:
+    assert not tnm(
+        "PAST MEDICAL HISTORY:\nColon cancer, pT3\npN0\n"
+        "IMPRESSION:\nHer sister's tumour was pT2 at surgery in 2019."
+    )
