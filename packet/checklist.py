@@ -59,6 +59,13 @@ CHECKLIST: tuple[ItemSpec, ...] = (
 )  # fmt: skip
 
 
+UNVERIFIED_FIX = (
+    "Open each file: if it is what its name says but packet could not read it (a photo, a "
+    "scan), give its category in documents.csv (check prints the line); if it is not, this "
+    "item is still missing."
+)
+
+
 def _surgery_known(index: FolderIndex) -> str | None:
     patient = index.caregiver.settings.patient
     if patient.surgery:
@@ -85,11 +92,18 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
     data = index.caregiver
     items = []
     for spec in CHECKLIST:
-        docs = [d.path for d in index.included if d.category in spec.categories]
+        filed = [d for d in index.included if d.category in spec.categories]
+        docs = [d.path for d in filed if d.filed_by_content]
+        by_name = [d.path for d in filed if not d.filed_by_content]
         required = spec.requirement == "required"
         requirement = spec.requirement
         status = ItemStatus.PRESENT if docs else ItemStatus.MISSING
         detail = plural(len(docs), "document") if docs else ""
+        if by_name and not docs:
+            status = ItemStatus.UNVERIFIED
+            detail = f"{plural(len(by_name), 'record')} filed by name only"
+        elif by_name:
+            detail += f"; {plural(len(by_name), 'more')} filed by name only"
 
         if spec.requirement in ("surgery", "treatment"):
             known = (
@@ -106,7 +120,7 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
                     if known
                     else "recommended once treatment starts"
                 )
-            if known is None and not docs:
+            if known is None and not filed:
                 status = ItemStatus.NOT_APPLICABLE
                 detail = (
                     "no surgery is known"
@@ -144,7 +158,11 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
                 status = ItemStatus.PRESENT
                 detail = f"questions.md: {plural(len(data.questions), 'question')}"
         elif spec.id == "recommendation":
-            notes = [d.path for d in index.included if d.category is Category.CLINIC_NOTES]
+            notes = [
+                d.path
+                for d in index.included
+                if d.category is Category.CLINIC_NOTES and d.filed_by_content
+            ]
             if data.settings.opinion:
                 status = ItemStatus.PRESENT
                 detail = f"packet.toml: {plural(len(data.settings.opinion), 'opinion')}"
@@ -169,9 +187,12 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
                 required=required,
                 requirement=requirement,
                 documents=docs,
+                unverified=by_name,
                 note=note,
                 detail=detail,
-                fix=spec.fix if status is ItemStatus.MISSING else "",
+                fix=spec.fix
+                if status is ItemStatus.MISSING
+                else (UNVERIFIED_FIX if status is ItemStatus.UNVERIFIED else ""),
             )
         )
     return items

@@ -296,6 +296,25 @@ _COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)")
 _CAMERA_NAME_RE = re.compile(
     r"^(img|pxl|dsc|dscn|dcim|photo|screenshot|signal|whatsapp|vid|mvimg)", re.I
 )
+# The words of names that scanner apps, phones, fax machines and browsers give by themselves
+# ("Scan 2026-03-01 (2)", "Scanned_20260301_1012", "WhatsApp Image 2026-03-12 at 10.15.00",
+# "CamScanner 03-01-2026 10.12", "Fax_20260302", "Document (3)"): their date is when paper met
+# a scanner or a file was saved, not when the patient was seen.
+_MACHINE_WORDS = frozenset({
+    "scan", "scans", "scanned", "scanner", "camscanner", "adobe", "genius", "tiny", "turboscan",
+    "lens", "microsoft", "office", "img", "image", "images", "pxl", "dsc", "dscn", "dcim",
+    "photo", "photos", "picture", "pic", "screenshot", "screen", "shot", "capture", "snapshot",
+    "signal", "whatsapp", "vid", "mvimg", "fax", "faxed", "doc", "docs", "document",
+    "documents", "download", "downloads", "downloaded", "file", "files", "untitled", "page",
+    "pages", "copy", "new", "at", "am", "pm",
+})  # fmt: skip
+
+
+def _machine_name(name: str) -> bool:
+    """A name made by a device or an app: nothing in it but machine words, dates and numbers."""
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name)
+    words = re.findall(r"[^\W\d_]+", _DATE_RE.sub(" ", stem.replace("_", " ")))
+    return all(w.casefold() in _MACHINE_WORDS for w in words)
 
 
 def date_from_name(
@@ -303,8 +322,8 @@ def date_from_name(
 ) -> date | None:
     """A date written into a file or folder name by a person, not by a camera or scanner."""
     today = today or date.today()
-    if _CAMERA_NAME_RE.match(name):
-        return None  # a camera's timestamp is when the photo was taken, not the day of care
+    if _CAMERA_NAME_RE.match(name) or _machine_name(name):
+        return None  # a camera's or a scanner's clock, not the day of care
     spaced = re.sub(r"[_]+", " ", name)
     for m in _DATE_RE.finditer(spaced):
         value = _parse_match(m, order, today)

@@ -156,13 +156,15 @@ def _patient_mismatch(study: ImagingStudy, data: CaregiverData) -> tuple[Match, 
     return match, shown.describe()
 
 
-def check_identities(named: list[tuple[Document, Identity]], data: CaregiverData) -> list[Problem]:
+def check_identities(
+    named: list[tuple[Document, Identity, bool]], data: CaregiverData
+) -> list[Problem]:
     """Compare the patient each record names in its header with packet.toml. A record of another
     patient is left out until the caregiver confirms it (documents.csv include = yes); when most
     records agree on a date of birth that packet.toml contradicts, packet.toml is the suspect."""
     patient = data.settings.patient
     ours = Identity(patient.name, patient.date_of_birth)
-    births = Counter(i.date_of_birth for _, i in named if i.date_of_birth)
+    births = Counter(i.date_of_birth for _, i, _ in named if i.date_of_birth)
     problems: list[Problem] = []
     if births and ours.date_of_birth:
         common, votes = births.most_common(1)[0]
@@ -184,8 +186,8 @@ def check_identities(named: list[tuple[Document, Identity]], data: CaregiverData
             )
             # The records are not to blame for packet.toml's date: compare names only.
             ours = Identity(patient.name, None)
-    for doc, theirs in named:
-        verdict = compare(ours, theirs)
+    for doc, theirs, by_ocr in named:  # OCR's misreadings of a name are forgiven, not a person
+        verdict = compare(ours, theirs, ocr=by_ocr)
         if verdict is Match.SAME:
             continue
         override = data.overrides.get(doc.path)
@@ -356,7 +358,7 @@ def index_folder(
         if item.path.name.upper() == "DICOMDIR"
     }
     readings = _read_all(found.files, data, progress, ocr, layout, today)
-    named: list[tuple[Document, Identity]] = []
+    named: list[tuple[Document, Identity, bool]] = []
     for item, (reading, known) in zip(found.files, readings, strict=True):
         if reading.kind not in (FileKind.DICOM, FileKind.PDF) and any(
             item.relative.startswith(root + "/") for root in disc_roots
@@ -403,7 +405,7 @@ def index_folder(
         if doc.status is DocumentStatus.INCLUDED and reading.text:
             found_id = header_identity(reading.text, data.settings.reading.date_order)
             if found_id.name or found_id.date_of_birth:
-                named.append((doc, found_id))
+                named.append((doc, found_id, reading.ocr))
 
     index.problems.extend(check_identities(named, data))
     _mark_duplicates(index.documents, index.sources)

@@ -66,6 +66,9 @@ class DocumentStatus(StrEnum):
 
 class ItemStatus(StrEnum):
     PRESENT = "present"
+    # Only records filed by their file or folder name, whose text says nothing of what they
+    # are: never present on the center's pages; `check` names the files to confirm.
+    UNVERIFIED = "unverified"
     MISSING = "missing"
     PENDING = "pending"
     SENT_SEPARATELY = "sent_separately"
@@ -102,13 +105,23 @@ class ProblemKind(StrEnum):
     TOO_LARGE = "too_large"  # more than packet puts in a packet from one file
 
 
+WEAK_SOURCES = frozenset({"folder", "file name"})
+
+
 class Evidence(BaseModel):
     """Why packet believes something about a document, in words a caregiver can check."""
 
     model_config = ConfigDict(frozen=True)
 
-    source: str  # override | text | folder | file name | default
+    source: str  # override | text | OCR text | folder | file name
     detail: str
+
+    @property
+    def strong(self) -> bool:
+        """The record's own content (a heading, section labels, a coded type) or the family's
+        word in documents.csv; a folder or file name is weak: "notes from dr visit.pdf" may be
+        a blank page."""
+        return self.source not in WEAK_SOURCES
 
     def __str__(self) -> str:
         return f"{self.source}: {self.detail}"
@@ -291,6 +304,11 @@ class Document(BaseModel):
         return [str(e) for e in (self.category_evidence, self.date_evidence) if e is not None]
 
     @property
+    def filed_by_content(self) -> bool:
+        """Its category comes from what the record says, not from its name."""
+        return self.category_evidence is not None and self.category_evidence.strong
+
+    @property
     def evidence_in_words(self) -> str:
         """Why its category and date, briefly: "heading 'X'; collected 02/10/2026"."""
         parts = [
@@ -317,6 +335,7 @@ class DocumentOut(BaseModel):
     duplicate_of: str | None
     evidence: list[str]
     evidence_in_words: str = ""
+    filed_by_content: bool = False  # the category is the record's own word, not its name's
     institution: str = ""
     mrn: str = ""
     facts: list[Fact] = Field(default_factory=list)
@@ -335,6 +354,7 @@ class DocumentOut(BaseModel):
             duplicate_of=doc.duplicate_of,
             evidence=doc.evidence,
             evidence_in_words=doc.evidence_in_words,
+            filed_by_content=doc.filed_by_content,
             institution=doc.institution,
             mrn=doc.mrn,
             facts=doc.facts,
@@ -382,6 +402,9 @@ class ChecklistItem(BaseModel):
     required: bool
     requirement: str  # "required", "recommended", "required (surgery is known)"...
     documents: list[str] = Field(default_factory=list)
+    # Records filed here by their file or folder name only: shown in `check` to confirm, never
+    # counted as the item's evidence on the center's pages.
+    unverified: list[str] = Field(default_factory=list)
     note: str = ""  # the caregiver's note from packet.toml
     detail: str = ""  # why packet gave this status
     fix: str = ""  # what to do when it is missing
@@ -488,4 +511,9 @@ class Report(BaseModel):
 
     @property
     def missing_required(self) -> list[ChecklistItem]:
-        return [i for i in self.checklist if i.required and i.status is ItemStatus.MISSING]
+        """Required items with no record behind them: missing, or only filed by name."""
+        return [
+            i
+            for i in self.checklist
+            if i.required and i.status in (ItemStatus.MISSING, ItemStatus.UNVERIFIED)
+        ]

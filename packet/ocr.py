@@ -2,15 +2,19 @@
 
 Only what classification and dating need is read: the top of the first page — where a record
 names itself, its patient and its dates — at the resolution the scan was made at (never more
-than Tesseract needs), one Tesseract thread per worker process. The packet carries the original
+than Tesseract needs), one Tesseract thread per worker process. A reading that is not words
+(noise from a photo held sideways, a table's edge) is no text: the page is turned and read
+again, and if no way up reads as words, the page has no text. The packet carries the original
 pages. Everything runs on this machine: Tesseract is a local program.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,15 +51,76 @@ def wanted(requested: bool | None) -> bool:
     return available() if requested is None else False
 
 
-def _text(image: Any) -> str:
+# What counts as text: Tesseract's output on a photo of a table edge or a page held sideways is
+# letters, not words ("nm =z"), and read as words it would file the record by noise. A reading
+# is text when enough of its words look like words (letters with a vowel, written in one case
+# pattern) and Tesseract is sure of them; numbers and dates count neither way.
+MIN_WORDS = 4  # confident, word-like words
+MIN_SHARE = 0.5  # of the tokens that have letters
+MIN_CONFIDENCE = 50  # Tesseract's confidence in a word, 0-100
+TURNS = (90, 270, 180)  # tried in turn when a page does not read upright: a photo held sideways
+_WORD = re.compile(r"^[^\W\d_]+(?:['’.-][^\W\d_]+)*$")
+_VOWEL = re.compile(r"[aeiouyàáâãäåèéêëìíîïòóôõöùúûüýÿ]", re.IGNORECASE)
+_CONSONANTS = re.compile(r"[^\Waeiouy\d_]{5,}", re.IGNORECASE)
+
+
+def wordlike(token: str) -> bool:
+    """A token that reads as a word of some language: letters with a vowel, in one case pattern
+    (lower, Capitalized or UPPER), no run of five consonants. Single letters are not."""
+    word = token.strip(".,;:!?()[]{}\"'«»“”‘’*")
+    if len(word) < 2 or not _WORD.match(word) or not _VOWEL.search(word):
+        return False
+    if _CONSONANTS.search(word):
+        return False
+    rest = word[1:]
+    return word.islower() or word.isupper() or rest.islower() or rest[:1] == "c"  # McNeil
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    words: int  # confident, word-like words
+    tokens: int  # tokens with letters
+
+    @property
+    def is_text(self) -> bool:
+        return self.words >= MIN_WORDS and self.words >= MIN_SHARE * self.tokens
+
+
+def judge(words: list[tuple[str, float]]) -> tuple[int, int]:
+    """(confident word-like words, tokens with letters) of Tesseract's words and confidences."""
+    lettered = [(w, c) for w, c in words if any(ch.isalpha() for ch in w)]
+    good = sum(1 for w, c in lettered if c >= MIN_CONFIDENCE and wordlike(w))
+    return good, len(lettered)
+
+
+def _read(image: Any) -> Reading:
     import pytesseract
 
     # The folder is read by several worker processes: one thread each reads fastest.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
-        return str(pytesseract.image_to_string(image, config="--psm 6 -c tessedit_do_invert=0"))
+        data = pytesseract.image_to_data(
+            image, config="--psm 6 -c tessedit_do_invert=0", output_type=pytesseract.Output.DICT
+        )
     except (pytesseract.TesseractError, OSError, RuntimeError):
-        return ""  # a page Tesseract cannot read is a page without text, not a failure
+        return Reading("", 0, 0)  # a page Tesseract cannot read is a page without text
+    lines: dict[tuple[int, int, int], list[str]] = {}
+    words: list[tuple[str, float]] = []
+    for text, confidence, block, paragraph, line in zip(
+        data["text"],
+        data["conf"],
+        data["block_num"],
+        data["par_num"],
+        data["line_num"],
+        strict=False,
+    ):
+        word = str(text).strip()
+        if word:
+            lines.setdefault((block, paragraph, line), []).append(word)
+            words.append((word, float(confidence)))
+    good, tokens = judge(words)
+    return Reading("\n".join(" ".join(w) for w in lines.values()), good, tokens)
 
 
 def _top(image: Any) -> Any:
@@ -63,6 +128,19 @@ def _top(image: Any) -> Any:
     if height <= width:  # a landscape page or a wide photo: its top is most of it
         return image
     return image.crop((0, 0, width, int(height * TOP_SHARE)))
+
+
+def _text(image: Any) -> str:
+    """The top of the page as text, turned upright if it was photographed sideways or upside
+    down; "" when no way up reads as words."""
+    best = _read(_top(image))
+    for turn in TURNS:
+        if best.is_text:
+            break
+        turned = _read(_top(image.rotate(turn, expand=True)))
+        if turned.words > best.words:
+            best = turned
+    return best.text if best.is_text else ""
 
 
 def _scan_dpi(page: Any, width_pt: float) -> float | None:
@@ -97,7 +175,7 @@ def read_pdf(path: Path, password: str | None = None) -> str:
             image = page.render(scale=scale, grayscale=True).to_pil()
         finally:
             page.close()
-        return _text(_top(image))
+        return _text(image)
     finally:
         document.close()
 
@@ -113,4 +191,4 @@ def read_image(path: Path) -> str:
             grey = upright.convert("L")
             if max(grey.size) > MAX_SIDE:
                 grey.thumbnail((MAX_SIDE, MAX_SIDE))
-            return _text(_top(grey))
+            return _text(grey)

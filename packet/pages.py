@@ -47,6 +47,7 @@ from packet.words import plural
 
 STATUS_TEXT = {
     ItemStatus.PRESENT: ("Present", OK),
+    ItemStatus.UNVERIFIED: ("Not verified", ALERT),
     ItemStatus.MISSING: ("MISSING", ALERT),
     ItemStatus.PENDING: ("Pending", WARN),
     ItemStatus.SENT_SEPARATELY: ("Sent separately", INK),
@@ -354,7 +355,7 @@ def _cover(sections: _Sections, ctx: PacketContext) -> None:
                 "'Imaging sent separately' page",
                 size=10,
             )
-    missing = [i for i in ctx.report.checklist if i.status is ItemStatus.MISSING and i.required]
+    missing = ctx.report.missing_required
     if missing:
         w.space(8)
         w.paragraph(
@@ -564,8 +565,7 @@ def _checklist(sections: _Sections, ctx: PacketContext) -> None:
         )
         shade.append(
             SHADE
-            if item.status is ItemStatus.PENDING
-            or (item.status is ItemStatus.MISSING and item.required)
+            if item.status is ItemStatus.PENDING or item in ctx.report.missing_required
             else None
         )
     w.table(
@@ -608,6 +608,12 @@ def _checklist_detail(item: ChecklistItem, ctx: PacketContext) -> str:
             )
     elif item.status is ItemStatus.MISSING:
         lines.append("Not in this packet")
+    elif item.status is ItemStatus.UNVERIFIED:
+        lines.append(
+            "No record in this packet says it is one (filed here by name only: "
+            + plural(len(item.unverified), "record")
+            + ")"
+        )
     if item.note:
         lines.append(f"Note: {item.note}")
     return "\n".join(lines)

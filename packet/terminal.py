@@ -20,6 +20,7 @@ from rich.text import Text
 from packet.caregiver import DOCUMENTS_CSV, DOCUMENTS_HEADER, Opinion
 from packet.models import (
     OTHER_PATIENT_RECORD,
+    ChecklistItem,
     DocumentStatus,
     FileKind,
     ItemStatus,
@@ -33,6 +34,7 @@ from packet.words import plural
 # Each status as a symbol and a word, so that it reads without colour too.
 STATUS_MARK: dict[ItemStatus, tuple[str, str, str]] = {
     ItemStatus.PRESENT: ("✓", "", "green"),
+    ItemStatus.UNVERIFIED: ("?", "UNVERIFIED", "bold yellow"),
     ItemStatus.MISSING: ("✗", "MISSING", "bold red"),
     ItemStatus.PENDING: ("○", "pending", "yellow"),
     ItemStatus.SENT_SEPARATELY: ("→", "sent separately", "cyan"),
@@ -164,13 +166,19 @@ def checklist_view(report: Report, verbose: bool = False) -> Listing:
         first = item.detail
         if word:
             need = "required" if item.required else "recommended"
-            shown = f"{word} ({need})" if item.status is ItemStatus.MISSING else word
+            shown = (
+                f"{word} ({need})"
+                if item.status in (ItemStatus.MISSING, ItemStatus.UNVERIFIED)
+                else word
+            )
             first = f"{shown}: {first}" if first else shown
         lines = [Line(first, style if word else "")]
         if item.note:
             lines.append(Line(f"Your note: {item.note}"))
         if verbose:
             lines.extend(Line(path, "dim", path=True) for path in item.documents)
+        # the files to confirm, always: what the name says, nothing in the record says
+        lines.extend(Line(path, "yellow", path=True) for path in item.unverified)
         lines.extend(fix_lines(item.fix))
         listing.add(label, lines)
     return listing
@@ -352,12 +360,17 @@ def other_patients(report: Report) -> str:
     return " and ".join(n for n in named if n) + " left out as another patient's"
 
 
+def _short_status(item: ChecklistItem) -> str:
+    name = item.short or item.label
+    return f"{name} (unverified)" if item.status is ItemStatus.UNVERIFIED else name
+
+
 def summary(report: Report) -> Text:
     missing = report.missing_required
     text = Text(counts(report) + "\n")
     if missing:
         text.append(
-            "Missing required: " + ", ".join(i.short or i.label for i in missing) + ". ",
+            "Missing required: " + ", ".join(_short_status(i) for i in missing) + ". ",
             style="bold red",
         )
         text.append("The checklist at the top says what to do for each.")

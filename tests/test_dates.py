@@ -121,6 +121,20 @@ def test_labels_are_read_as_a_clerk_reads_them(label: str, expected: Label) -> N
         ("IMG_20260305_101500.jpg", None),  # the camera's clock, not the day of care
         ("scan0001.pdf", None),
         ("Document (3).pdf", None),
+        # scanner apps, phones, faxes and downloads name files by their own clock
+        ("Scan 2026-03-01.pdf", None),
+        ("Scan 2026-03-01 (2).pdf", None),
+        ("Scanned_20260301_1012.pdf", None),
+        ("PXL_20260310_093000.jpg", None),
+        ("WhatsApp Image 2026-03-12 at 10.15.00.jpeg", None),
+        ("CamScanner 03-01-2026 10.12.pdf", None),
+        ("Adobe Scan Mar 1, 2026.pdf", None),
+        ("Fax_20260302.pdf", None),
+        ("Document 2026-03-01 (3).pdf", None),
+        ("download (1) 2026-03-01.pdf", None),
+        # a person who adds what the record is wrote the date too
+        ("Scan 2026-03-01 CT chest.pdf", date(2026, 3, 1)),
+        ("biopsy 2-10-26.pdf", date(2026, 2, 10)),
     ],
 )
 def test_dates_in_names_written_by_people(name: str, expected: date | None) -> None:

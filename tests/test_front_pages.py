@@ -102,7 +102,7 @@ def test_another_patients_record_is_left_out_in_the_centers_terms(tmp_path: Path
     make_pdf(root / "mine.pdf", "Patient: Test Person  DOB: 04/02/1961\n" + PATHOLOGY_TEXT)
     make_pdf(root / "dad.pdf", "Patient: Carlos Person  DOB: 11/30/1930\n" + PATHOLOGY_TEXT)
     (root / "old letter.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 600)
-    report, text = check(root)
+    _, text = check(root)
     assert "1 record left out as another patient's" in " ".join(text.split())
     pages, said = build(root, tmp_path / "p.pdf")
     assert "1 record left out as another patient's" in " ".join(said.split())
@@ -111,3 +111,68 @@ def test_another_patients_record_is_left_out_in_the_centers_terms(tmp_path: Path
     assert "Carlos" not in " ".join(pages)
     for word in ("documents.csv", "packet.toml", "include =", "confirm", "save it as PDF"):
         assert word not in " ".join(pages), word
+
+
+def noise_photo(path: Path) -> Path:
+    """A phone photo of a page held sideways, blurred: Tesseract reads letters, not words."""
+    import random
+
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(7)
+    image = Image.new("L", (1600, 1200), 200)
+    draw = ImageDraw.Draw(image)
+    for _ in range(60):
+        x, y = rng.randint(0, 1600), rng.randint(0, 1200)
+        end = (x + rng.randint(-200, 200), y + rng.randint(-50, 50))
+        draw.line((x, y, *end), fill=rng.randint(0, 120), width=rng.randint(2, 9))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.filter(ImageFilter.GaussianBlur(2)).save(path, "JPEG")
+    return path
+
+
+def placeholders(root: Path) -> None:
+    """Files whose names promise records their content does not hold."""
+    import docx
+
+    make_pdf(root / "notes from dr visit.pdf", "see attached")
+    make_pdf(root / "Visit summary.pdf", "")
+    letter = docx.Document()
+    letter.add_paragraph("Directions: take the second left after the parking garage.")
+    letter.save(str(root / "scan_from_portal.docx"))
+    noise_photo(root / "Radiology" / "IMG_2231.jpg")
+
+
+def test_a_tick_needs_the_records_own_words_not_its_name(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    placeholders(root)
+    make_pdf(root / "path.pdf", PATHOLOGY_TEXT)
+    for options in ((), ("--no-ocr",)):  # OCR never hides a gap that --no-ocr shows
+        report, text = check(root, *options)
+        items = {i.id: i for i in report.checklist}
+        assert items["pathology"].status is ItemStatus.PRESENT
+        for item in ("imaging", "clinic_notes"):
+            assert items[item].status is ItemStatus.UNVERIFIED, (options, items[item])
+        assert items["recommendation"].status is ItemStatus.MISSING
+        assert "notes from dr visit.pdf" in items["clinic_notes"].unverified
+        flat = " ".join(text.split())
+        assert "? Imaging reports UNVERIFIED (required): 2 records filed by name only" in flat
+        assert "Radiology/IMG_2231.jpg" in flat
+    pages, _ = build(root, tmp_path / "p.pdf")
+    checklist = section(pages, "What a complete second-opinion packet holds")
+    row = checklist.split("Imaging reports", 1)[1][:80]
+    assert row.startswith(" Not verified") and "Present" not in row.split("Imaging scan")[0]
+
+
+def test_a_scanner_apps_name_never_dates_a_record(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    undated = PATHOLOGY_TEXT.replace("Collected: 02/10/2026 10:42    ", "")
+    make_pdf(root / "Scan 2026-03-01.pdf", undated)
+    make_pdf(root / "Scan 2026-03-01 (2).pdf", undated + "\nSecond copy with a note.")
+    make_pdf(root / "biopsy 2-10-26.pdf", undated + "\nA third.")
+    report, _ = check(root)
+    dates = {d.path: d.date for d in report.documents}
+    assert dates["Scan 2026-03-01.pdf"] is None and dates["Scan 2026-03-01 (2).pdf"] is None
+    assert str(dates["biopsy 2-10-26.pdf"]) == "2026-02-10"
+    pages, _ = build(root, tmp_path / "p.pdf")
+    assert "2026-03-01" not in section(pages, "Clinical summary")
