@@ -45,6 +45,24 @@ def _settings_problems(index: FolderIndex) -> list[Problem]:
     ]
 
 
+def _appointment_problems(index: FolderIndex) -> list[Problem]:
+    """The cover prints the appointment: one already past is more likely stale than wanted."""
+    when = index.caregiver.settings.second_opinion.appointment
+    if not isinstance(when, date) or when >= index.today:
+        return []
+    return [
+        Problem(
+            path="packet.toml",
+            kind=ProblemKind.CAREGIVER_FILE,
+            severity=Severity.WARNING,
+            message=f"The appointment in packet.toml, {when.isoformat()}, is before today; "
+            "the cover would print it as the appointment.",
+            fix="Write the new date under [second_opinion] in packet.toml, like:\n"
+            "  appointment = YYYY-MM-DD\nor delete the line if there is no appointment yet.",
+        )
+    ]
+
+
 def _patient_problems(index: FolderIndex) -> list[Problem]:
     patient = index.caregiver.settings.patient
     missing = [
@@ -85,6 +103,7 @@ def build_report(index: FolderIndex) -> Report:
         _patient_problems(index)
         + index.problems
         + _settings_problems(index)
+        + _appointment_problems(index)
         + consistency_problems(index)
     )
     code, reason = build_refusal(problems) or (ExitCode.OK, "")

@@ -8,7 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from packet.index import FolderIndex, record_medications
-from packet.models import Category, ChecklistItem, ItemStatus, TimelineType
+from packet.models import (
+    Category,
+    ChecklistItem,
+    Document,
+    ItemStatus,
+    TimelineType,
+    record_order,
+)
 from packet.words import plural
 
 
@@ -64,6 +71,17 @@ UNVERIFIED_FIX = (
     "scan), give its category in documents.csv (check prints the line); if it is not, this "
     "item is still missing."
 )
+
+
+def without_scans(index: FolderIndex) -> list[Document]:
+    """The patient's imaging reports whose study is not on the copied disc (none of the disc's
+    studies has their date): the scans a center may still ask for."""
+    paired = {s.report for s in index.studies if s.report}
+    return [
+        d
+        for d in record_order(index.included)
+        if d.category is Category.IMAGING and d.filed_by_content and d.path not in paired
+    ]
 
 
 def _surgery_known(index: FolderIndex) -> str | None:
@@ -135,6 +153,11 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
                 images = sum(s.images for s in index.studies)
                 detail = f"{plural(len(index.studies), 'scan study', 'scan studies')}, {plural(images, 'image')}"
                 docs = sorted({s.folder for s in index.studies})
+                unpaired = without_scans(index)
+                if unpaired:
+                    detail += "; no scans on the disc for " + "; ".join(
+                        f"{d.title} ({d.date or 'date unknown'})" for d in unpaired
+                    )
         elif spec.id == "medications":
             found = record_medications(index)
             if found and not data.medications:

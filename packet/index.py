@@ -58,6 +58,7 @@ Progress = Callable[[int, int, str], None]  # (done, total, what); total 0: cann
 class FolderIndex:
     folder: Path
     caregiver: CaregiverData
+    today: date = field(default_factory=date.today)  # the day the folder is read, for "past"
     documents: list[Document] = field(default_factory=list)
     sources: dict[str, Path] = field(default_factory=dict)  # document path -> file to open
     studies: list[ImagingStudy] = field(default_factory=list)  # the patient's
@@ -318,7 +319,9 @@ def index_folder(
     found = scan_folder(folder)
     unpacked = expand(found.files)  # members of archives and emails, Word and C-CDA as text
     found.files = unpacked.files
-    index = FolderIndex(folder=folder, caregiver=data, ignored=found.ignored + unpacked.ignored)
+    index = FolderIndex(
+        folder=folder, caregiver=data, today=today, ignored=found.ignored + unpacked.ignored
+    )
     index.problems.extend(data.problems)
     index.problems.extend(found.problems)
     index.problems.extend(unpacked.problems)

@@ -606,6 +606,21 @@ def _checklist_detail(item: ChecklistItem, ctx: PacketContext) -> str:
             lines.append(
                 f"{plural(len(report.imaging_studies), 'study')}, {plural(images, 'image')}, on the disc"
             )
+            paired = {s.report for s in report.imaging_studies}
+            unpaired = [
+                r
+                for r in first.values()
+                if r.doc.category is Category.IMAGING
+                and r.doc.filed_by_content
+                and r.doc.path not in paired
+            ]
+            if unpaired:
+                lines.append(
+                    "No scan files for: "
+                    + "; ".join(
+                        f"{r.label}, {_fmt(r.doc.date)} (p. {_where(r, ctx)})" for r in unpaired
+                    )
+                )
     elif item.status is ItemStatus.MISSING:
         lines.append("Not in this packet")
     elif item.status is ItemStatus.UNVERIFIED:

@@ -397,8 +397,8 @@ def facts_view(report: Report, verbose: bool = False) -> Listing | None:
         return initials.group(1) if initials else label
 
     listing = Listing(
-        "Facts for the clinical summary (check each against its record"
-        + ("; ≠ where records differ)" if differ else ")"),
+        "Facts for the clinical summary (check each"
+        + ("; ≠: records differ)" if differ else " against its record)"),
         margin=max(len(short(f.label)) for f in found) + 6 + (2 if differ else 0),
     )
     for fact in found:

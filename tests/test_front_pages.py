@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from packet import ocr
 from packet.cli import app
 from packet.models import ItemStatus, Report
 
@@ -176,3 +178,52 @@ def test_a_scanner_apps_name_never_dates_a_record(tmp_path: Path) -> None:
     assert str(dates["biopsy 2-10-26.pdf"]) == "2026-02-10"
     pages, _ = build(root, tmp_path / "p.pdf")
     assert "2026-03-01" not in section(pages, "Clinical summary")
+
+
+def test_check_names_what_it_cannot_support_on_the_cover_and_checklist(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    with (root / "packet.toml").open("a") as toml:
+        toml.write("[second_opinion]\nappointment = 2026-11-02\n")
+    make_dicom(root / "disc" / "IM1", study_date="20260304")
+    make_pdf(root / "ct.pdf", CT_TEXT)
+    make_pdf(root / "mammo.pdf", CT_TEXT.replace("03/04/2026", "01/28/2026"))
+    result = runner.invoke(app, ["check", "--json", str(root)])
+    report = Report.model_validate_json(result.stdout)
+    [late] = [p for p in report.problems if "appointment" in p.message]
+    assert "2026-11-02" in late.message and "before today" in late.message
+    files = next(i for i in report.checklist if i.id == "imaging_files")
+    assert files.status is ItemStatus.PRESENT
+    assert "no scans on the disc for" in files.detail and "2026-01-28" in files.detail
+    assert "2026-03-04" not in files.detail.split("no scans on the disc for")[1]
+
+
+@pytest.mark.skipif(not ocr.available(), reason="Tesseract is not installed")
+def test_a_photo_of_her_record_misread_by_ocr_is_still_hers(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "packet.toml").write_text(
+        '[patient]\nname = "María José Núñez-O\'Brien"\ndate_of_birth = 1958-07-23\n',
+        encoding="utf-8",
+    )
+    page = Image.new("L", (1700, 2200), 245)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.load_default(size=30)
+    for n, line in enumerate(
+        [
+            "Lakeside Imaging Center",
+            "RADIOLOGY REPORT",
+            "Patient: Nufez-O'Brien, Maria Jose    DOB: 07/23/1958",
+            "EXAM: CT chest with contrast",
+            "Date of service: 03/04/2026",
+            "FINDINGS: The lungs are clear. No mass or nodule.",
+            "IMPRESSION: No evidence of metastatic disease.",
+        ]
+    ):
+        draw.text((110, 120 + 46 * n), line, fill=20, font=font)
+    page.rotate(90, expand=True).save(root / "IMG_0042.jpg", "JPEG")  # held sideways
+    report, _ = check(root)
+    [doc] = [d for d in report.documents if d.path == "IMG_0042.jpg"]
+    assert doc.status == "included" and doc.category == "imaging", doc
+    assert not [p for p in report.problems if p.kind == "other_patient"]

@@ -63,7 +63,7 @@ def test_the_cover_says_who_the_patient_is_and_whom_to_call(example_packet: Path
         "Luis Example (son) · phone 555-0100 · luis@example.org",
         "Dr. Rosa Rivera, Lakeside Oncology · phone 555-0142 · fax",
         "Appointment",
-        "2026-12-01",
+        "2027-03-01",
     ):
         assert expected in cover, expected
 

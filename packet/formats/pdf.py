@@ -5,6 +5,7 @@ read, locked and damaged files told apart, what they carry besides pages named, 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +79,14 @@ def read(
                 relative,
                 ProblemKind.WRONG_PASSWORD if tried_password else ProblemKind.LOCKED_PDF,
                 message,
-                f'Add the password to packet.toml under [passwords], as "{relative}" = "the password" '
-                "(or open it and save an unlocked copy in its place).",
+                (
+                    "Correct the password of its line under [passwords] in packet.toml:"
+                    if tried_password
+                    else "Add these lines to packet.toml, with its password in place of PASSWORD "
+                    "(or build with --ask-passwords, or save an unlocked copy in its place):"
+                    "\n  [passwords]"
+                )
+                + f'\n  {json.dumps(relative, ensure_ascii=False)} = "PASSWORD"',
             )
         else:
             reading.exclusion = "damaged PDF that cannot be opened"
