@@ -374,6 +374,8 @@ def index_folder(
             kind=reading.kind,
             pages=reading.pages,
             has_text=bool(reading.text.strip()),
+            read_in_part=reading.kind in (FileKind.PDF, FileKind.IMAGE)
+            and (reading.ocr or not reading.text.strip()),
             size=reading.size,
             modified_ns=reading.modified_ns,
             bottom_free=reading.bottom_free,

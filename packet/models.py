@@ -268,10 +268,13 @@ class CarePlace(BaseModel):
     first: dt.date | None
     last: dt.date | None
     records: int
+    studies: int = 0  # scan studies on the disc made there
 
 
 class ClinicalSummary(BaseModel):
     facts: list[SummaryFact] = Field(default_factory=list)
+    # Scanned records read only in part: what they state may be missing from the facts.
+    read_in_part: list[FactSource] = Field(default_factory=list)
     dates: list[KeyDate] = Field(default_factory=list)
     care: list[CarePlace] = Field(default_factory=list)
 
@@ -288,6 +291,9 @@ class Document(BaseModel):
     title: str = ""
     pages: int = 0
     has_text: bool = False
+    # A scan or photo whose text is only what OCR read of the top of its first page, or none:
+    # a fact it states may not have been read, so the summary says "not read", not "not found".
+    read_in_part: bool = False
     size: int = 0
     modified_ns: int = 0  # when the file was last changed, to notice a change during a build
     # Its pages leave the stamp's strip free (else they are shrunk); measured for `build` only.
@@ -336,6 +342,7 @@ class DocumentOut(BaseModel):
     evidence: list[str]
     evidence_in_words: str = ""
     filed_by_content: bool = False  # the category is the record's own word, not its name's
+    read_in_part: bool = False  # a scan read by OCR at the top of its first page only, or not
     institution: str = ""
     mrn: str = ""
     facts: list[Fact] = Field(default_factory=list)
@@ -355,6 +362,7 @@ class DocumentOut(BaseModel):
             evidence=doc.evidence,
             evidence_in_words=doc.evidence_in_words,
             filed_by_content=doc.filed_by_content,
+            read_in_part=doc.read_in_part,
             institution=doc.institution,
             mrn=doc.mrn,
             facts=doc.facts,

@@ -409,11 +409,11 @@ def _summary(sections: _Sections, ctx: PacketContext) -> None:
             )
             links.append(None)
             marked.append(False)
+    unread = summary.read_in_part
     for fact in summary.facts:
         if not fact.values:
-            rows.append(
-                [Cell(fact.label, bold=True), Cell("not found in the records", color=MUTED), ""]
-            )
+            said = "not found in the text read" if unread else "not found in the records"
+            rows.append([Cell(fact.label, bold=True), Cell(said, color=MUTED), ""])
             links.append(None)
             marked.append(False)
             continue
@@ -434,6 +434,17 @@ def _summary(sections: _Sections, ctx: PacketContext) -> None:
         marked=marked,
         link_column=2,
     )
+    if unread:
+        cited = [_cite(ctx, source)[0] for source in unread]
+        w.space(4)
+        w.paragraph(
+            f"Not read in full: {plural(len(unread), 'scanned record')}, read by OCR at the top "
+            "of the first page only or not at all; what they state may be missing above: "
+            + "; ".join(cited)
+            + ".",
+            size=9,
+            color=ALERT,
+        )
     if summary.dates:
         w.ensure(110)  # the heading never ends a page without its table
         w.heading("Key dates")
@@ -466,7 +477,10 @@ def _summary(sections: _Sections, ctx: PacketContext) -> None:
                 [
                     c.name,
                     ", ".join(c.mrns) or "not given",
-                    plural(c.records, "record")
+                    ", ".join(
+                        n for n in (plural(c.records, "record") if c.records else "",
+                                    plural(c.studies, "scan study", "scan studies") if c.studies else "") if n
+                    )
                     + (
                         f", {_fmt(c.first)}" + (f" to {_fmt(c.last)}" if c.last != c.first else "")
                         if c.first

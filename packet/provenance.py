@@ -137,7 +137,8 @@ class Institution:
     records: int
 
 
-def _key(name: str) -> str:
+def institution_key(name: str) -> str:
+    """Two spellings of one institution compare equal."""
     return re.sub(r"[^a-z0-9]+", " ", name.casefold()).strip()
 
 
@@ -152,7 +153,7 @@ def care_so_far(places: list[tuple[str, str, date | None]]) -> list[Institution]
     for name, mrn, day in places:
         if not name:
             continue
-        key = _key(name)
+        key = institution_key(name)
         names.setdefault(key, Counter())[name] += 1
         counts[key] += 1
         if mrn and mrn not in mrns.setdefault(key, []):

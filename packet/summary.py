@@ -7,6 +7,8 @@ chooses.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from packet.caregiver import TIMELINE_CSV
 from packet.facts import tnm_prefix
 from packet.models import (
@@ -26,7 +28,7 @@ from packet.models import (
     TimelineType,
     record_order,
 )
-from packet.provenance import care_so_far
+from packet.provenance import care_so_far, institution_key
 
 # Always asked, so always shown ("not found in the records" when absent); the others only when found.
 CORE = (FactKind.PRIMARY_SITE, FactKind.HISTOLOGY, FactKind.GRADE, FactKind.STAGE, FactKind.TNM)
@@ -115,7 +117,7 @@ def _differ(kind: FactKind, values: list[FactValue]) -> bool:
 
 
 def _first_of(documents: list[DocumentOut], category: Category) -> DocumentOut | None:
-    dated = [d for d in documents if d.category is category and d.date]
+    dated = [d for d in documents if d.category is category and d.date and d.filed_by_content]
     return min(dated, key=lambda d: (d.date, d.path)) if dated else None
 
 
@@ -135,7 +137,7 @@ def _dates(documents: list[DocumentOut], timeline: list[TimelineEvent]) -> list[
     from_record(_first_of(documents, Category.PATHOLOGY), "Diagnosis (first pathology)")
     from_family(TimelineType.DIAGNOSIS, "Diagnosis (the family's timeline)", first_only=True)
     for doc in documents:
-        if doc.category is Category.OPERATIVE:
+        if doc.category is Category.OPERATIVE and doc.filed_by_content:
             from_record(doc, "Surgery")
     if not any(d.label == "Surgery" for d in dates):
         from_family(TimelineType.SURGERY, "Surgery (the family's timeline)", first_only=False)
@@ -145,10 +147,20 @@ def _dates(documents: list[DocumentOut], timeline: list[TimelineEvent]) -> list[
 
 
 def _care(documents: list[DocumentOut], studies: list[ImagingStudy]) -> list[CarePlace]:
-    places = [(d.institution, d.mrn, d.date) for d in documents]
+    # a letterhead read from a record that says what it is; a page filed by its name alone
+    # ("directions to the clinic") names no place of care
+    places = [(d.institution, d.mrn, d.date) for d in documents if d.filed_by_content]
     places += [(s.institution, "", s.date) for s in studies]
+    scans = Counter(institution_key(s.institution) for s in studies if s.institution)
     return [
-        CarePlace(name=p.name, mrns=p.mrns, first=p.first, last=p.last, records=p.records)
+        CarePlace(
+            name=p.name,
+            mrns=p.mrns,
+            first=p.first,
+            last=p.last,
+            records=p.records - scans[institution_key(p.name)],
+            studies=scans[institution_key(p.name)],
+        )
         for p in care_so_far(places)
     ]
 
@@ -163,5 +175,8 @@ def clinical_summary(
         if d.status is DocumentStatus.INCLUDED and d.category not in NOT_CLINICAL
     )
     return ClinicalSummary(
-        facts=_facts(included), dates=_dates(included, timeline), care=_care(included, studies)
+        facts=_facts(included),
+        read_in_part=[_source(d) for d in included if d.read_in_part],
+        dates=_dates(included, timeline),
+        care=_care(included, studies),
     )

@@ -429,6 +429,15 @@ def report_view(report: Report, verbose: bool = False) -> RenderableType:
     facts = facts_view(report, verbose)
     if facts is not None:
         parts.append(facts)
+    unread = report.summary.read_in_part
+    if unread:
+        parts.append(
+            Text(
+                f"{plural(len(unread), 'scanned record')} read only in part (OCR reads the top of "
+                "the first page): the clinical summary says so, and may miss what they state.",
+                style="yellow",
+            )
+        )
     parts.append(categories_table(report) if large else documents_view(report, verbose))
     if report.imaging_studies or report.other_studies:
         parts.append(studies_view(report))

@@ -227,3 +227,19 @@ def test_a_photo_of_her_record_misread_by_ocr_is_still_hers(tmp_path: Path) -> N
     [doc] = [d for d in report.documents if d.path == "IMG_0042.jpg"]
     assert doc.status == "included" and doc.category == "imaging", doc
     assert not [p for p in report.problems if p.kind == "other_patient"]
+
+
+def test_not_found_is_said_only_of_what_was_read(tmp_path: Path) -> None:
+    from conftest import make_scanned_pdf
+
+    root = records_folder(tmp_path)
+    make_pdf(root / "ct.pdf", CT_TEXT)
+    make_scanned_pdf(root / "Pathology" / "outside pathology.pdf")
+    pages, _ = build(root, tmp_path / "p.pdf", "--no-ocr")
+    summary = section(pages, "Clinical summary")
+    assert "not found in the records" not in summary
+    assert "Histology not found in the text read" in summary
+    assert "Not read in full: 1 scanned record" in summary
+    make_scanned_pdf(root / "Pathology" / "outside pathology.pdf").unlink()
+    pages, _ = build(root, tmp_path / "p.pdf", "--no-ocr")
+    assert "Histology not found in the records" in section(pages, "Clinical summary")
