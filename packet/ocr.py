@@ -135,8 +135,8 @@ def _text(image: Any) -> str:
     down; "" when no way up reads as words."""
     best = _read(_top(image))
     for turn in TURNS:
-        if best.is_text:
-            break
+        if best.is_text or best.tokens < MIN_WORDS:
+            break  # it reads, or the page is blank: no way up has more to give
         turned = _read(_top(image.rotate(turn, expand=True)))
         if turned.words > best.words:
             best = turned

@@ -273,9 +273,10 @@ def cover_rows(settings: PacketSettings, prepared_on: date) -> list[tuple[str, s
     )
     return [
         ("Date of birth", patient.date_of_birth.isoformat() if patient.date_of_birth else "not given"),
-        ("Diagnosis", patient.diagnosis),
-        ("Stage", patient.stage),
-        ("Allergies", patient.allergies or "not stated — ask"),
+        # the family's words, not the records': the clinical summary gives the records' own
+        ("Diagnosis (family)", patient.diagnosis),
+        ("Stage (family)", patient.stage),
+        ("Allergies (family)", patient.allergies or "not stated — ask"),
         ("Treating doctor", patient.treating_doctor),
         (
             "Referring doctor",

@@ -33,6 +33,8 @@ from packet.provenance import care_so_far, institution_key
 # Always asked, so always shown ("not found in the records" when absent); the others only when found.
 CORE = (FactKind.PRIMARY_SITE, FactKind.HISTOLOGY, FactKind.GRADE, FactKind.STAGE, FactKind.TNM)
 NOT_CLINICAL = (Category.ADMINISTRATIVE,)
+# Records that state no diagnosis or stage: a scanned medication list read in part misses none.
+LISTS = (Category.LABS, Category.MEDICATIONS)
 # Staged and measured again over time (clinical, then pathologic; PSA after PSA): values that
 # differ without any disagreement.
 SERIES = (FactKind.PSA, FactKind.TNM)
@@ -176,7 +178,7 @@ def clinical_summary(
     )
     return ClinicalSummary(
         facts=_facts(included),
-        read_in_part=[_source(d) for d in included if d.read_in_part],
+        read_in_part=[_source(d) for d in included if d.read_in_part and d.category not in LISTS],
         dates=_dates(included, timeline),
         care=_care(included, studies),
     )
