@@ -612,6 +612,13 @@ def load_questions(folder: Path, data: CaregiverData) -> None:
     data.files.append(CaregiverFile(path=QUESTIONS_MD, role="questions", rows=len(data.questions)))
 
 
+def csv_row(cells: list[str]) -> str:
+    """One documents.csv row, quoted as CSV, so that a comma in a path is safe."""
+    line = io.StringIO()
+    csv.writer(line, lineterminator="").writerow(cells)
+    return line.getvalue()
+
+
 def load_overrides(folder: Path, data: CaregiverData) -> None:
     path = folder / DOCUMENTS_CSV
     if not path.is_file():

@@ -6,11 +6,20 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
-from packet.caregiver import load_caregiver_files
+from packet.caregiver import DATE_PLACEHOLDER, csv_row, load_caregiver_files
 from packet.checklist import CHECKLIST, evaluate_checklist
 from packet.errors import ExitCode, UsageError
 from packet.index import FolderIndex, Progress, index_folder, record_medications
-from packet.models import DocumentOut, Problem, ProblemKind, Report, Severity
+from packet.models import (
+    ChecklistItem,
+    DocumentOut,
+    ItemStatus,
+    LineFor,
+    Problem,
+    ProblemKind,
+    Report,
+    Severity,
+)
 from packet.ocr import wanted as ocr_wanted
 from packet.reading import is_locked_pdf
 from packet.scan import scan_folder
@@ -98,10 +107,46 @@ def build_refusal(problems: list[Problem]) -> tuple[ExitCode, str] | None:
     return None
 
 
+def _unverified_problems(index: FolderIndex, checklist: list[ChecklistItem]) -> list[Problem]:
+    """Each record that alone stands for a checklist item by its name, with the documents.csv
+    line that confirms it — for the caregiver to write only after opening the file."""
+    docs = {d.path: d for d in index.included}
+    problems = []
+    for item in checklist:
+        if item.status is not ItemStatus.UNVERIFIED:
+            continue  # present on other records' strength, or as the caregiver marked it
+        for path in item.unverified:
+            doc = docs[path]
+            problems.append(
+                Problem(
+                    path=path,
+                    kind=ProblemKind.UNCLASSIFIED,
+                    severity=Severity.WARNING,
+                    message=f"Filed under '{doc.category.label}' by its name only: nothing packet "
+                    f"could read in it says so, so '{item.short or item.label}' is not verified.",
+                    fix="Open it. If it is what its name says, confirm it with its line in the "
+                    "documents.csv block below; if it is not, ask for the real record.",
+                    line=csv_row(
+                        [
+                            path,
+                            doc.category.value,
+                            doc.date.isoformat() if doc.date else DATE_PLACEHOLDER,
+                            "",
+                            "yes",
+                        ]
+                    ),
+                    line_for=LineFor.CONFIRM,
+                )
+            )
+    return problems
+
+
 def build_report(index: FolderIndex) -> Report:
+    checklist = evaluate_checklist(index)
     problems = (
         _patient_problems(index)
         + index.problems
+        + _unverified_problems(index, checklist)
         + _settings_problems(index)
         + _appointment_problems(index)
         + consistency_problems(index)
@@ -116,7 +161,7 @@ def build_report(index: FolderIndex) -> Report:
         patient_name=index.caregiver.settings.patient.name,
         documents=documents,
         imaging_studies=index.studies,
-        checklist=evaluate_checklist(index),
+        checklist=checklist,
         timeline=timeline,
         medications=index.caregiver.medications + record_medications(index),
         questions=index.caregiver.questions,

@@ -68,7 +68,7 @@ CHECKLIST: tuple[ItemSpec, ...] = (
 
 UNVERIFIED_FIX = (
     "Open each file: if it is what its name says but packet could not read it (a photo, a "
-    "scan), give its category in documents.csv (check prints the line); if it is not, this "
+    "scan), confirm it with its line in the documents.csv block below; if it is not, this "
     "item is still missing."
 )
 
@@ -110,6 +110,7 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
     data = index.caregiver
     items = []
     for spec in CHECKLIST:
+        no_scans: list[str] = []
         filed = [d for d in index.included if d.category in spec.categories]
         docs = [d.path for d in filed if d.filed_by_content]
         by_name = [d.path for d in filed if not d.filed_by_content]
@@ -154,6 +155,7 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
                 detail = f"{plural(len(index.studies), 'scan study', 'scan studies')}, {plural(images, 'image')}"
                 docs = sorted({s.folder for s in index.studies})
                 unpaired = without_scans(index)
+                no_scans = [d.path for d in unpaired]
                 if unpaired:
                     detail += "; no scans on the disc for " + "; ".join(
                         f"{d.title} ({d.date or 'date unknown'})" for d in unpaired
@@ -211,6 +213,7 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
                 requirement=requirement,
                 documents=docs,
                 unverified=by_name,
+                no_scans=no_scans,
                 note=note,
                 detail=detail,
                 fix=spec.fix

@@ -30,7 +30,7 @@ from packet.index import Progress as ProgressCallback
 from packet.init import init_folder
 from packet.models import ProblemKind
 from packet.paths import safe_name
-from packet.terminal import comparison_table, counts, report_view, timeline_table
+from packet.terminal import comparison_table, counts, report_view, short_status, timeline_table
 from packet.words import plural
 
 app = typer.Typer(
@@ -392,7 +392,7 @@ def build(
     missing = result.report.missing_required
     if missing:
         err.print(
-            "[yellow]Still missing:[/] " + escape(", ".join(i.short or i.label for i in missing)),
+            "[yellow]Still missing:[/] " + escape(", ".join(short_status(i) for i in missing)),
             highlight=False,
         )
     for path, _, _ in result.outputs:

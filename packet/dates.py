@@ -314,7 +314,7 @@ def _machine_name(name: str) -> bool:
     """A name made by a device or an app: nothing in it but machine words, dates and numbers."""
     stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name)
     words = re.findall(r"[^\W\d_]+", _DATE_RE.sub(" ", stem.replace("_", " ")))
-    return all(w.casefold() in _MACHINE_WORDS for w in words)
+    return bool(words) and all(w.casefold() in _MACHINE_WORDS for w in words)
 
 
 def date_from_name(

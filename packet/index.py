@@ -4,8 +4,6 @@ included or excluded with a reason. This is the shared first stage of `check` an
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
@@ -18,6 +16,7 @@ from packet.caregiver import (
     DATE_PLACEHOLDER,
     CaregiverData,
     DocumentOverride,
+    csv_row,
     load_caregiver_files,
 )
 from packet.classify import classify, make_title
@@ -38,6 +37,7 @@ from packet.models import (
     FileKind,
     IgnoredFile,
     ImagingStudy,
+    LineFor,
     Medication,
     Problem,
     ProblemKind,
@@ -216,7 +216,8 @@ def check_identities(
                     if certain
                     else "."
                 ),
-                documents_line=_csv_line([doc.path, "", "", "", "yes"]) if certain else "",
+                line=csv_row([doc.path, "", "", "", "yes"]) if certain else "",
+                line_for=LineFor.OTHER_PATIENT if certain else None,
             )
         )
     return problems
@@ -242,6 +243,7 @@ def _sort_studies(index: FolderIndex, studies: list[ImagingStudy]) -> None:
     reports = [d for d in index.included if d.category is Category.IMAGING]
     by_path = {d.path: d for d in index.documents}
     shared = Counter(s.folder for s in studies)
+    paired: set[str] = set()
     for study in studies:
         match = _patient_mismatch(study, data)
         verdict, theirs = match if match else (Match.SAME, "")
@@ -257,9 +259,43 @@ def _sort_studies(index: FolderIndex, studies: list[ImagingStudy]) -> None:
                     by_path[path].reason = study.reason
             index.other_studies.append(study)
             continue
-        found = next((d for d in reports if d.date and d.date == study.date), None)
+        found = _report_of(study, reports, paired)
+        if found is not None:
+            paired.add(found.path)
         study.report = found.path if found else None
         index.studies.append(study)
+
+
+# What a report's title calls the kind of scan a DICOM modality code names.
+MODALITY_WORDS: dict[str, str] = {
+    "CT": r"\bct\b|computed tomograph|\bcat scan", "MR": r"\bmri?\b|magnetic resonance",
+    "PT": r"\bpet\b", "NM": r"nuclear|\bnm\b|bone scan|spect",
+    "US": r"ultrasound|sonogra|\bus\b", "MG": r"mammo|tomosynthesis",
+    "CR": r"x-?ray|radiograph|\bxr\b|\bcxr\b", "DX": r"x-?ray|radiograph|\bxr\b|\bcxr\b",
+}  # fmt: skip
+_ANY_MODALITY = re.compile("|".join(MODALITY_WORDS.values()), re.IGNORECASE)
+
+
+def _report_of(study: ImagingStudy, reports: list[Document], paired: set[str]) -> Document | None:
+    """The imaging report of a study: of its date, of its kind of scan (a CT study is not the
+    PET/CT report of the same morning) — one not yet paired first; a report whose title names
+    no kind of scan when none does."""
+    same_day = [d for d in reports if d.date and d.date == study.date]
+    words = [MODALITY_WORDS[m] for m in study.modality.split("/") if m in MODALITY_WORDS]
+    fitting = [d for d in same_day if any(re.search(w, d.title, re.IGNORECASE) for w in words)]
+    own = set(study.modality.split("/"))
+
+    def fit(report: Document) -> tuple[int, int]:
+        """Kinds of scan the title names that the study is not, then those it is (more first)."""
+        named = {c for c, w in MODALITY_WORDS.items() if re.search(w, report.title, re.IGNORECASE)}
+        return len(named - own), -len(named & own)
+
+    fitting.sort(key=fit)
+    plain = [d for d in same_day if not _ANY_MODALITY.search(d.title)]
+    for choice in ([d for d in fitting if d.path not in paired], fitting, plain):
+        if choice:
+            return choice[0]
+    return None
 
 
 def _study_problem(
@@ -291,7 +327,8 @@ def _study_problem(
             if left_out
             else "."
         ),
-        documents_line=_csv_line([named, "", "", "", "yes"]) if left_out else "",
+        line=csv_row([named, "", "", "", "yes"]) if left_out else "",
+        line_for=LineFor.OTHER_PATIENT if left_out else None,
     )
 
 
@@ -415,7 +452,7 @@ def index_folder(
     index.problems.extend(check_identities(named, data))
     _mark_duplicates(index.documents, index.sources)
     for doc in index.included:
-        _note_gaps(doc, index.problems)
+        _note_gaps(doc, index.problems, data.overrides.get(doc.path))
 
     _sort_studies(index, summarize_studies(headers))
     index.problems.extend(_incomplete_discs(headers, {f.relative.lower() for f in found.files}))
@@ -549,8 +586,10 @@ def _read_all(
         yield result
 
 
-def _note_gaps(doc: Document, problems: list[Problem]) -> None:
-    """One problem per document that needs the caregiver's help, saying everything it lacks."""
+def _note_gaps(doc: Document, problems: list[Problem], given: DocumentOverride | None) -> None:
+    """One problem per document that needs the caregiver's help, saying everything it lacks;
+    `given`: its row in documents.csv, which the line then completes rather than repeats."""
+    kind = LineFor.CHANGE if given else LineFor.FILL_IN
     if doc.category_evidence is None:
         lacking = "what kind of record this is" + (" or its date" if doc.date is None else "")
         wants_date = doc.date is None
@@ -560,19 +599,12 @@ def _note_gaps(doc: Document, problems: list[Problem]) -> None:
                 kind=ProblemKind.UNCLASSIFIED,
                 severity=Severity.WARNING,
                 message=f"packet could not tell {lacking}; it is filed under 'other'.",
-                fix=_override_fix("category and date" if wants_date else "category")
+                fix=_override_fix("category and date" if wants_date else "category", given)
                 + "\nCategories: "
                 + ", ".join(c.value for c in Category)
                 + ".",
-                documents_line=_csv_line(
-                    [
-                        doc.path,
-                        CATEGORY_PLACEHOLDER,
-                        DATE_PLACEHOLDER if wants_date else "",
-                        "",
-                        "yes",
-                    ]
-                ),
+                line_for=kind,
+                line=_row(doc, given, CATEGORY_PLACEHOLDER, DATE_PLACEHOLDER if wants_date else ""),
             )
         )
     elif doc.date is None:
@@ -582,20 +614,22 @@ def _note_gaps(doc: Document, problems: list[Problem]) -> None:
                 kind=ProblemKind.NO_DATE,
                 severity=Severity.WARNING,
                 message="No date of service, collection, procedure or visit was found; the date is left unknown.",
-                fix=_override_fix("date"),
-                documents_line=_csv_line([doc.path, "", DATE_PLACEHOLDER, "", "yes"]),
+                fix=_override_fix("date", given),
+                line_for=kind,
+                line=_row(doc, given, "", DATE_PLACEHOLDER),
             )
         )
 
 
-def _csv_line(cells: list[str]) -> str:
-    """One documents.csv row, quoted as CSV, so that a comma in a path is safe."""
-    line = io.StringIO()
-    csv.writer(line, lineterminator="").writerow(cells)
-    return line.getvalue()
+def _row(doc: Document, given: DocumentOverride | None, category: str, day: str) -> str:
+    """The document's documents.csv row: what its row already says, and the placeholders."""
+    if given is not None:
+        category = category or (given.category.value if given.category else "")
+        day = day or (given.date.isoformat() if given.date else "")
+    return csv_row([doc.path, category, day, given.title if given else "", "yes"])
 
 
-def _override_fix(what: str) -> str:
+def _override_fix(what: str, given: DocumentOverride | None) -> str:
     """Where the caregiver writes what packet could not find: the document's line in the
     documents.csv block `check` prints once for the whole folder."""
     places = " and ".join(
@@ -606,9 +640,12 @@ def _override_fix(what: str) -> str:
         )
         if p
     )
-    return (
-        f"If you know its {what}, write it in its line of the documents.csv block below: {places}."
+    where = (
+        "its row in documents.csv, as the block below gives it"
+        if given
+        else ("its line of the documents.csv block below")
     )
+    return f"If you know its {what}, write it in {where}: {places}."
 
 
 def _ocr_advice(ran: bool) -> str:

@@ -105,7 +105,9 @@ class ProblemKind(StrEnum):
     TOO_LARGE = "too_large"  # more than packet puts in a packet from one file
 
 
-WEAK_SOURCES = frozenset({"folder", "file name"})
+# The sources of a category that are the record's own content or the family's word; any other
+# (a folder, a file name, one not yet named here) is weak: an allow-list, so a new one errs safe.
+STRONG_SOURCES = frozenset({"override", "text", "OCR text"})
 
 
 class Evidence(BaseModel):
@@ -121,7 +123,7 @@ class Evidence(BaseModel):
         """The record's own content (a heading, section labels, a coded type) or the family's
         word in documents.csv; a folder or file name is weak: "notes from dr visit.pdf" may be
         a blank page."""
-        return self.source not in WEAK_SOURCES
+        return self.source in STRONG_SOURCES
 
     def __str__(self) -> str:
         return f"{self.source}: {self.detail}"
@@ -146,6 +148,16 @@ class Evidence(BaseModel):
         return detail + (" (read from the scan)" if self.source == "OCR text" else "")
 
 
+class LineFor(StrEnum):
+    """What a problem's line is for, and so which block of `check` it is printed in."""
+
+    FILL_IN = "fill_in"  # documents.csv: a category or date packet could not find
+    CHANGE = "change"  # documents.csv: a row the file has, to complete
+    CONFIRM = "confirm"  # documents.csv: a record filed by its name only, if it is what it says
+    OTHER_PATIENT = "other_patient"  # documents.csv: only if it is the patient's after all
+    PASSWORD = "password"  # packet.toml, under [passwords]
+
+
 # How a record or scan study of another patient is said to be left out: `check` adds who it
 # names; the center's pages never do.
 OTHER_PATIENT_RECORD = "another patient's record"
@@ -162,9 +174,11 @@ class Problem(BaseModel):
     # What to do. Lines indented by two spaces are text to copy exactly as they stand (a line
     # for packet.toml); the terminal shows them whole on their own lines.
     fix: str
-    # The line for documents.csv that settles it, with CATEGORY / YYYY-MM-DD to fill in. `check`
-    # gathers every problem's line into one block to add, rather than one snippet each.
-    documents_line: str = ""
+    # The line that settles it, for the file `line_for` names (documents.csv, with CATEGORY /
+    # YYYY-MM-DD to fill in, or packet.toml's [passwords]). `check` gathers every problem's line
+    # into one block per kind, rather than one snippet each.
+    line: str = ""
+    line_for: LineFor | None = None
 
 
 class FactKind(StrEnum):
@@ -413,6 +427,7 @@ class ChecklistItem(BaseModel):
     # Records filed here by their file or folder name only: shown in `check` to confirm, never
     # counted as the item's evidence on the center's pages.
     unverified: list[str] = Field(default_factory=list)
+    no_scans: list[str] = Field(default_factory=list)  # imaging reports whose scans are not here
     note: str = ""  # the caregiver's note from packet.toml
     detail: str = ""  # why packet gave this status
     fix: str = ""  # what to do when it is missing

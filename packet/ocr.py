@@ -64,10 +64,65 @@ _VOWEL = re.compile(r"[aeiouyàáâãäåèéêëìíîïòóôõöùúûüýÿ]
 _CONSONANTS = re.compile(r"[^\Waeiouy\d_]{5,}", re.IGNORECASE)
 
 
+# Clinical abbreviations without a vowel, as lab tables and reports write them.
+ABBREVIATIONS = frozenset(
+    [
+        "wbc",
+        "rbc",
+        "hgb",
+        "hct",
+        "plt",
+        "mcv",
+        "mch",
+        "mchc",
+        "rdw",
+        "mpv",
+        "bun",
+        "cbc",
+        "cmp",
+        "ldh",
+        "ggt",
+        "psa",
+        "cea",
+        "tsh",
+        "ptt",
+        "crp",
+        "ck",
+        "ct",
+        "pt",
+        "mr",
+        "mrn",
+        "dx",
+        "hx",
+        "rx",
+        "tx",
+        "sx",
+        "pmh",
+        "pshx",
+        "bmp",
+        "cxr",
+        "ekg",
+        "ecg",
+        "dcis",
+        "lcis",
+        "ln",
+        "fna",
+        "ngs",
+        "msh",
+        "pms",
+        "brca",
+        "tnm",
+    ]
+)
+
+
 def wordlike(token: str) -> bool:
     """A token that reads as a word of some language: letters with a vowel, in one case pattern
-    (lower, Capitalized or UPPER), no run of five consonants. Single letters are not."""
+    (lower, Capitalized or UPPER), no run of five consonants; or a clinical abbreviation
+    (WBC, HGB). Single letters are not."""
     word = token.strip(".,;:!?()[]{}\"'«»“”‘’*")
+    if word.casefold() in ABBREVIATIONS:
+        return True
     if len(word) < 2 or not _WORD.match(word) or not _VOWEL.search(word):
         return False
     if _CONSONANTS.search(word):

@@ -360,7 +360,14 @@ def _cover(sections: _Sections, ctx: PacketContext) -> None:
     if missing:
         w.space(8)
         w.paragraph(
-            "Missing: " + ", ".join(i.label for i in missing), size=10, color=ALERT, bold=True
+            "Missing: "
+            + ", ".join(
+                i.label + (" (not verified)" if i.status is ItemStatus.UNVERIFIED else "")
+                for i in missing
+            ),
+            size=10,
+            color=ALERT,
+            bold=True,
         )
 
 
@@ -621,14 +628,7 @@ def _checklist_detail(item: ChecklistItem, ctx: PacketContext) -> str:
             lines.append(
                 f"{plural(len(report.imaging_studies), 'study')}, {plural(images, 'image')}, on the disc"
             )
-            paired = {s.report for s in report.imaging_studies}
-            unpaired = [
-                r
-                for r in first.values()
-                if r.doc.category is Category.IMAGING
-                and r.doc.filed_by_content
-                and r.doc.path not in paired
-            ]
+            unpaired = [first[path] for path in item.no_scans if path in first]
             if unpaired:
                 lines.append(
                     "No scan files for: "
@@ -865,14 +865,14 @@ def left_out_rows(report: Report) -> tuple[list[tuple[str, str]], str]:
     for folder, count in sorted(dicom.items()):
         rows.append(
             (
-                f"{folder}/ ({count} scan files)",
+                f"{folder}/ ({plural(count, 'scan file')})",
                 "scan images (DICOM): sent to the center on the disc",
             )
         )
     for study in report.other_studies:
         rows.append(
             (
-                f"{study.folder}/ ({plural(len(study.files), 'scan file')})",
+                f"{study.folder}/ ({plural(len(study.files) or study.images, 'scan file')})",
                 f"{OTHER_PATIENT_STUDY} ({study.modality}, {_fmt(study.date)}), left out",
             )
         )

@@ -103,14 +103,24 @@ def _staging(values: list[FactValue], pathology: set[str]) -> list[SummaryFact]:
             if tnm_prefix(v.value) in prefixes
         ]
         if row:
-            rows.append(SummaryFact(kind=FactKind.TNM, label=label, values=sorted(row, key=order)))
+            # within one kind of staging, two records' different values are a disagreement
+            ordered = sorted(row, key=order)
+            rows.append(
+                SummaryFact(
+                    kind=FactKind.TNM, label=label, values=ordered, differ=_disagree(ordered)
+                )
+            )
     return rows or [SummaryFact(kind=FactKind.TNM, label=FACT_LABELS[FactKind.TNM])]
 
 
 def _differ(kind: FactKind, values: list[FactValue]) -> bool:
     """Records disagree: two values, not all read from one record (a biopsy's several cores, an
     IHC score beside its ISH result), and not a measure that moves over time (PSA)."""
-    if kind in SERIES or len(values) < 2:
+    return kind not in SERIES and _disagree(values)
+
+
+def _disagree(values: list[FactValue]) -> bool:
+    if len(values) < 2:
         return False
     # "positive (95%)" and "positive" agree: the verdict is compared, not its detail
     verdicts = {_fold(v.value.split(" (")[0]) for v in values}

@@ -5,12 +5,14 @@ Nothing here prints; the CLI decides where each renderable goes.
 
 from __future__ import annotations
 
+import csv
 import re
 import textwrap
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
+from pathlib import Path
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.segment import Segment
@@ -24,6 +26,7 @@ from packet.models import (
     DocumentStatus,
     FileKind,
     ItemStatus,
+    LineFor,
     Report,
     Severity,
     record_order,
@@ -178,7 +181,8 @@ def checklist_view(report: Report, verbose: bool = False) -> Listing:
         if verbose:
             lines.extend(Line(path, "dim", path=True) for path in item.documents)
         # the files to confirm, always: what the name says, nothing in the record says
-        lines.extend(Line(path, "yellow", path=True) for path in item.unverified)
+        if item.status is ItemStatus.UNVERIFIED:
+            lines.extend(Line(path, "yellow", path=True) for path in item.unverified)
         lines.extend(fix_lines(item.fix))
         listing.add(label, lines)
     return listing
@@ -286,32 +290,71 @@ def problems_view(report: Report) -> Listing:
     return listing
 
 
-def documents_csv_block(report: Report) -> Listing | None:
-    """Every problem's documents.csv line in one block to paste, with the header line when the
-    file does not exist yet: one edit for the whole folder, not one snippet per record."""
-    lines = list(dict.fromkeys(p.documents_line for p in report.problems if p.documents_line))
-    if not lines:
-        return None
-    exists = any(f.path == DOCUMENTS_CSV for f in report.caregiver_files)
-    listing = Listing("documents.csv: the lines the problems above refer to", margin=4)
-    how = (
-        ("Add this line" if len(lines) == 1 else f"Add these {len(lines)} lines")
-        + " to documents.csv"
-        if exists
-        else f"Create documents.csv in the records folder with these {plural(len(lines) + 1, 'line')}"
-    )
-    listing.add(
-        "",
-        [
+# The blocks of lines to copy, in the order printed: what each group is for.
+LINE_GROUPS: tuple[tuple[LineFor, str], ...] = (
+    (LineFor.FILL_IN, "For a category or date packet could not find — replace each CATEGORY "
+     "and YYYY-MM-DD you know, and delete the lines you cannot fill in:"),
+    (LineFor.CHANGE, "In place of these rows documents.csv already has (with the category or "
+     "date you know in place of CATEGORY or YYYY-MM-DD):"),
+    (LineFor.CONFIRM, "Only for a file that is what its name says (packet could not read that "
+     "it is; fill in YYYY-MM-DD where it stands):"),
+    (LineFor.OTHER_PATIENT, "Only for a record or scan that is the patient's after all (it names "
+     "another person); never for another person's:"),
+)  # fmt: skip
+
+
+def lines_blocks(report: Report) -> list[Listing]:
+    """Every problem's line to copy, one block per file to edit: documents.csv (with its first
+    line when it does not exist yet) and packet.toml's [passwords]. One edit for the whole
+    folder, not one snippet per record."""
+    by_kind: dict[LineFor, list[str]] = {}
+    for problem in report.problems:
+        if problem.line_for is not None and problem.line:
+            shown = by_kind.setdefault(problem.line_for, [])
+            if problem.line not in shown:
+                shown.append(problem.line)
+    confirmed = {_path_of(line) for line in by_kind.get(LineFor.CONFIRM, [])}
+    if LineFor.FILL_IN in by_kind:  # a confirmation's line carries the date to fill in too
+        by_kind[LineFor.FILL_IN] = [
+            line for line in by_kind[LineFor.FILL_IN] if _path_of(line) not in confirmed
+        ]
+    blocks = []
+    groups = [(kind, said) for kind, said in LINE_GROUPS if by_kind.get(kind)]
+    if groups:
+        exists = (Path(report.folder) / DOCUMENTS_CSV).is_file()
+        block = Listing("documents.csv: the lines the problems above refer to", margin=4)
+        lines = [
             Line(
-                f"{how}; replace each CATEGORY and YYYY-MM-DD you know, and delete the lines "
-                "you cannot fill in:"
+                "Add them to documents.csv in the records folder."
+                if exists
+                else "Create documents.csv in the records folder with this first line:"
             ),
             *([] if exists else [Line(DOCUMENTS_HEADER, "bold", copy=True)]),
-            *(Line(line, "bold", copy=True) for line in lines),
-        ],
-    )
-    return listing
+        ]
+        for kind, said in groups:
+            lines.append(Line(said))
+            lines.extend(Line(line, "bold", copy=True) for line in by_kind[kind])
+        block.add("", lines)
+        blocks.append(block)
+    if by_kind.get(LineFor.PASSWORD):
+        block = Listing("packet.toml: the passwords of locked PDFs", margin=4)
+        block.add(
+            "",
+            [
+                Line(
+                    "Put each password in place of PASSWORD, under one [passwords] line (add that "
+                    "line only if packet.toml has none yet):"
+                ),
+                Line("[passwords]", "bold", copy=True),
+                *(Line(line, "bold", copy=True) for line in by_kind[LineFor.PASSWORD]),
+            ],
+        )
+        blocks.append(block)
+    return blocks
+
+
+def _path_of(line: str) -> str:
+    return next(csv.reader([line]), [""])[0]
 
 
 def counts(report: Report, in_packet: int | None = None) -> str:
@@ -360,7 +403,7 @@ def other_patients(report: Report) -> str:
     return " and ".join(n for n in named if n) + " left out as another patient's"
 
 
-def _short_status(item: ChecklistItem) -> str:
+def short_status(item: ChecklistItem) -> str:
     name = item.short or item.label
     return f"{name} (unverified)" if item.status is ItemStatus.UNVERIFIED else name
 
@@ -370,7 +413,7 @@ def summary(report: Report) -> Text:
     text = Text(counts(report) + "\n")
     if missing:
         text.append(
-            "Missing required: " + ", ".join(_short_status(i) for i in missing) + ". ",
+            "Missing required: " + ", ".join(short_status(i) for i in missing) + ". ",
             style="bold red",
         )
         text.append("The checklist at the top says what to do for each.")
@@ -423,9 +466,7 @@ def report_view(report: Report, verbose: bool = False) -> RenderableType:
         if len(report.problems) > PROBLEMS_IN_FULL:
             more = len(report.problems) - PROBLEMS_IN_FULL
             parts.append(Text(f"… and {plural(more, 'more problem')}: packet check --json"))
-        block = documents_csv_block(report)
-        if block is not None:
-            parts.append(block)
+        parts.extend(lines_blocks(report))
     facts = facts_view(report, verbose)
     if facts is not None:
         parts.append(facts)

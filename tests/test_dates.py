@@ -135,6 +135,9 @@ def test_labels_are_read_as_a_clerk_reads_them(label: str, expected: Label) -> N
         # a person who adds what the record is wrote the date too
         ("Scan 2026-03-01 CT chest.pdf", date(2026, 3, 1)),
         ("biopsy 2-10-26.pdf", date(2026, 2, 10)),
+        # a name that is only a date was written by a person
+        ("2026-02-10.pdf", date(2026, 2, 10)),
+        ("Feb 10 2026.pdf", date(2026, 2, 10)),
     ],
 )
 def test_dates_in_names_written_by_people(name: str, expected: date | None) -> None:

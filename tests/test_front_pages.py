@@ -243,3 +243,76 @@ def test_not_found_is_said_only_of_what_was_read(tmp_path: Path) -> None:
     make_scanned_pdf(root / "Pathology" / "outside pathology.pdf").unlink()
     pages, _ = build(root, tmp_path / "p.pdf", "--no-ocr")
     assert "Histology not found in the records" in section(pages, "Clinical summary")
+
+
+def block_lines(text: str, start: str, end: str | None = None) -> list[str]:
+    """The lines to copy printed after `start` (and before `end`)."""
+    part = text.split(start, 1)[1]
+    if end:
+        part = part.split(end, 1)[0]
+    lines = part.splitlines()[1:]
+    block = lines[: next((n for n, line in enumerate(lines) if not line.startswith(" ")), None)]
+    return [line.strip() for line in block if line.startswith("      ")]
+
+
+def test_another_patients_lines_are_apart_from_the_lines_to_fill_in(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    make_pdf(root / "loose page.pdf", "Some words that say nothing about what this page is.")
+    make_pdf(root / "dad.pdf", "Patient: Carlos Person  DOB: 11/30/1930\n" + PATHOLOGY_TEXT)
+    _, text = check(root)
+    fill_in = block_lines(text, "For a category or date", "Only for a record or scan")
+    assert fill_in == ["loose page.pdf,CATEGORY,YYYY-MM-DD,,yes"]
+    assert block_lines(text, "Only for a record or scan that is the patient's") == [
+        "dad.pdf,,,,yes"
+    ]
+
+
+def test_the_password_lines_of_two_locked_pdfs_paste_into_packet_toml(tmp_path: Path) -> None:
+    import tomllib
+
+    from conftest import CONSULT_TEXT, make_locked_pdf
+
+    root = records_folder(tmp_path)
+    source = make_pdf(tmp_path / "consult.pdf", CONSULT_TEXT)
+    make_locked_pdf(root / "Portal" / "One.pdf", source, user_password="s3cret")
+    make_locked_pdf(root / "Two, locked.pdf", source, user_password="s3cret")
+    _, text = check(root)
+    lines = block_lines(text, "packet.toml: the passwords of locked PDFs")
+    assert lines[0] == "[passwords]" and len(lines) == 3
+    with (root / "packet.toml").open("a") as toml:
+        toml.write("\n".join(lines).replace("PASSWORD", "s3cret") + "\n")
+    assert tomllib.loads((root / "packet.toml").read_text())["passwords"]["Two, locked.pdf"]
+    report, _ = check(root)
+    assert not [p for p in report.problems if p.kind in ("locked_pdf", "wrong_password")]
+
+
+def test_a_record_filed_by_its_name_is_confirmed_by_the_line_check_prints(
+    tmp_path: Path,
+) -> None:
+    from conftest import make_scanned_pdf
+
+    root = records_folder(tmp_path)
+    make_scanned_pdf(root / "Radiology" / "CT chest.pdf")
+    report, text = check(root, "--no-ocr")
+    assert next(i for i in report.checklist if i.id == "imaging").status is ItemStatus.UNVERIFIED
+    lines = block_lines(text, "Only for a file that is what its name says")
+    assert lines == ["Radiology/CT chest.pdf,imaging,YYYY-MM-DD,,yes"]
+    (root / "documents.csv").write_text(
+        "path,category,date,title,include\n" + lines[0].replace("YYYY-MM-DD", "2026-03-04") + "\n"
+    )
+    report, _ = check(root, "--no-ocr")
+    assert next(i for i in report.checklist if i.id == "imaging").status is ItemStatus.PRESENT
+
+
+def test_each_scan_study_is_paired_with_the_report_of_its_kind(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    make_pdf(root / "a ct.pdf", CT_TEXT)
+    pet = CT_TEXT.replace("CT CHEST ABDOMEN PELVIS WITH CONTRAST", "PET/CT SKULL BASE TO MID-THIGH")
+    make_pdf(root / "b pet.pdf", pet)
+    make_dicom(root / "disc" / "PET1", study="1.2.9.1", series="1.2.9.1.1", modality="PT")
+    make_dicom(root / "disc" / "CT1", study="1.2.9.2", series="1.2.9.2.1")
+    report, _ = check(root)
+    reports = {s.modality: s.report for s in report.imaging_studies}
+    assert reports == {"PT": "b pet.pdf", "CT": "a ct.pdf"}, reports
+    files = next(i for i in report.checklist if i.id == "imaging_files")
+    assert files.no_scans == []

@@ -79,7 +79,19 @@ def test_in_a_row_a_pathology_reports_value_leads_then_the_newest_record() -> No
     ]
 
 
-def test_stagings_that_differ_are_a_series_not_a_disagreement() -> None:
+def test_staging_of_different_kinds_is_a_series_not_a_disagreement() -> None:
+    facts = clinical_summary(
+        [
+            _doc("a.pdf", Category.CLINIC_NOTES, "2026-01-01", "cT2 cN1"),
+            _doc("b.pdf", Category.PATHOLOGY, "2026-05-01", "ypT1c ypN1a"),
+        ],
+        [],
+        [],
+    ).facts
+    assert not any(f.differ for f in facts if f.kind is FactKind.TNM)
+
+
+def test_two_records_giving_different_pathologic_staging_disagree() -> None:
     facts = clinical_summary(
         [
             _doc("a.pdf", Category.PATHOLOGY, "2026-01-01", "pT2 pN0"),
@@ -88,7 +100,8 @@ def test_stagings_that_differ_are_a_series_not_a_disagreement() -> None:
         [],
         [],
     ).facts
-    assert not any(f.differ for f in facts if f.kind is FactKind.TNM)
+    [row] = [f for f in facts if f.kind is FactKind.TNM]
+    assert row.differ and [v.value for v in row.values] == ["pT3 pN1a", "pT2 pN0"]
 
 
 def test_no_staging_found_is_one_plain_tnm_row_without_values() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from packet.dicom import DicomHeader
-from packet.models import FileKind, Problem, ProblemKind, Severity
+from packet.models import FileKind, LineFor, Problem, ProblemKind, Severity
 
 PACKET_CREATOR = "packet (second-opinion records packet)"  # marks packets packet itself built
 
@@ -28,6 +28,20 @@ class FileReading:
 
 
 def problem(
-    relative: str, kind: ProblemKind, message: str, fix: str, severity: Severity = Severity.ERROR
+    relative: str,
+    kind: ProblemKind,
+    message: str,
+    fix: str,
+    severity: Severity = Severity.ERROR,
+    line: tuple[LineFor, str] | None = None,
 ) -> Problem:
-    return Problem(path=relative, kind=kind, severity=severity, message=message, fix=fix)
+    """`line`: the line that settles it and what it is for (see Problem.line)."""
+    return Problem(
+        path=relative,
+        kind=kind,
+        severity=severity,
+        message=message,
+        fix=fix,
+        line=line[1] if line else "",
+        line_for=line[0] if line else None,
+    )

@@ -11,7 +11,7 @@ from typing import Any
 
 from packet.formats.base import PACKET_CREATOR, FileReading, problem
 from packet.geometry import band_in_user_space, bottom_is_free, pdfium_display
-from packet.models import ProblemKind, Severity
+from packet.models import LineFor, ProblemKind, Severity
 
 TEXT_PAGES = 2  # pages whose text is read for classification and dating...
 ENOUGH_TEXT = 1500  # ...unless the first page alone holds this many characters
@@ -80,13 +80,14 @@ def read(
                 ProblemKind.WRONG_PASSWORD if tried_password else ProblemKind.LOCKED_PDF,
                 message,
                 (
-                    "Correct the password of its line under [passwords] in packet.toml:"
+                    "Correct its password under [passwords] in packet.toml, as the [passwords] "
+                    "block below gives its line"
                     if tried_password
-                    else "Add these lines to packet.toml, with its password in place of PASSWORD "
-                    "(or build with --ask-passwords, or save an unlocked copy in its place):"
-                    "\n  [passwords]"
+                    else "Add its line from the [passwords] block below to packet.toml, with its "
+                    "password in place of PASSWORD"
                 )
-                + f'\n  {json.dumps(relative, ensure_ascii=False)} = "PASSWORD"',
+                + " (or build with --ask-passwords, or save an unlocked copy in its place).",
+                line=(LineFor.PASSWORD, f'{json.dumps(relative, ensure_ascii=False)} = "PASSWORD"'),
             )
         else:
             reading.exclusion = "damaged PDF that cannot be opened"
