@@ -22,6 +22,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+from packet.dates import machine_name
 from packet.lexicon import (
     CONCEPT_WEIGHTS,
     DECISIVE,
@@ -638,7 +639,7 @@ def _make_title(category: Category, heading: str, text: str, relative: str) -> s
     stem = PurePosixPath(relative).stem
     uninformative = re.fullmatch(
         r"(scan|img|image|document|doc|pxl|dsc|file|untitled|page|download)[\s_()\d-]*", stem, re.I
-    )
+    ) or machine_name(stem)  # "WhatsApp Image 2026-03-12 at 10.15.00" names no record
     if not uninformative:
         # A person's file name, less the date written into it: "US LEFT BREAST 1-28-26" -> "US left breast".
         words = re.sub(r"[_]+", " ", stem)

@@ -310,7 +310,7 @@ _MACHINE_WORDS = frozenset({
 })  # fmt: skip
 
 
-def _machine_name(name: str) -> bool:
+def machine_name(name: str) -> bool:
     """A name made by a device or an app: nothing in it but machine words, dates and numbers."""
     stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name)
     words = re.findall(r"[^\W\d_]+", _DATE_RE.sub(" ", stem.replace("_", " ")))
@@ -322,7 +322,7 @@ def date_from_name(
 ) -> date | None:
     """A date written into a file or folder name by a person, not by a camera or scanner."""
     today = today or date.today()
-    if _CAMERA_NAME_RE.match(name) or _machine_name(name):
+    if _CAMERA_NAME_RE.match(name) or machine_name(name):
         return None  # a camera's or a scanner's clock, not the day of care
     spaced = re.sub(r"[_]+", " ", name)
     for m in _DATE_RE.finditer(spaced):

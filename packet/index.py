@@ -672,7 +672,13 @@ def _note_scanned(index: FolderIndex, ocr: bool) -> None:
                 kind=ProblemKind.NO_TEXT,
                 severity=Severity.WARNING,
                 message=(
-                    f"{len(scanned)} document(s) are scanned pages or photos without readable text"
+                    f"{plural(len(scanned), 'document')} "
+                    + (
+                        "is a scanned page or photo"
+                        if len(scanned) == 1
+                        else "are scanned pages or photos"
+                    )
+                    + " without readable text"
                     + (" (OCR found none either)" if ocr else "")
                     + "; packet filed and dated them from their folder and file names only."
                 ),

@@ -76,7 +76,7 @@ def test_without_ocr_scans_are_counted_and_the_fix_says_how(
     write_corpus(folder, make_corpus()[:3], scanned=True)
     report, _ = check_folder(folder, ocr=False)
     [problem] = [p for p in report.problems if p.kind is ProblemKind.NO_TEXT]
-    assert problem.message.startswith("3 document(s)")
+    assert problem.message.startswith("3 documents are scanned pages or photos")
     if ocr.available():
         assert "without --no-ocr" in problem.fix
     # Without Tesseract, the default reads what it can and says how to get Tesseract.

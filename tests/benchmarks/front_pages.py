@@ -197,22 +197,11 @@ def save_photo(path: Path, image, exif_orientation: int | None) -> None:  # type
 
 
 def text_pdf(path: Path, lines: list[str]) -> None:
-    from reportlab.lib.pagesizes import letter
-    from reportlab.pdfgen import canvas
+    """A portal printout's text layer, as the real-text benchmark renders MTSamples."""
+    from real_text import write_pdf
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
-    y = 750.0
-    for line in lines:
-        for piece in textwrap.wrap(line, 100) or [""]:
-            if y < 50:
-                c.showPage()
-                y = 750.0
-            c.setFont("Helvetica", 9)
-            c.drawString(40, y, piece)
-            y -= 12
-    c.showPage()
-    c.save()
+    write_pdf(path, "\n".join(lines))
 
 
 def scanned_record(letterhead: list[str], header: str, dated: str | None, body: str) -> list:
@@ -904,8 +893,23 @@ def score(
         ]
         if stated and fold(fact["label"])[:12] in summary_text:
             why = "; ".join(f"{p} states '{v}'" for p, v in stated)
-            label = f"{fact['label']}: not found in the records"
-            claims.append(Claim("summary", label[:70], False, why))
+            # "not found in the text read" is true when the page names the records it read
+            # only in part, and every record that states the fact is among them; the value is
+            # still missing (recall), and is counted apart.
+            unread = {s["path"] for s in summary.get("read_in_part", [])}
+            hedged = all(p in unread for p, _ in stated)
+            label = f"{fact['label']}: " + (
+                "not found in the text read" if hedged else "not found in the records"
+            )
+            claims.append(
+                Claim(
+                    "summary",
+                    label[:70],
+                    hedged,
+                    why + (" (named as read in part)" if hedged else ""),
+                )
+            )
+            MISSED.append(f"{fact['label']}: {why}")
     first_path = min(
         (t.date for t in truths if t.owner == "ours" and t.category == "pathology" and t.date),
         default=None,
@@ -1164,6 +1168,9 @@ def run(packet: str, folder: Path, out: Path) -> tuple[dict, Path]:  # type: ign
     return report, pdf
 
 
+MISSED: list[str] = []  # facts stated by her records and absent from the summary (recall)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default = REPO / ".venv" / "bin" / "packet"
@@ -1202,6 +1209,9 @@ def main() -> int:
     for page in ("cover", "checklist", "summary", "imaging", "not_included", "check"):
         mine = [c for c in claims if c.page == page]
         print(f"  {page:<13} {sum(c.supported for c in mine)} of {len(mine)}")
+    print(f"\nFacts a record of hers states that the summary does not give ({len(MISSED)}):")
+    for missed in MISSED:
+        print(f"  {missed[:150]}")
     print(f"folder, manifest.json, check.json and packet.pdf in {work}")
     if not args.keep:
         print("(pass --keep DIR to keep them; this temporary folder is left in place)")
