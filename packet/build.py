@@ -173,6 +173,7 @@ class BuildOptions:
     encrypt_password: str | None = None  # lock the packet itself (AES-256)
     ocr: bool | None = None  # read scans with Tesseract to file and date them; None: if installed
     max_size: int | None = None  # bytes: split the packet into volumes under this size
+    cache: bool = True  # keep and reuse what OCR reads
 
 
 def build_packet(
@@ -193,7 +194,13 @@ def build_packet(
     with ExitStack() as stack, quiet_pypdf():
         early = stack.enter_context(EarlyReaders(folder, options.passwords))
         report, index = check_folder(
-            folder, progress, today, options.passwords, options.ocr, layout=True
+            folder,
+            progress,
+            today,
+            options.passwords,
+            options.ocr,
+            layout=True,
+            cache=options.cache,
         )
         settings = index.caregiver.settings
         _require_patient(folder, settings, report.problems)

@@ -180,11 +180,12 @@ def check_folder(
     passwords: Mapping[str, str] | None = None,
     ocr: bool | None = False,
     layout: bool = False,
+    cache: bool = True,
 ) -> tuple[Report, FolderIndex]:
     """`ocr`: True to read scans with Tesseract (which must be installed), None to read them
-    whenever Tesseract is installed, False not to."""
+    whenever Tesseract is installed, False not to. `cache`: keep and reuse what OCR reads."""
     use_ocr = ocr_wanted(ocr)
-    index = index_folder(require_folder(folder), progress, today, passwords, use_ocr, layout)
+    index = index_folder(require_folder(folder), progress, today, passwords, use_ocr, layout, cache)
     return build_report(index), index
 
 

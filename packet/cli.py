@@ -186,6 +186,14 @@ Ocr = Annotated[
         show_default=False,
     ),
 ]
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read every scan again with Tesseract, and keep nothing of it "
+        "(see `packet cache --help`).",
+    ),
+]
 AskPasswords = Annotated[
     bool,
     typer.Option(
@@ -217,6 +225,7 @@ def check(
     as_json: AsJson = False,
     ask: AskPasswords = False,
     ocr: Ocr = None,
+    no_cache: NoCache = False,
     verbose: Annotated[
         bool,
         typer.Option(
@@ -234,7 +243,11 @@ def check(
     passwords = ask_passwords(folder, verbose) if ask else {}
     with progress_bar("Checking the folder") as progress:
         report, _ = run(
-            lambda: check_folder(folder, progress, passwords=passwords, ocr=ocr), verbose, as_json
+            lambda: check_folder(
+                folder, progress, passwords=passwords, ocr=ocr, cache=not no_cache
+            ),
+            verbose,
+            as_json,
         )
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
@@ -296,6 +309,53 @@ def compare(folder: Folder, verbose: Verbose = False) -> None:
     out.print(comparison_table(opinions))
 
 
+cache_app = typer.Typer(
+    help="What Tesseract read of scans, kept so that no scan is read twice. "
+    "Example: packet cache clear",
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.callback(invoke_without_command=True)
+def cache_info(context: typer.Context) -> None:
+    """Say where the OCR cache is and how much it holds; `packet cache clear` empties it.
+
+    It holds the text of scanned records, in your own cache folder (never the records folder),
+    readable by you alone. Example: packet cache
+    """
+    if context.invoked_subcommand is not None:
+        return
+    from packet import cache
+
+    found = cache.entries()
+    out.print(
+        f"{cache.folder()}: {plural(len(found), 'page')} of text read from scans, "
+        f"{sum(p.stat().st_size for p in found) / 1_000_000:.1f} MB "
+        f"(at most {cache.LIMIT / 1_000_000:.0f} MB). Empty it with: packet cache clear",
+        highlight=False,
+        markup=False,
+    )
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete everything the OCR cache holds (the next check reads every scan again).
+
+    Example: packet cache clear
+    """
+    from packet import cache
+
+    pages, size = cache.clear()
+    out.print(
+        f"Removed {plural(pages, 'page')} of text read from scans ({size / 1_000_000:.1f} MB) "
+        f"from {cache.folder()}.",
+        highlight=False,
+        markup=False,
+    )
+
+
 @app.command()
 def build(
     folder: Folder,
@@ -335,6 +395,7 @@ def build(
     ] = False,
     ask: AskPasswords = False,
     ocr: Ocr = None,
+    no_cache: NoCache = False,
     verbose: Verbose = False,
 ) -> None:
     """Merge every record into one PDF for the second-opinion center.
@@ -364,6 +425,7 @@ def build(
         encrypt_password=secret,
         ocr=ocr,
         max_size=limit,
+        cache=not no_cache,
     )
     with progress_bar("Building packet") as progress:
         result = run(lambda: build_packet(folder, options, progress), verbose)

@@ -570,16 +570,24 @@ def _stage(text: str) -> str:
 
 TNM = re.compile(
     r"(?<![A-Za-z0-9])(?P<t>(?:y?[cpr]|yp|yc)?T(?:is|[0-4xX])[a-d]?\d?)(?:\s*\(\w+\))?\s*,?\s*"
-    r"(?P<n>(?:y?[cpr]|yp|yc)?N[0-3xX](?:mi|[a-c])?(?:\((?:sn|i[+-]|mol[+-])\))?)"
-    r"(?:\s*,?\s*(?P<m>(?:[cp])?M[01xX][a-c]?))?(?![A-Za-z0-9])"
+    r"(?P<n>(?:y?[cpr]|yp|yc)?N[0-3xXO](?:mi|[a-c])?(?:\((?:sn|i[+-]|mol[+-])\))?)"
+    r"(?:\s*,?\s*(?P<m>(?:[cp])?M[01xXO][a-c]?))?(?![A-Za-z0-9])"
 )
+# OCR reads a zero as the letter O: "pT1 NO MX", "pT2, pNO". Taken as 0 only after a staged T,
+# where "NO" cannot be the word.
+OCR_ZERO = re.compile(r"(?<=[NM])O")
 
 
 def _tnm(text: str) -> str:
     found = TNM.search(text)
     if not found:
         return ""
-    return " ".join(p for p in (found.group("t"), found.group("n"), found.group("m")) if p)
+    t, n, m = found.group("t"), found.group("n"), found.group("m")
+    if "O" in f"{n}{m or ''}":
+        if not re.match(r"y?[cpr]", t):
+            return ""  # "T2 NO evidence": not a staging read by OCR
+        n, m = OCR_ZERO.sub("0", n), OCR_ZERO.sub("0", m) if m else m
+    return " ".join(p for p in (t, n, m) if p)
 
 
 # One category with the prefix that says when it was staged: "ypT1c", "pN1a", "cM0". Read on its
@@ -587,7 +595,7 @@ def _tnm(text: str) -> str:
 CATEGORY = re.compile(
     r"(?<![A-Za-z0-9])(?P<prefix>y[cp]|r[cp]?|[cp])"
     r"(?P<category>T(?:is|[0-4xX])(?:mi|[a-d])?\d?|"
-    r"N[0-3xX](?:mi|[a-c])?(?:\((?:sn|i[+-]|mol[+-])\))?|M[01xX][a-d]?)"
+    r"N[0-3xXO](?:mi|[a-c])?(?:\((?:sn|i[+-]|mol[+-])\))?|M[01xXO][a-d]?)"
     r"(?![A-Za-z0-9]|-\w)"
 )
 # A category defined, not stated: "pT1: tumour ≤ 20 mm", "pN1 = 1-3 nodes"; a legend's heading.
@@ -614,7 +622,10 @@ def _categories(text: str) -> list[tuple[str, str, str]]:
     named = label and STAGING_LABEL.search(label.group("label"))
     if not named and any(DEFINED.match(text, m.end()) for m in found):
         return []
-    said = {(m.group("prefix"), m.group("category")[0], m.group(0)) for m in found}
+    # a prefixed "pNO" is OCR's pN0
+    said = {
+        (m.group("prefix"), m.group("category")[0], OCR_ZERO.sub("0", m.group(0))) for m in found
+    }
     if len({(prefix, part) for prefix, part, _ in said}) < len(said):
         return []
     return sorted(said, key=lambda s: "TNM".index(s[1]))
@@ -854,7 +865,7 @@ LINE_RULES: tuple[tuple[FactKind, LineRule, tuple[str, ...]], ...] = (
     (FactKind.MSI, _msi, ("msi", "mss", "ms-stable", "microsatellite")),
     (FactKind.GRADE, _grade, ("grade",)),
     (FactKind.STAGE, _stage, ("stage",)),
-    (FactKind.TNM, _tnm, ("n0", "n1", "n2", "n3", "nx")),
+    (FactKind.TNM, _tnm, ("n0", "n1", "n2", "n3", "nx", "no")),  # "no": OCR's N0
     (FactKind.GLEASON, _gleason, ("gleason",)),
     (FactKind.PSA, _psa, ("psa", "prostate")),
 )  # fmt: skip
@@ -868,7 +879,7 @@ OTHER_WORDS = (
 # Every rule needs one of these words: a line without any is only looked at for its role.
 TRIGGER = re.compile(
     r"receptor|\bP?g?R\b|\bER\b|HER-?2|ERBB2|Ki-?67|grade|stage|\b[cpyr]{0,2}T(?:is|[0-4xX])|"
-    r"(?-i:\b(?:y[cp]|r[cp]?|[cp])[NM][0-3xX])|"
+    r"(?-i:\b(?:y[cp]|r[cp]?|[cp])[NM][0-3xXO])|"
     r"EGFR|ALK|ROS1|[KN]RAS|BRAF|PD-?L1|MLH1|MSH[26]|PMS2|MMR|MSI|MSS|microsatellite|Gleason|"
     r"GG\b|PSA|prostate[- ]specific|site|histolog|carcinoma|lymphoma|melanoma|glioblastoma|"
     r"mesothelioma|tumou?r|neoplasm",
@@ -981,7 +992,7 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             rules = [
                 (kind, rule) for kind, rule, words in LINE_RULES if any(w in low for w in words)
             ]
-            categories = _categories(text) if re.search("[TNM](?:is|[0-4xX])", text) else []
+            categories = _categories(text) if re.search("[TNM](?:is|[0-4xXO])", text) else []
             if not rules and not categories and not any(w in low for w in OTHER_WORDS):
                 continue  # nothing any rule reads: no need to judge the sentence
             found = _sentence(text, low, rules, prostate)

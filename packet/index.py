@@ -44,7 +44,7 @@ from packet.models import (
     Severity,
 )
 from packet.provenance import institution_of, mrn_of
-from packet.reading import FileReading, read_file, sha256_of
+from packet.reading import FileReading, read_file, read_scan_in_full, sha256_of
 from packet.scan import FoundFile, scan_folder
 from packet.unpack import expand
 from packet.words import plural
@@ -85,6 +85,7 @@ class ReadJob:
     birth: date | None
     today: date
     override: DocumentOverride | None
+    cache: bool = True  # keep and reuse what OCR reads
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class Understanding:
     institution: str = ""
     mrn: str = ""
     facts: tuple[Fact, ...] = ()
+    read_fully: bool = False  # a scan whose pages were all read by OCR for its facts
 
 
 def understand(job: ReadJob, reading: FileReading) -> Understanding:
@@ -346,10 +348,11 @@ def index_folder(
     passwords: Mapping[str, str] | None = None,
     ocr: bool = False,
     layout: bool = False,
+    cache: bool = True,
 ) -> FolderIndex:
     """`passwords`: for locked PDFs, given for this run only (typed at a prompt, never stored).
     `ocr`: read scanned pages and photos with Tesseract. `layout`: measure what `build` needs to
-    place the stamp."""
+    place the stamp. `cache`: keep and reuse what OCR reads (packet/cache.py)."""
     today = today or date.today()
     data = load_caregiver_files(folder)
     data.settings.passwords.update(passwords or {})
@@ -397,7 +400,7 @@ def index_folder(
         for item in found.files
         if item.path.name.upper() == "DICOMDIR"
     }
-    readings = _read_all(found.files, data, progress, ocr, layout, today)
+    readings = _read_all(found.files, data, progress, ocr, layout, today, cache)
     named: list[tuple[Document, Identity, bool]] = []
     for item, (reading, known) in zip(found.files, readings, strict=True):
         if reading.kind not in (FileKind.DICOM, FileKind.PDF) and any(
@@ -412,7 +415,8 @@ def index_folder(
             pages=reading.pages,
             has_text=bool(reading.text.strip()),
             read_in_part=reading.kind in (FileKind.PDF, FileKind.IMAGE)
-            and (reading.ocr or not reading.text.strip()),
+            and (reading.ocr or not reading.text.strip())
+            and not (known is not None and known.read_fully),
             size=reading.size,
             modified_ns=reading.modified_ns,
             bottom_free=reading.bottom_free,
@@ -533,24 +537,38 @@ FACT_CATEGORIES = frozenset(
 # notes state their diagnosis up front.
 REPORT_CATEGORIES = frozenset({Category.PATHOLOGY, Category.BIOMARKERS})
 FACT_PAGES = 8  # results sit on a report's first pages; a 300-page chart is not read through
+# Scans OCR'd in full for their facts once their first page has filed them: the records that
+# state a diagnosis, a stage or a result (a scanned lab table or bill states none of these).
+READ_IN_FULL = frozenset(
+    {Category.PATHOLOGY, Category.BIOMARKERS, Category.CLINIC_NOTES, Category.HOSPITAL,
+     Category.OPERATIVE, Category.TREATMENT}
+)  # fmt: skip
 
 
 def _read_job(job: ReadJob) -> tuple[FileReading, Understanding | None]:
-    reading = read_file(job.path, job.relative, job.passwords, job.ocr, job.layout)
+    reading = read_file(job.path, job.relative, job.passwords, job.ocr, job.layout, job.cache)
     usable = reading.usable and reading.kind in (FileKind.PDF, FileKind.IMAGE, FileKind.TEXT)
     if not usable:
         return reading, None
     known = understand(job, reading)
     if known.category in FACT_CATEGORIES:
         pages = [reading.text]
-        if (
+        read_fully = False
+        if reading.ocr and known.category in READ_IN_FULL:
+            # filed from the top of its first page; its facts may be anywhere in it
+            scanned = read_scan_in_full(
+                job.path, reading.kind, job.passwords, FACT_PAGES, job.cache
+            )
+            if any(text.strip() for text in scanned):
+                pages, read_fully = scanned, True
+        elif (
             known.category in REPORT_CATEGORIES
             and reading.kind is FileKind.PDF
             and not reading.ocr
             and reading.pages > 2
         ):
             pages = page_texts(job.path, job.passwords, FACT_PAGES) or pages
-        known = replace(known, facts=tuple(extract_facts(pages)))
+        known = replace(known, facts=tuple(extract_facts(pages)), read_fully=read_fully)
     return reading, known
 
 
@@ -561,6 +579,7 @@ def _read_all(
     ocr: bool,
     layout: bool,
     today: date,
+    cache: bool,
 ) -> Iterator[tuple[FileReading, Understanding | None]]:
     """Every file read and understood, in order; on several cores, in worker processes (it is
     CPU-bound: PDF text, classification, DICOM headers, OCR)."""
@@ -576,6 +595,7 @@ def _read_all(
             birth,
             today,
             data.overrides.get(f.relative),
+            cache,
         )
         for f in files
     ]

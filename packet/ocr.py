@@ -14,10 +14,13 @@ import os
 import re
 import shutil
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
+from packet import cache
 from packet.errors import UsageError
 
 OCR_DPI = 300  # what Tesseract needs for 10-point print; a finer scan is read at 300
@@ -185,14 +188,15 @@ def _top(image: Any) -> Any:
     return image.crop((0, 0, width, int(height * TOP_SHARE)))
 
 
-def _text(image: Any) -> str:
-    """The top of the page as text, turned upright if it was photographed sideways or upside
-    down; "" when no way up reads as words."""
-    best = _read(_top(image))
+def _text(image: Any, top: bool = True) -> str:
+    """The page (its top, with `top`) as text, turned upright if it was photographed sideways
+    or upside down; "" when no way up reads as words."""
+    part = _top if top else (lambda whole: whole)
+    best = _read(part(image))
     for turn in TURNS:
         if best.is_text or best.tokens < MIN_WORDS:
             break  # it reads, or the page is blank: no way up has more to give
-        turned = _read(_top(image.rotate(turn, expand=True)))
+        turned = _read(part(image.rotate(turn, expand=True)))
         if turned.words > best.words:
             best = turned
     return best.text if best.is_text else ""
@@ -215,35 +219,84 @@ def _scan_dpi(page: Any, width_pt: float) -> float | None:
     return best
 
 
-def read_pdf(path: Path, password: str | None = None) -> str:
+# Part of the reading's key in the cache: a change here reads every page again.
+SETTINGS = (
+    f"dpi {OCR_DPI}/{MIN_DPI}, top {TOP_SHARE:.4f}, side {MAX_SIDE}, psm 6, "
+    f"words {MIN_WORDS}/{MIN_SHARE}/{MIN_CONFIDENCE}, turns {TURNS}"
+)
+TOP, WHOLE = "top", "whole"  # what of a page is read: where a record names itself, or all
+
+
+@lru_cache(maxsize=1)
+def _version() -> str:
+    import pytesseract
+
+    try:
+        return str(pytesseract.get_tesseract_version())
+    except Exception:  # an odd build that will not say: its readings are kept under "unknown"
+        return "unknown"
+
+
+class _Pages:
+    """One scan's pages read once, each through the cache when it is on."""
+
+    def __init__(self, path: Path, use_cache: bool) -> None:
+        self.path = path
+        self.digest = cache.file_digest(path) if use_cache else ""
+
+    def read(self, page: int, part: str, image: Callable[[], Any]) -> str:
+        if not self.digest:
+            return _text(image(), top=part == TOP)
+        entry = cache.key(self.digest, page, part, f"tesseract {_version()}; {SETTINGS}")
+        found = cache.get(entry)
+        if found is None:
+            found = _text(image(), top=part == TOP)
+            cache.put(entry, found)
+        return found
+
+
+def _render(page: Any) -> Any:
+    width, height = page.get_size()
+    dpi = min(OCR_DPI, max(MIN_DPI, _scan_dpi(page, width) or OCR_DPI))
+    scale = min(dpi / 72, MAX_SIDE / max(width, height, 1))
+    return page.render(scale=scale, grayscale=True).to_pil()
+
+
+def read_pdf(
+    path: Path, password: str | None = None, pages: int = 0, use_cache: bool = True
+) -> list[str]:
+    """The top of the first page (`pages` 0: enough to file and date the scan), or all of the
+    first `pages` pages, one text a page."""
     import pypdfium2 as pdfium
 
+    reader = _Pages(path, use_cache)
     document = pdfium.PdfDocument(str(path), password=password)
     try:
-        if len(document) == 0:
-            return ""
-        page = document[0]
-        try:
-            width, height = page.get_size()
-            dpi = min(OCR_DPI, max(MIN_DPI, _scan_dpi(page, width) or OCR_DPI))
-            scale = min(dpi / 72, MAX_SIDE / max(width, height, 1))
-            image = page.render(scale=scale, grayscale=True).to_pil()
-        finally:
-            page.close()
-        return _text(image)
+        texts = []
+        for number in range(min(max(pages, 1), len(document))):
+            page = document[number]
+            try:
+                texts.append(reader.read(number, WHOLE if pages else TOP, partial(_render, page)))
+            finally:
+                page.close()
+        return texts
     finally:
         document.close()
 
 
-def read_image(path: Path) -> str:
+def read_image(path: Path, whole: bool = False, use_cache: bool = True) -> str:
+    """The top of a photo (enough to file and date it), or all of it."""
     from PIL import Image, ImageOps
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with Image.open(path) as image:
-            image.draft("L", (MAX_SIDE, MAX_SIDE))
-            upright = ImageOps.exif_transpose(image) or image
-            grey = upright.convert("L")
-            if max(grey.size) > MAX_SIDE:
-                grey.thumbnail((MAX_SIDE, MAX_SIDE))
-            return _text(grey)
+    def upright() -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as image:
+                image.draft("L", (MAX_SIDE, MAX_SIDE))
+                turned = ImageOps.exif_transpose(image) or image
+                grey = turned.convert("L")
+                if max(grey.size) > MAX_SIDE:
+                    grey.thumbnail((MAX_SIDE, MAX_SIDE))
+                return grey
+
+    return _Pages(path, use_cache).read(0, WHOLE if whole else TOP, upright)

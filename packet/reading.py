@@ -134,9 +134,15 @@ def _describe_content(head: bytes) -> str:
 
 
 def read_file(
-    path: Path, relative: str, passwords: list[str], ocr: bool = False, layout: bool = False
+    path: Path,
+    relative: str,
+    passwords: list[str],
+    ocr: bool = False,
+    layout: bool = False,
+    use_cache: bool = True,
 ) -> FileReading:
-    """`layout`: also measure whether a PDF's pages leave the stamp's strip free (for `build`)."""
+    """`layout`: also measure whether a PDF's pages leave the stamp's strip free (for `build`).
+    `use_cache`: keep and reuse what OCR reads (packet/cache.py)."""
     suffix = path.suffix.lower()
     try:
         with path.open("rb") as f:
@@ -183,7 +189,7 @@ def read_file(
         _unsupported(head, suffix, relative, reading)
     scanned = kind in (FileKind.PDF, FileKind.IMAGE) and len(reading.text.strip()) < 20
     if ocr and reading.usable and scanned:
-        _read_by_ocr(path, passwords, reading)
+        _read_by_ocr(path, passwords, reading, use_cache)
     return reading
 
 
@@ -246,7 +252,7 @@ def is_locked_pdf(path: Path, passwords: list[str]) -> bool:
     return getattr(error, "err_code", None) == pdf.PASSWORD_NEEDED
 
 
-def _read_by_ocr(path: Path, passwords: list[str], reading: FileReading) -> None:
+def _read_by_ocr(path: Path, passwords: list[str], reading: FileReading, use_cache: bool) -> None:
     from packet import ocr
 
     try:
@@ -254,13 +260,32 @@ def _read_by_ocr(path: Path, passwords: list[str], reading: FileReading) -> None
             found = ""
             for password in [None, *passwords]:
                 try:
-                    found = ocr.read_pdf(path, password)
+                    found = "".join(ocr.read_pdf(path, password, use_cache=use_cache))
                     break
                 except Exception:  # the wrong password; the next one may do
                     continue
         else:
-            found = ocr.read_image(path)
+            found = ocr.read_image(path, use_cache=use_cache)
     except Exception:  # OCR is a help, never a reason to fail
         return
     if found.strip():
         reading.text, reading.ocr = found, True
+
+
+def read_scan_in_full(
+    path: Path, kind: FileKind, passwords: list[str], pages: int, use_cache: bool
+) -> list[str]:
+    """Every page (up to `pages`) of a scan by OCR, one text a page; [] if it cannot be read."""
+    from packet import ocr
+
+    try:
+        if kind is FileKind.IMAGE:
+            return [ocr.read_image(path, whole=True, use_cache=use_cache)]
+        for password in [None, *passwords]:
+            try:
+                return ocr.read_pdf(path, password, pages=pages, use_cache=use_cache)
+            except Exception:  # the wrong password; the next one may do
+                continue
+    except Exception:  # OCR is a help, never a reason to fail
+        pass
+    return []

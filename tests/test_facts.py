@@ -186,3 +186,10 @@ def test_a_staging_in_the_history_or_a_relatives_states_nothing() -> None:
         "PAST MEDICAL HISTORY:\nColon cancer, pT3\npN0\n"
         "IMPRESSION:\nHer sister's tumour was pT2 at surgery in 2019."
     )
+
+
+def test_ocrs_letter_o_for_zero_is_read_in_a_staging_and_nowhere_else() -> None:
+    assert found("Pathologic stage: pT2 pNO") == {("tnm", "pT2 pN0")}
+    assert found("pT1 NO MX") == {("tnm", "pT1 N0 MX")}
+    assert found("Primary tumor (pT): pT2\nRegional lymph nodes (pN): pNO") == {("tnm", "pT2 pN0")}
+    assert found("T2 NO evidence of disease on the T2-weighted images.") == set()

@@ -1,0 +1,133 @@
+"""Scans read in full for the summary's facts, and never twice: the OCR cache is the user's own,
+private, bounded, removable with one command, and never in the records folder."""
+
+from __future__ import annotations
+
+import io
+import stat
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+from typer.testing import CliRunner
+
+import packet.ocr
+from packet import cache, ocr
+from packet.check import check_folder
+from packet.cli import app
+from packet.models import FactKind
+
+from conftest import fingerprint, records_folder
+
+runner = CliRunner()
+needs_tesseract = pytest.mark.skipif(not ocr.available(), reason="Tesseract is not installed")
+
+
+def scanned_pdf(path: Path, *pages: list[str]) -> Path:
+    """Pages as a scanner makes them: images of the text at 200 dpi, no text layer."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    font = ImageFont.load_default(size=30)
+    for lines in pages:
+        image = Image.new("L", (1700, 2200), 245)
+        draw = ImageDraw.Draw(image)
+        for n, line in enumerate(lines):
+            draw.text((110, 120 + 46 * n), line, fill=20, font=font)
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=80)
+        buffer.seek(0)
+        c.drawImage(ImageReader(buffer), 0, 0, width=letter[0], height=letter[1])
+        c.showPage()
+    c.save()
+    return path
+
+
+PAGE_ONE = [
+    "Lakeside Medical Center - Department of Pathology",
+    "SURGICAL PATHOLOGY REPORT",
+    "Patient: Test Person     DOB: 04/02/1961",
+    "Date of procedure: 09/15/2026",
+    "SPECIMEN: Left breast, lumpectomy",
+    "GROSS DESCRIPTION: A 4.5 x 3.0 x 2.5 cm fibrofatty specimen.",
+]
+PAGE_TWO = [
+    "FINAL DIAGNOSIS:",
+    "Left breast, lumpectomy:",
+    "- Invasive ductal carcinoma, 2.2 cm.",
+    "Pathologic stage: pT2 pN0",
+]
+
+
+@needs_tesseract
+def test_a_scanned_pathology_report_is_read_in_full_for_its_facts(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    scanned_pdf(root / "outside path.pdf", PAGE_ONE, PAGE_TWO)
+    report, _ = check_folder(root, ocr=True)
+    [doc] = report.documents
+    assert doc.category == "pathology" and not doc.read_in_part
+    facts = {(f.kind, f.value, f.page) for f in doc.facts}
+    assert (FactKind.TNM, "pT2 pN0", 2) in facts
+    assert (FactKind.HISTOLOGY, "invasive ductal carcinoma", 2) in facts
+    assert not report.summary.read_in_part
+
+
+@needs_tesseract
+def test_a_scan_is_read_once_then_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = records_folder(tmp_path)
+    scanned_pdf(root / "outside path.pdf", PAGE_ONE, PAGE_TWO)
+    before = fingerprint(root)
+    calls = []
+    read = packet.ocr._read
+
+    def counted(image: object) -> packet.ocr.Reading:
+        calls.append(1)
+        return read(image)
+
+    monkeypatch.setattr(packet.ocr, "_read", counted)
+    first, _ = check_folder(root, ocr=True)
+    assert len(calls) >= 3  # the top of page 1 to file it, then both pages in full
+    calls.clear()
+    second, _ = check_folder(root, ocr=True)
+    assert calls == [] and second.documents == first.documents
+    # the cache is the user's own folder, private, and the records folder is untouched
+    assert fingerprint(root) == before
+    top = cache.folder()
+    assert top.is_dir() and root not in top.parents
+    for folder in (top.parent, top, *{p.parent for p in cache.entries()}):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert len(cache.entries()) == 3
+    # --no-cache reads again and keeps nothing new; `packet cache clear` empties it
+    check_folder(root, ocr=True, cache=False)
+    assert calls and len(cache.entries()) == 3
+    result = runner.invoke(app, ["cache", "clear"])
+    assert result.exit_code == 0 and "Removed 3 pages" in result.output
+    assert cache.entries() == []
+
+
+def test_the_cache_keeps_to_its_bound_dropping_the_least_recently_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    for n in range(10):
+        entry = cache.key("digest", n, "top", "settings")
+        cache.put(entry, "x" * 1000)
+        os.utime(cache.folder() / entry[:2] / entry, (n, n))
+    cache.prune(limit=5000)
+    kept = {cache.get(cache.key("digest", n, "top", "settings")) is not None for n in range(5)}
+    assert kept == {False}
+    assert all(cache.get(cache.key("digest", n, "top", "settings")) for n in range(5, 10))
+
+
+def test_packet_cache_says_where_it_is_and_how_much_it_holds() -> None:
+    cache.put(cache.key("d", 0, "top", "s"), "some text")
+    result = runner.invoke(app, ["cache"])
+    assert result.exit_code == 0
+    said = " ".join(result.output.split())
+    assert str(cache.folder()).replace("\n", "") in said.replace(" ", "") or "1 page" in said
+    assert "packet cache clear" in said
