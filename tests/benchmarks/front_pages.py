@@ -1,6 +1,7 @@
 """Whether every claim on the packet's front pages is supported by a record of this patient.
 
     python tests/benchmarks/front_pages.py [--folder a|b] [--packet PATH_TO_packet] [--keep DIR]
+    python tests/benchmarks/front_pages.py --folder b --rescore DIR
 
 Builds a messy records folder for one invented patient, "María José Núñez-O'Brien" (born
 1958-07-23, lung adenocarcinoma), writes beside it (never inside it) a ground-truth manifest
@@ -61,8 +62,15 @@ once and never tuned on. Every source differs from folder a's:
   IMG_…, Fax_…), a duplicate, a truncated PDF, a PDF locked with a password packet.toml does
   not give, and an email (.eml) with a PDF attachment.
 
-Where studies of different patients share a folder, "files not included" is scored per study,
-by its files, not by the folder.
+Scoring changes made for folder b, which apply to folder a too: where studies of different
+patients share a folder, "files not included" is scored per study (by one of its files, or by
+a row naming the folder with the study's date), not by the folder; a checklist row is scored
+by the status the page prints (when it differs from `check --json`, the page's words are the
+claim), and so is the cover's "Missing:" line; a key date from `check --json` counts only
+when its row is on the page (else the family's row of that kind, if printed); "care so far"
+dates may be those of the patient's scan studies from that place, and a count of records
+only when the row prints it. `--rescore DIR` scores again what a run kept, without running
+packet.
 """
 
 from __future__ import annotations
@@ -817,9 +825,9 @@ def write_dicom_b(root: Path, truths: list[Truth]) -> None:
             ds.Modality = modality
             ds.AccessionNumber, ds.InstanceNumber = accession, k
             ds.InstitutionName = "North Shore Imaging Associates"
-            files.append(
-                (ds, Truth("", "ours", "dicom", date=_iso(date), study_uid=study, note=name))
-            )
+            truth = Truth("", "ours", "dicom", date=_iso(date), study_uid=study, note=name)
+            truth.institutions = ["North Shore Imaging Associates"]  # its InstitutionName
+            files.append((ds, truth))
     random.Random(4471).shuffle(files)
     for n, (item, truth) in enumerate(files, start=1):
         rel = f"{disc}/IM{n:04d}"
@@ -1258,6 +1266,28 @@ def drawing_order_text(pdf: Path, indexes: list[int]) -> str:
 # --------------------------------------------------------------------------- scoring
 
 
+STATUSES = ("not verified", "missing", "present", "pending", "sent separately", "not applicable")
+
+
+def printed_status(checklist_text: str, label: str) -> str | None:
+    """The status the checklist page prints in the label's row (the label may wrap)."""
+    at = checklist_text.find(fold(label)[:18])
+    if at < 0:
+        return None
+    row = checklist_text[at : at + len(label) + 40]
+    found = [(row.find(s), s) for s in STATUSES if s in row]
+    return min(found)[1] if found else None
+
+
+def own_records(truths: list[Truth], categories: set[str]) -> list[str]:
+    """This patient's records of those kinds whose own text says so (a duplicate once)."""
+    return [
+        t.path
+        for t in truths
+        if t.owner == "ours" and t.category in categories and t.strong and "duplicate" not in t.note
+    ]
+
+
 def score(
     truths: list[Truth],
     report: dict,  # type: ignore[type-arg]
@@ -1338,6 +1368,26 @@ def score(
             claims.append(
                 Claim("cover", bullet[:70], False, "no status in packet.toml and no record says so")
             )
+    missing = re.search(r"Missing:\s*(.*)", cover, re.S)
+    labels = {fold(i.get("label", i["id"])): i["id"] for i in report.get("checklist", [])}
+    for entry in re.split(
+        r",\s*(?![^()]*\))", " ".join(missing.group(1).split()) if missing else ""
+    ):
+        name = re.sub(r"\s*\(not verified\)\s*$", "", entry).strip()
+        wanted = ITEM_CATEGORIES.get(labels.get(fold(name), ""))
+        if not name or wanted is None:
+            continue
+        have = own_records(truths, wanted)
+        claims.append(
+            Claim(
+                "cover",
+                f"Missing: {entry}"[:70],
+                not have,
+                ("the folder holds " + ", ".join(have) + ", which says it is one")
+                if have
+                else "no record of this patient of that kind says it is one",
+            )
+        )
     if not any("Scan files" in b for b in bullets):
         claims.append(
             Claim(
@@ -1355,6 +1405,23 @@ def score(
         label = item.get("label", item["id"])
         printed = fold(label)[:18] in checklist_text
         if status != "present":
+            continue
+        # The page is what the center reads: where its row says other than check --json
+        # (a build that read the folder differently), the row's own words are the claim.
+        on_page = printed_status(checklist_text, label)
+        if item["id"] in ITEM_CATEGORIES and on_page and on_page != "present":
+            have = own_records(truths, ITEM_CATEGORIES[item["id"]])
+            claims.append(
+                Claim(
+                    "checklist",
+                    f"{label}: {on_page.capitalize()}"[:70],
+                    not have,
+                    ("the folder holds " + ", ".join(have) + ", which says it is one")
+                    if have
+                    else "no record of this patient of that kind says it is one",
+                )
+            )
+            claims[-1].why += " (check --json: present)"
             continue
         listed = item.get("documents", [])
         if item["id"] in ITEM_CATEGORIES:
@@ -1478,6 +1545,21 @@ def score(
         iso = date[:10]
         if iso not in summary_text and fold(date)[:10] not in summary_text:
             continue
+        if not re.search(re.escape(fold(label)[:20]) + r"(?! \(the family)", summary_text):
+            # check --json has the row, the page does not; where the page gives the family's
+            # row of that kind instead, that row is the claim.
+            family = f"{fold(label)} (the family"
+            if source is not None and family in summary_text and iso in summary_text:
+                ok = iso in timeline_dates
+                claims.append(
+                    Claim(
+                        "summary",
+                        f"{label} (the family's timeline) {iso}"[:70],
+                        ok,
+                        "the family's timeline" if ok else "not in timeline.csv",
+                    )
+                )
+            continue
         if source is None:
             ok = iso in timeline_dates
             claims.append(
@@ -1545,17 +1627,23 @@ def score(
         claims.append(Claim("summary", f"Care so far: {name}"[:70], bool(ours), why))
         if not ours:
             continue
-        distinct = [p for p in ours if "duplicate" not in by_path[p].note]
-        true_dates = sorted(d for p in distinct if (d := by_path[p].date))
+        distinct = [
+            p for p in ours if "duplicate" not in by_path[p].note and by_path[p].category != "dicom"
+        ]
+        studies_there = [p for p in ours if by_path[p].category == "dicom"]
+        true_dates = sorted({d for p in distinct + studies_there if (d := by_path[p].date)})
         printed = [d for d in (place.get("first"), place.get("last")) if d]
         wrong = list(dict.fromkeys(d for d in printed if d not in true_dates))
         why = f"true dates of its records: {', '.join(true_dates) or 'none known'}"
+        if studies_there:
+            why = why.replace("its records", "its records and scan studies")
         if wrong:
             why += f"; {', '.join(wrong)} is no record's date"
         label = f"Care so far: {name}: dates {' to '.join(dict.fromkeys(printed))}"
         claims.append(Claim("summary", label[:70], not wrong, why))
         records = place.get("records")
-        if records is not None:
+        row = summary_text[summary_text.find(fold(name)) :][: len(name) + 60]
+        if records is not None and f"{records} record" in row:
             label = f"Care so far: {name}: {records} records"
             why = f"this patient's distinct records naming it (a duplicate once): {len(distinct)}"
             claims.append(Claim("summary", label[:70], records == len(distinct), why))
@@ -1633,6 +1721,13 @@ def score(
             for one in files
             if (at := flat_text.find(key := re.sub(r"\s+", "", one))) >= 0
         ]
+        if t.category == "dicom" and target.startswith("study "):
+            # The page may name a shared folder's study by its folder, modality and date.
+            key = re.sub(r"\s+", "", t.path.rsplit("/", 1)[0] + "/")
+            rows = [m.start() for m in re.finditer(re.escape(key), flat_text)]
+            for at, end in zip(rows, [*rows[1:], len(flat_text)], strict=True):
+                if t.date and t.date in flat_text[at + len(key) : min(end, at + 160)]:
+                    hits.append((at, key))
         named = [
             (at, key)
             for at, key in hits
@@ -1779,23 +1874,38 @@ def main() -> int:
         default=CCDA_GIT,
         help="folder b: a git directory or checkout of github.com/HL7/C-CDA-Examples",
     )
+    parser.add_argument(
+        "--rescore",
+        type=Path,
+        metavar="DIR",
+        help="score again the manifest.json, check.json and packet.pdf a run kept in DIR "
+        "(with its --folder), without making the folder or running packet",
+    )
     args = parser.parse_args()
     spec = FOLDERS[args.folder]
-    work = args.keep or Path(tempfile.mkdtemp(prefix="packet-front-"))
-    folder = work / "records"
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    truths = (
-        write_folder(folder) if args.folder == "a" else write_folder_b(folder, args.ccda_git_dir)
-    )
-    (work / "manifest.json").write_text(
-        json.dumps([asdict(t) for t in truths], indent=1, ensure_ascii=False), encoding="utf-8"
-    )
-    report, pdf = run(args.packet, folder, work)
-    (work / "check.json").write_text(
-        json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8"
-    )
+    if args.rescore:
+        work = args.rescore
+        truths = [Truth(**t) for t in json.loads((work / "manifest.json").read_text("utf-8"))]
+        report = json.loads((work / "check.json").read_text("utf-8"))
+        pdf = work / "packet.pdf"
+    else:
+        work = args.keep or Path(tempfile.mkdtemp(prefix="packet-front-"))
+        folder = work / "records"
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        truths = (
+            write_folder(folder)
+            if args.folder == "a"
+            else write_folder_b(folder, args.ccda_git_dir)
+        )
+        (work / "manifest.json").write_text(
+            json.dumps([asdict(t) for t in truths], indent=1, ensure_ascii=False), encoding="utf-8"
+        )
+        report, pdf = run(args.packet, folder, work)
+        (work / "check.json").write_text(
+            json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
     pages, not_included = sections(pdf)
     claims = score(truths, report, pages, drawing_order_text(pdf, not_included), spec)
     width = max(len(c.claim) for c in claims)
@@ -1813,7 +1923,7 @@ def main() -> int:
     for missed in MISSED:
         print(f"  {missed[:150]}")
     print(f"folder, manifest.json, check.json and packet.pdf in {work}")
-    if not args.keep:
+    if not args.keep and not args.rescore:
         print("(pass --keep DIR to keep them; this temporary folder is left in place)")
     return 0
 
