@@ -1,6 +1,7 @@
 """Whether every claim on the packet's front pages is supported by a record of this patient.
 
-    python tests/benchmarks/front_pages.py [--packet PATH_TO_packet] [--keep DIR]
+    python tests/benchmarks/front_pages.py [--folder a|b] [--packet PATH_TO_packet] [--keep DIR]
+    python tests/benchmarks/front_pages.py --folder b --rescore DIR
 
 Builds a messy records folder for one invented patient, "María José Núñez-O'Brien" (born
 1958-07-23, lung adenocarcinoma), writes beside it (never inside it) a ground-truth manifest
@@ -33,6 +34,43 @@ is made at run time from
 The placeholders, the docx of directions, the empty, truncated and .doc files are generated.
 Needs pydicom, Pillow, reportlab, python-docx and pypdf (the project's test dependencies),
 `pdftotext` and, for the scans to be read, Tesseract. No network.
+
+`--folder b` builds a second, held-out folder with the same manifest format and the same
+scoring: made once, by someone who had not seen packet's output on folder a, to be measured
+once and never tuned on. Every source differs from folder a's:
+
+- the patient "Seán Łukasz Ó'Dálaigh-Kowalczyk" (born 1961-11-29, prostate adenocarcinoma,
+  radical prostatectomy with pelvic lymph nodes), other institutions and letterheads;
+- MTSamples (CC0) notes 3083 (prostatectomy pathology: MTSamples has one, so none was written
+  here), 407 (operative note), 1718 (CT abdomen/pelvis), 1490 (bone scan), 65 (urology
+  consultation), 3882 (discharge summary), 59 (follow-up, as an email's PDF attachment),
+  1320 (a truncated download) and 1670 (another man's CT, as a text PDF: his name differs by
+  one letter, his date of birth does not match);
+- HL7 C-CDA examples (CC0 1.0) not in `tests/ccda/`: `Procedure_Note.xml` and
+  `Referral_Note.xml` as they are (their sample patients Isabella Jones and Eve Betterhalf),
+  `History_and_Physical.xml` rewritten in `recordTarget` to this patient. They are read at run
+  time from a local git copy of github.com/HL7/C-CDA-Examples (commit ad5007a, the same commit
+  as `tests/ccda/`; `--ccda-git-dir`, by default /work/.mirror/HL7+C-CDA-Examples/repo), not
+  committed here;
+- pydicom test files (MIT): rtplan.dcm, JPEG-lossy.dcm, examples_ybr_color.dcm and
+  examples_palette.dcm as other patients' studies, 693_J2KI.dcm (two instances, CT of the date
+  of the CT report) and examples_overlay.dcm (MRI, no report in the folder) rewritten to this
+  patient; all in one flat folder (`CD_IMAGES/IM0001`…, no DICOMDIR);
+- a photo held sideways and one upside down (no EXIF), a photo of an appointment card,
+  placeholders named like records ("path report.pdf" saying "see attached", "MRI
+  results.docx" holding directions), scanner, phone and fax names (CamScanner, Adobe Scan,
+  IMG_…, Fax_…), a duplicate, a truncated PDF, a PDF locked with a password packet.toml does
+  not give, and an email (.eml) with a PDF attachment.
+
+Scoring changes made for folder b, which apply to folder a too: where studies of different
+patients share a folder, "files not included" is scored per study (by one of its files, or by
+a row naming the folder with the study's date), not by the folder; a checklist row is scored
+by the status the page prints (when it differs from `check --json`, the page's words are the
+claim), and so is the cover's "Missing:" line; a key date from `check --json` counts only
+when its row is on the page (else the family's row of that kind, if printed); "care so far"
+dates may be those of the patient's scan studies from that place, and a count of records
+only when the row prints it. `--rescore DIR` scores again what a run kept, without running
+packet.
 """
 
 from __future__ import annotations
@@ -641,8 +679,10 @@ QUESTIONS = """\
 """
 
 
-def write_caregiver_files(root: Path, truths: list[Truth]) -> None:
-    for name, text in (
+def write_caregiver_files(
+    root: Path, truths: list[Truth], files: tuple[tuple[str, str], ...] | None = None
+) -> None:
+    for name, text in files or (
         ("packet.toml", TOML),
         ("timeline.csv", TIMELINE),
         ("medications.csv", MEDICATIONS),
@@ -650,6 +690,527 @@ def write_caregiver_files(root: Path, truths: list[Truth]) -> None:
     ):
         (root / name).write_text(text, encoding="utf-8")
         truths.append(Truth(name, "caregiver", "caregiver"))
+
+
+# --------------------------------------------------------------------------- folder b (held out)
+#
+# A second folder, made once by someone who had not looked at packet's output on folder a, and
+# never tuned on: another patient, another cancer, other institutions, other MTSamples notes,
+# other C-CDA examples and other pydicom files, and a scan disc copied flat (several studies'
+# files in one folder, no DICOMDIR).
+
+NAME_B = "Seán Łukasz Ó'Dálaigh-Kowalczyk"
+DOB_B = "1961-11-29"
+HEADER_B = "Patient: Ó'DÁLAIGH-KOWALCZYK, SEÁN ŁUKASZ    DOB: 11/29/1961    MRN: 80-22917"
+HEADER_B_PLAIN = "Patient: O'DALAIGH-KOWALCZYK, SEAN LUKASZ    DOB: 11/29/1961    MRN: 8022917"
+# Another man whose name differs from the patient's by one letter, born another day.
+OTHER_HEADER_B = "Patient: O'DALAIGH-KOWALCZIK, SEAN LUKASZ    DOB: 03/14/1949    MRN: 5510384"
+DICOM_NAME_B = "ODALAIGH-KOWALCZYK^SEAN LUKASZ"
+CCDA_GIT = Path("/work/.mirror/HL7+C-CDA-Examples/repo")
+CCDA_COMMIT = "ad5007abd912a45bbd04ce96e871c70954c2b2c2"
+
+
+def ccda_example(path: str, git_dir: Path) -> str:
+    """One document of HL7's C-CDA examples, read from a local copy of the repository."""
+    if (git_dir / path).is_file():  # a checkout
+        return (git_dir / path).read_text(encoding="utf-8")
+    done = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "show", f"{CCDA_COMMIT}:{path}"],
+        capture_output=True,
+    )
+    if done.returncode != 0:
+        done = subprocess.run(
+            ["git", f"--git-dir={git_dir}", "show", f"HEAD:{path}"], capture_output=True
+        )
+    if done.returncode != 0:
+        sys.exit(
+            f"folder b needs HL7's C-CDA examples (github.com/HL7/C-CDA-Examples): {path} not "
+            f"found in {git_dir}; pass --ccda-git-dir"
+        )
+    return done.stdout.decode("utf-8-sig")
+
+
+def write_ccda_b(root: Path, truths: list[Truth], git_dir: Path) -> None:
+    folder = "MyChart export 2026-11/Documents"
+    (root / folder).mkdir(parents=True, exist_ok=True)
+    for path, category in (
+        ("Documents/Procedure Note/Procedure_Note.xml", "operative"),
+        ("Documents/Referral Note/Referral_Note.xml", "clinic_notes"),
+    ):
+        text = ccda_example(path, git_dir)
+        name = path.rsplit("/", 1)[1]
+        (root / folder / name).write_text(text, encoding="utf-8")
+        truths.append(
+            Truth(
+                f"{folder}/{name}",
+                "other",
+                category,
+                date=_ccda_date(text),
+                strong=True,
+                institutions=_ccda_orgs(text),
+                text=_strip_xml(text),
+                note=f"HL7 C-CDA example {name}, its own sample patient",
+            )
+        )
+    text = ccda_example("Documents/History and Physical/History_and_Physical.xml", git_dir)
+    start, end = text.index("<recordTarget"), text.index("</recordTarget>")
+    target = text[start:end]
+    target = re.sub(r"<given[^>]*>[^<]*</given>", "", target)
+    target = re.sub(
+        r"<family[^>]*>[^<]*</family>",
+        "<given>Seán</given><given>Łukasz</given><family>Ó'Dálaigh-Kowalczyk</family>",
+        target,
+    )
+    target = re.sub(r'<birthTime value="\d+"', '<birthTime value="19611129"', target)
+    target = re.sub(
+        r'<administrativeGenderCode code="F"', '<administrativeGenderCode code="M"', target
+    )
+    text = text[:start] + target + text[end:]
+    rel = f"{folder}/DOC0002.XML"
+    (root / rel).write_text(text, encoding="utf-8")
+    truths.append(
+        Truth(
+            rel,
+            "ours",
+            "clinic_notes",
+            date=_ccda_date(text),
+            strong=True,
+            institutions=_ccda_orgs(text),
+            text=_strip_xml(text),
+            note="HL7 History_and_Physical.xml, recordTarget rewritten to this patient",
+        )
+    )
+
+
+def write_dicom_b(root: Path, truths: list[Truth]) -> None:
+    """A disc copied flat: every study's files in one folder, IM0001…, in no order."""
+    import pydicom
+    from pydicom.uid import generate_uid
+
+    source = Path(pydicom.__file__).parent / "data" / "test_files"
+    disc = "CD_IMAGES"
+    (root / disc).mkdir(parents=True, exist_ok=True)
+    files: list[tuple[object, Truth]] = []  # (dataset or source path, truth without its path)
+    for name in ("rtplan.dcm", "JPEG-lossy.dcm", "examples_ybr_color.dcm", "examples_palette.dcm"):
+        ds = pydicom.dcmread(source / name, stop_before_pixels=True)
+        files.append(
+            (
+                source / name,
+                Truth(
+                    "",
+                    "other",
+                    "dicom",
+                    date=_iso(str(ds.get("StudyDate", ""))),
+                    study_uid=str(ds.StudyInstanceUID),
+                    note=f"pydicom {name}: {ds.get('PatientName', '')}",
+                ),
+            )
+        )
+    # Two studies of this patient: the CT of his CT report, and an MRI with no report in the folder.
+    for name, date, description, modality, count, accession in (
+        ("693_J2KI.dcm", "20260903", "CT ABDOMEN PELVIS W CONTRAST", "CT", 2, "CT26090300077"),
+        ("examples_overlay.dcm", "20260922", "MRI PELVIS PROSTATE W WO", "MR", 1, "MR26092200151"),
+    ):
+        study = generate_uid(entropy_srcs=["front-pages-b", "study", name])
+        series = generate_uid(entropy_srcs=["front-pages-b", "series", name])
+        for k in range(1, count + 1):
+            ds = pydicom.dcmread(source / name)
+            ds.PatientName, ds.PatientBirthDate, ds.PatientID = DICOM_NAME_B, "19611129", "8022917"
+            ds.PatientSex = "M"
+            ds.StudyInstanceUID, ds.SeriesInstanceUID = study, series
+            ds.SOPInstanceUID = generate_uid(entropy_srcs=["front-pages-b", "sop", name, str(k)])
+            ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+            ds.StudyDate = ds.SeriesDate = ds.AcquisitionDate = ds.ContentDate = date
+            ds.StudyDescription = description
+            ds.Modality = modality
+            ds.AccessionNumber, ds.InstanceNumber = accession, k
+            ds.InstitutionName = "North Shore Imaging Associates"
+            truth = Truth("", "ours", "dicom", date=_iso(date), study_uid=study, note=name)
+            truth.institutions = ["North Shore Imaging Associates"]  # its InstitutionName
+            files.append((ds, truth))
+    random.Random(4471).shuffle(files)
+    for n, (item, truth) in enumerate(files, start=1):
+        rel = f"{disc}/IM{n:04d}"
+        if isinstance(item, Path):
+            shutil.copyfile(item, root / rel)
+        else:
+            item.save_as(root / rel)  # type: ignore[attr-defined]
+        truth.path = rel
+        truths.append(truth)
+
+
+def write_folder_b(root: Path, ccda_git: Path = CCDA_GIT) -> list[Truth]:
+    rng = random.Random(20261130)
+    texts = mtsamples()
+    truths: list[Truth] = []
+    dad = "Dad's records"
+    lakeshore = ["LAKESHORE GENERAL HOSPITAL", "300 Lakeshore Drive, Kingsbay, MI 49000"]
+
+    def scan(rel, owner, category, date, lines, institutions, angle, blur=0.8, note=""):  # type: ignore[no-untyped-def]
+        save_scan_pdf(root / rel, degrade(page_image(lines), rng, angle, blur))
+        truths.append(Truth(rel, owner, category, date, True, institutions, flat(lines), note=note))
+
+    # Pathology of the prostatectomy, from an outside lab, faxed; and the same fax again.
+    path_lines = scanned_record(
+        ["MERIDIAN UROPATHOLOGY LABORATORIES", "18 Foundry Street, Suite 200, Kingsbay, MI 49001"],
+        HEADER_B,
+        "Date collected: 10/14/2026    Date reported: 10/19/2026",
+        "SURGICAL PATHOLOGY REPORT\n" + texts["3083"],
+    )
+    fax = f"{dad}/Fax_20261021_093114.pdf"
+    scan(
+        fax,
+        "ours",
+        "pathology",
+        "2026-10-14",
+        path_lines,
+        ["Meridian Uropathology Laboratories"],
+        -1.1,
+        1.0,
+        "MTSamples 3083",
+    )
+    truths[-1].facts = {
+        "primary_site": "prostate",
+        "histology": "Adenocarcinoma",
+        "grade": "Gleason score 9 (5+4)",
+        "tnm": "T3b N1 MX",
+    }
+    dup = "Downloads/Fax_20261021_093114 (1).pdf"
+    (root / dup).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(root / fax, root / dup)
+    truths.append(
+        Truth(
+            dup,
+            "ours",
+            "pathology",
+            "2026-10-14",
+            True,
+            ["Meridian Uropathology Laboratories"],
+            flat(path_lines),
+            note="duplicate of the fax",
+        )
+    )
+
+    # Operative note of the same day, through a scanner app whose name has the scan's date.
+    op_lines = scanned_record(
+        [lakeshore[0], "Department of Urology", lakeshore[1]],
+        HEADER_B_PLAIN,
+        "Date of surgery: 10/14/2026",
+        "OPERATIVE REPORT\n" + texts["407"],
+    )
+    scan(
+        f"{dad}/Adobe Scan Nov 30, 2026.pdf",
+        "ours",
+        "operative",
+        "2026-10-14",
+        op_lines,
+        ["Lakeshore General Hospital"],
+        0.7,
+        note="MTSamples 407",
+    )
+
+    # CT abdomen/pelvis report: its study is on the disc.
+    ct_lines = scanned_record(
+        ["NORTH SHORE IMAGING ASSOCIATES", "72 Beacon Avenue, Kingsbay, MI 49002"],
+        HEADER_B_PLAIN,
+        "Exam date: 09/03/2026    Accession: CT26090300077",
+        texts["1718"],
+    )
+    scan(
+        f"{dad}/CamScanner 11-30-2026 10.12.pdf",
+        "ours",
+        "imaging",
+        "2026-09-03",
+        ct_lines,
+        ["North Shore Imaging Associates"],
+        -0.8,
+        note="MTSamples 1718",
+    )
+
+    # An old discharge summary (a benign prostate operation two years before), no helpful name.
+    dc_lines = scanned_record(
+        ["ST. KILIAN COMMUNITY HOSPITAL", "5 Chapel Road, Westhaven, MI 49010"],
+        HEADER_B_PLAIN,
+        "Discharge date: 06/12/2024",
+        "DISCHARGE SUMMARY\n" + texts["3882"],
+    )
+    scan(
+        f"{dad}/old/Scan_0007.pdf",
+        "ours",
+        "hospital",
+        "2024-06-12",
+        dc_lines,
+        ["St. Kilian Community Hospital"],
+        1.6,
+        1.0,
+        note="MTSamples 3882",
+    )
+
+    # Urology consultation, photographed sideways, no EXIF tag.
+    consult_lines = scanned_record(
+        ["BALTIC AVENUE UROLOGY GROUP", "410 Baltic Avenue, Kingsbay, MI 49003"],
+        HEADER_B,
+        "Date of visit: 08/18/2026",
+        "UROLOGY CONSULTATION\n" + texts["65"],
+    )
+    rel = "Phone/IMG_20261130_184412.jpg"
+    save_photo(root / rel, photo(page_image(consult_lines), rng).rotate(-90, expand=True), None)
+    truths.append(
+        Truth(
+            rel,
+            "ours",
+            "clinic_notes",
+            "2026-08-18",
+            True,
+            ["Baltic Avenue Urology Group"],
+            flat(consult_lines),
+            note="MTSamples 65, physically sideways",
+        )
+    )
+
+    # Bone scan report, photographed upside down, no EXIF tag.
+    bone_lines = scanned_record(
+        [lakeshore[0], "Nuclear Medicine", lakeshore[1]],
+        HEADER_B,
+        "Date of exam: 09/10/2026",
+        "WHOLE BODY BONE SCAN\n" + texts["1490"],
+    )
+    rel = "Phone/IMG_4471.JPG"
+    save_photo(root / rel, photo(page_image(bone_lines), rng).rotate(180), None)
+    truths.append(
+        Truth(
+            rel,
+            "ours",
+            "imaging",
+            "2026-09-10",
+            True,
+            ["Lakeshore General Hospital"],
+            flat(bone_lines),
+            note="MTSamples 1490, upside down",
+        )
+    )
+
+    # A photo of a page with very little on it: an appointment card.
+    card = page_image([("", False)] * 6 + [("Dr. W.  Tue 2:40", True), ("room 4", False)])
+    rel = "Phone/IMG_4502.JPG"
+    save_photo(root / rel, photo(card, rng), None)
+    truths.append(Truth(rel, "ours", "placeholder", note="appointment card, four words"))
+
+    # Placeholders named like records.
+    text_pdf(root / dad / "path report.pdf", ["see attached"])
+    truths.append(Truth(f"{dad}/path report.pdf", "ours", "placeholder", note="'see attached'"))
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("How to get to the MRI")
+    for step in (
+        "Park in the Beacon Avenue lot, level 2.",
+        "Take the blue elevators to the lower level.",
+        "Arrive 30 minutes early and bring your insurance card.",
+    ):
+        document.add_paragraph(step)
+    rel = f"{dad}/MRI results.docx"
+    document.save(str(root / rel))
+    truths.append(Truth(rel, "ours", "placeholder", note="directions to the MRI"))
+
+    # An email forwarding his follow-up note as a PDF.
+    from email.message import EmailMessage
+
+    fu_lines = [
+        "LAKESHORE RADIATION ONCOLOGY",
+        "300 Lakeshore Drive, Building C, Kingsbay, MI 49000",
+        HEADER_B_PLAIN,
+        "Date of visit: 11/24/2026",
+        "",
+        "FOLLOW-UP VISIT",
+        *texts["59"].splitlines(),
+    ]
+    buffer = Path(tempfile.mkstemp(suffix=".pdf")[1])
+    text_pdf(buffer, fu_lines)
+    attachment = buffer.read_bytes()
+    buffer.unlink()
+    message = EmailMessage()
+    message["From"] = "Aoife O'Dalaigh <aoife@example.org>"
+    message["To"] = "Sean O'Dalaigh <sean@example.org>"
+    message["Date"] = "Wed, 25 Nov 2026 19:02:11 -0500"
+    message["Subject"] = "Fwd: note from Tuesday"
+    message.set_content("Dad, here is the note the nurse sent. Print it for the binder.\n")
+    message.add_attachment(
+        attachment,
+        maintype="application",
+        subtype="pdf",
+        filename="Follow-up visit 11-24-2026.pdf",
+    )
+    rel = "Mail/Fwd note from Tuesday.eml"
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_bytes(bytes(message))
+    truths.append(Truth(rel, "ours", "other", note="the forwarding email itself"))
+    truths.append(
+        Truth(
+            f"{rel}/Follow-up visit 11-24-2026.pdf",
+            "ours",
+            "clinic_notes",
+            "2026-11-24",
+            True,
+            ["Lakeshore Radiation Oncology"],
+            "\n".join(fu_lines),
+            note="MTSamples 59, attached to the email",
+        )
+    )
+
+    # Another man's text PDF: his name differs by one letter, his date of birth does not match.
+    other_lines = [
+        "PINE RIDGE RADIOLOGY",
+        OTHER_HEADER_B,
+        "Exam date: 10/02/2026",
+        "",
+        *texts["1670"].splitlines(),
+    ]
+    rel = "Downloads/CT report O'Dalaigh-Kowalczik.pdf"
+    text_pdf(root / rel, other_lines)
+    truths.append(
+        Truth(
+            rel,
+            "other",
+            "imaging",
+            "2026-10-02",
+            True,
+            ["Pine Ridge Radiology"],
+            "\n".join(other_lines),
+            note="MTSamples 1670, Sean Lukasz O'Dalaigh-Kowalczik, born 1949",
+        )
+    )
+
+    # A truncated download and a password-locked PDF (no password in packet.toml).
+    buffer = Path(tempfile.mkstemp(suffix=".pdf")[1])
+    text_pdf(
+        buffer,
+        [
+            lakeshore[0],
+            HEADER_B_PLAIN,
+            "Date of service: 11/02/2026",
+            "",
+            *texts["1320"].splitlines(),
+        ],
+    )
+    data = buffer.read_bytes()
+    buffer.unlink()
+    (root / "Downloads/Visit Summary (2).pdf").write_bytes(data[: len(data) // 2])
+    truths.append(Truth("Downloads/Visit Summary (2).pdf", "ours", "other", note="truncated PDF"))
+    from pypdf import PdfReader, PdfWriter
+
+    buffer = Path(tempfile.mkstemp(suffix=".pdf")[1])
+    text_pdf(
+        buffer,
+        [lakeshore[0], "Laboratory", HEADER_B_PLAIN, "Collected: 11/02/2026", "", "PSA, total"],
+    )
+    writer = PdfWriter()
+    for page in PdfReader(str(buffer)).pages:
+        writer.add_page(page)
+    buffer.unlink()
+    writer.encrypt("kowalczyk61", algorithm="AES-256")
+    with (root / "Downloads/Lab results.pdf").open("wb") as handle:
+        writer.write(handle)
+    truths.append(Truth("Downloads/Lab results.pdf", "ours", "other", note="password-locked PDF"))
+
+    write_ccda_b(root, truths, ccda_git)
+    write_dicom_b(root, truths)
+    write_caregiver_files(
+        root,
+        truths,
+        (
+            ("packet.toml", TOML_B),
+            ("timeline.csv", TIMELINE_B),
+            ("medications.csv", MEDICATIONS_B),
+            ("questions.md", QUESTIONS_B),
+        ),
+    )
+    return truths
+
+
+TOML_B = """\
+[patient]
+name = "Seán Łukasz Ó'Dálaigh-Kowalczyk"
+date_of_birth = 1961-11-29
+diagnosis = "Prostate cancer (adenocarcinoma), spread to one lymph node"
+stage = "pT3b pN1 (what the urologist told us)"
+treating_doctor = "Dr. Halina Wiśniewska"
+allergies = "Penicillin (rash)"
+
+[contact]
+name = "Aoife Ó'Dálaigh"
+relationship = "daughter"
+phone = "555-0142"
+email = "aoife@example.org"
+
+[referring]
+doctor = "Dr. Halina Wiśniewska"
+practice = "Baltic Avenue Urology Group"
+phone = "555-0130"
+fax = "555-0131"
+
+[second_opinion]
+center = "Example Genitourinary Oncology Center"
+doctor = "Dr. Priya Second"
+appointment = 2027-01-12
+
+[checklist.slides]
+status = "sent_separately"
+note = "Meridian Uropathology mailed the blocks and slides on 2026-11-20"
+
+[checklist.biomarkers]
+status = "pending"
+note = "Decipher test and germline panel ordered 2026-11-24"
+"""
+TIMELINE_B = """\
+date,type,description
+2026-07-30,test,PSA 11.8 at the yearly physical
+2026-08-18,visit,Urology consultation
+2026-09-03,test,CT abdomen and pelvis
+2026-09-10,test,Bone scan
+2026-09-22,test,MRI of the prostate
+2026-10-14,surgery,Radical prostatectomy with lymph nodes
+2026-10-19,diagnosis,Told it is Gleason 9 and in one lymph node
+2026-11-24,visit,Radiation oncology visit
+"""
+MEDICATIONS_B = """\
+name,dose,how_often,reason,started,notes
+metoprolol succinate,50 mg,once daily,heart rhythm,2018-03-01,
+atorvastatin,20 mg,at night,cholesterol,2020-06-01,
+vitamin D3,1000 IU,once daily,supplement,2025-01-01,
+"""
+QUESTIONS_B = """\
+# Questions
+- Should he have radiation now, or wait for the PSA?
+- Does the lymph node mean he needs hormone therapy, and for how long?
+- What does the spot on the skull on the bone scan mean?
+"""
+
+
+@dataclass
+class Spec:
+    """What the scoring needs to know of a folder beyond its manifest."""
+
+    timeline: str
+    pending: dict[str, str]  # the words of each status note in packet.toml
+    scans: str  # the patient's scan studies, in words
+    disc: str  # what the disc holds of them
+
+
+FOLDERS = {
+    "a": Spec(
+        TIMELINE,
+        {"slides": "Requested from St. Brigid", "biomarkers": "EGFR/ALK/PD-L1 sent out"},
+        "CT of 2026-01-20",
+        "CT study",
+    ),
+    "b": Spec(
+        TIMELINE_B,
+        {"slides": "Meridian Uropathology mailed", "biomarkers": "Decipher test and germline"},
+        "CT of 2026-09-03 and MRI of 2026-09-22",
+        "CT and MRI studies",
+    ),
+}
 
 
 # --------------------------------------------------------------------------- reading the packet
@@ -705,9 +1266,36 @@ def drawing_order_text(pdf: Path, indexes: list[int]) -> str:
 # --------------------------------------------------------------------------- scoring
 
 
+STATUSES = ("not verified", "missing", "present", "pending", "sent separately", "not applicable")
+
+
+def printed_status(checklist_text: str, label: str) -> str | None:
+    """The status the checklist page prints in the label's row (the label may wrap)."""
+    at = checklist_text.find(fold(label)[:18])
+    if at < 0:
+        return None
+    row = checklist_text[at : at + len(label) + 40]
+    found = [(row.find(s), s) for s in STATUSES if s in row]
+    return min(found)[1] if found else None
+
+
+def own_records(truths: list[Truth], categories: set[str]) -> list[str]:
+    """This patient's records of those kinds whose own text says so (a duplicate once)."""
+    return [
+        t.path
+        for t in truths
+        if t.owner == "ours" and t.category in categories and t.strong and "duplicate" not in t.note
+    ]
+
+
 def score(
-    truths: list[Truth], report: dict, pages: dict[str, str], flat_not_included: str
-) -> list[Claim]:  # type: ignore[type-arg]
+    truths: list[Truth],
+    report: dict,  # type: ignore[type-arg]
+    pages: dict[str, str],
+    flat_not_included: str,
+    spec: Spec | None = None,
+) -> list[Claim]:
+    spec = spec or FOLDERS["a"]
     by_path = {t.path: t for t in truths}
     ours_studies = {t.study_uid for t in truths if t.category == "dicom" and t.owner == "ours"}
     other_studies = {t.study_uid for t in truths if t.category == "dicom" and t.owner == "other"}
@@ -760,7 +1348,7 @@ def score(
                 current += " " + stripped
         if current:
             bullets.append(current)
-    toml_pending = {"slides": "Requested from St. Brigid", "biomarkers": "EGFR/ALK/PD-L1 sent out"}
+    toml_pending = spec.pending
     for bullet in bullets:
         studies = re.search(r"Scan files \(DICOM\):\s*(\d+) (?:scan )?stud", bullet)
         if studies:
@@ -780,13 +1368,33 @@ def score(
             claims.append(
                 Claim("cover", bullet[:70], False, "no status in packet.toml and no record says so")
             )
+    missing = re.search(r"Missing:\s*(.*)", cover, re.S)
+    labels = {fold(i.get("label", i["id"])): i["id"] for i in report.get("checklist", [])}
+    for entry in re.split(
+        r",\s*(?![^()]*\))", " ".join(missing.group(1).split()) if missing else ""
+    ):
+        name = re.sub(r"\s*\(not verified\)\s*$", "", entry).strip()
+        wanted = ITEM_CATEGORIES.get(labels.get(fold(name), ""))
+        if not name or wanted is None:
+            continue
+        have = own_records(truths, wanted)
+        claims.append(
+            Claim(
+                "cover",
+                f"Missing: {entry}"[:70],
+                not have,
+                ("the folder holds " + ", ".join(have) + ", which says it is one")
+                if have
+                else "no record of this patient of that kind says it is one",
+            )
+        )
     if not any("Scan files" in b for b in bullets):
         claims.append(
             Claim(
                 "cover",
                 "Scan files (DICOM) on the cover",
                 False,
-                "the disc holds this patient's CT study but the cover does not say it is coming",
+                f"the disc holds this patient's {spec.disc} but the cover does not say it is coming",
             )
         )
 
@@ -797,6 +1405,23 @@ def score(
         label = item.get("label", item["id"])
         printed = fold(label)[:18] in checklist_text
         if status != "present":
+            continue
+        # The page is what the center reads: where its row says other than check --json
+        # (a build that read the folder differently), the row's own words are the claim.
+        on_page = printed_status(checklist_text, label)
+        if item["id"] in ITEM_CATEGORIES and on_page and on_page != "present":
+            have = own_records(truths, ITEM_CATEGORIES[item["id"]])
+            claims.append(
+                Claim(
+                    "checklist",
+                    f"{label}: {on_page.capitalize()}"[:70],
+                    not have,
+                    ("the folder holds " + ", ".join(have) + ", which says it is one")
+                    if have
+                    else "no record of this patient of that kind says it is one",
+                )
+            )
+            claims[-1].why += " (check --json: present)"
             continue
         listed = item.get("documents", [])
         if item["id"] in ITEM_CATEGORIES:
@@ -914,11 +1539,26 @@ def score(
         (t.date for t in truths if t.owner == "ours" and t.category == "pathology" and t.date),
         default=None,
     )
-    timeline_dates = {line.split(",")[0] for line in TIMELINE.splitlines()[1:]}
+    timeline_dates = {line.split(",")[0] for line in spec.timeline.splitlines()[1:]}
     for row in summary.get("dates", []):
         label, date, source = row["label"], row["date"], row.get("source")
         iso = date[:10]
         if iso not in summary_text and fold(date)[:10] not in summary_text:
+            continue
+        if not re.search(re.escape(fold(label)[:20]) + r"(?! \(the family)", summary_text):
+            # check --json has the row, the page does not; where the page gives the family's
+            # row of that kind instead, that row is the claim.
+            family = f"{fold(label)} (the family"
+            if source is not None and family in summary_text and iso in summary_text:
+                ok = iso in timeline_dates
+                claims.append(
+                    Claim(
+                        "summary",
+                        f"{label} (the family's timeline) {iso}"[:70],
+                        ok,
+                        "the family's timeline" if ok else "not in timeline.csv",
+                    )
+                )
             continue
         if source is None:
             ok = iso in timeline_dates
@@ -987,17 +1627,23 @@ def score(
         claims.append(Claim("summary", f"Care so far: {name}"[:70], bool(ours), why))
         if not ours:
             continue
-        distinct = [p for p in ours if "duplicate" not in by_path[p].note]
-        true_dates = sorted(d for p in distinct if (d := by_path[p].date))
+        distinct = [
+            p for p in ours if "duplicate" not in by_path[p].note and by_path[p].category != "dicom"
+        ]
+        studies_there = [p for p in ours if by_path[p].category == "dicom"]
+        true_dates = sorted({d for p in distinct + studies_there if (d := by_path[p].date)})
         printed = [d for d in (place.get("first"), place.get("last")) if d]
         wrong = list(dict.fromkeys(d for d in printed if d not in true_dates))
         why = f"true dates of its records: {', '.join(true_dates) or 'none known'}"
+        if studies_there:
+            why = why.replace("its records", "its records and scan studies")
         if wrong:
             why += f"; {', '.join(wrong)} is no record's date"
         label = f"Care so far: {name}: dates {' to '.join(dict.fromkeys(printed))}"
         claims.append(Claim("summary", label[:70], not wrong, why))
         records = place.get("records")
-        if records is not None:
+        row = summary_text[summary_text.find(fold(name)) :][: len(name) + 60]
+        if records is not None and f"{records} record" in row:
             label = f"Care so far: {name}: {records} records"
             why = f"this patient's distinct records naming it (a duplicate once): {len(distinct)}"
             claims.append(Claim("summary", label[:70], records == len(distinct), why))
@@ -1038,7 +1684,7 @@ def score(
         claims.append(
             Claim(
                 "imaging",
-                "this patient's CT of 2026-01-20 listed",
+                f"this patient's {spec.scans} listed",
                 False,
                 "not among check's imaging studies",
             )
@@ -1048,15 +1694,49 @@ def score(
     flat_text = re.sub(r"\s+", "", flat_not_included)
     ni = pages.get("not_included", "")
     folders_done: set[str] = set()
+    # A study is named by its folder; where studies share one folder (a flat disc), by its
+    # files, and the page names it when it names any of them as another patient's.
+    holders: dict[str, set[str]] = {}
+    for t in truths:
+        if t.category == "dicom":
+            holders.setdefault(t.path.rsplit("/", 1)[0], set()).add(t.study_uid)
     for t in truths:
         if t.owner != "other":
             continue
-        target = t.path.rsplit("/", 1)[0] + "/" if t.category == "dicom" else t.path
+        files = [t.path]
+        target = t.path
+        if t.category == "dicom":
+            folder = t.path.rsplit("/", 1)[0]
+            if len(holders[folder]) == 1:
+                target = folder + "/"
+                files = [target]
+            else:
+                target = f"study {t.study_uid[-12:]} in {folder}/"
+                files = sorted(x.path for x in truths if x.study_uid == t.study_uid)
         if target in folders_done:
             continue
         folders_done.add(target)
-        key = re.sub(r"\s+", "", target)
-        at = flat_text.find(key)
+        hits = [
+            (at, key)
+            for one in files
+            if (at := flat_text.find(key := re.sub(r"\s+", "", one))) >= 0
+        ]
+        if t.category == "dicom" and target.startswith("study "):
+            # The page may name a shared folder's study by its folder, modality and date.
+            key = re.sub(r"\s+", "", t.path.rsplit("/", 1)[0] + "/")
+            rows = [m.start() for m in re.finditer(re.escape(key), flat_text)]
+            for at, end in zip(rows, [*rows[1:], len(flat_text)], strict=True):
+                if t.date and t.date in flat_text[at + len(key) : min(end, at + 160)]:
+                    hits.append((at, key))
+        named = [
+            (at, key)
+            for at, key in hits
+            if any(
+                w in flat_text[at + len(key) : at + len(key) + 160].lower()
+                for w in ("anotherpatient", "otherpatient", "differentpatient")
+            )
+        ]
+        at, key = (named or hits or [(-1, "")])[0]
         if at < 0:
             claims.append(
                 Claim(
@@ -1182,22 +1862,52 @@ def main() -> int:
     parser.add_argument(
         "--keep", type=Path, help="write the folder, manifest and packet here and keep them"
     )
+    parser.add_argument(
+        "--folder",
+        choices=sorted(FOLDERS),
+        default="a",
+        help="a: the folder packet was developed against; b: the held-out folder, to measure once",
+    )
+    parser.add_argument(
+        "--ccda-git-dir",
+        type=Path,
+        default=CCDA_GIT,
+        help="folder b: a git directory or checkout of github.com/HL7/C-CDA-Examples",
+    )
+    parser.add_argument(
+        "--rescore",
+        type=Path,
+        metavar="DIR",
+        help="score again the manifest.json, check.json and packet.pdf a run kept in DIR "
+        "(with its --folder), without making the folder or running packet",
+    )
     args = parser.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="packet-front-"))
-    folder = work / "records"
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    truths = write_folder(folder)
-    (work / "manifest.json").write_text(
-        json.dumps([asdict(t) for t in truths], indent=1, ensure_ascii=False), encoding="utf-8"
-    )
-    report, pdf = run(args.packet, folder, work)
-    (work / "check.json").write_text(
-        json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8"
-    )
+    spec = FOLDERS[args.folder]
+    if args.rescore:
+        work = args.rescore
+        truths = [Truth(**t) for t in json.loads((work / "manifest.json").read_text("utf-8"))]
+        report = json.loads((work / "check.json").read_text("utf-8"))
+        pdf = work / "packet.pdf"
+    else:
+        work = args.keep or Path(tempfile.mkdtemp(prefix="packet-front-"))
+        folder = work / "records"
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        truths = (
+            write_folder(folder)
+            if args.folder == "a"
+            else write_folder_b(folder, args.ccda_git_dir)
+        )
+        (work / "manifest.json").write_text(
+            json.dumps([asdict(t) for t in truths], indent=1, ensure_ascii=False), encoding="utf-8"
+        )
+        report, pdf = run(args.packet, folder, work)
+        (work / "check.json").write_text(
+            json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
     pages, not_included = sections(pdf)
-    claims = score(truths, report, pages, drawing_order_text(pdf, not_included))
+    claims = score(truths, report, pages, drawing_order_text(pdf, not_included), spec)
     width = max(len(c.claim) for c in claims)
     print(f"{'page':<13} {'claim':<{width}}  ok   why")
     for c in claims:
@@ -1213,7 +1923,7 @@ def main() -> int:
     for missed in MISSED:
         print(f"  {missed[:150]}")
     print(f"folder, manifest.json, check.json and packet.pdf in {work}")
-    if not args.keep:
+    if not args.keep and not args.rescore:
         print("(pass --keep DIR to keep them; this temporary folder is left in place)")
     return 0
 
