@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import random
 import shutil
 import subprocess
@@ -287,11 +288,20 @@ def main() -> int:
         + (f"; the median of {options.runs} runs" if options.runs > 1 else "")
         + "):"
     )
-    # OCR is on by default when Tesseract is installed: measured apart, the other rows without.
-    ocr_check = measure(packet("check", str(pdf_folder))) if shutil.which("tesseract") else None
+    # OCR is on by default when Tesseract is installed: measured apart, the other rows without,
+    # first with an empty OCR cache of this run's own (never the user's), then with it filled.
+    ocr_check = ocr_again = ocr_build = None
+    if shutil.which("tesseract"):
+        os.environ["XDG_CACHE_HOME"] = str(root / "cache")
+        ocr_check = measure(packet("check", str(pdf_folder)))
+        ocr_again = measure(packet("check", str(pdf_folder)))
+        out = outputs / "ocr.pdf"
+        ocr_build = measure(packet("build", str(pdf_folder), "-o", str(out), "--force"), out)
     row("packet check (PDFs)", check)
-    if ocr_check:
-        row("packet check, OCR of the scans", ocr_check)
+    if ocr_check and ocr_again and ocr_build:
+        row("check, OCR, empty cache", ocr_check)
+        row("check, OCR, cache filled", ocr_again)
+        row("build, OCR, cache filled", ocr_build)
     row("packet build (PDFs)", build)
     if qpdf:
         row("qpdf merge (same PDFs)", qpdf)
@@ -318,12 +328,16 @@ def main() -> int:
     slowest = max(c.seconds for c in checks)
     worst = f" (slowest run {slowest:.2f} s)" if len(checks) > 1 else ""
     target("check <= 3 s", check.seconds <= 3, f"{check.seconds:.2f} s{worst}")
-    if ocr_check:
+    if ocr_check and ocr_again and ocr_build:
         target(
-            "check with OCR (30 scans among 230) <= 20 s",
-            ocr_check.seconds <= 20,
+            "first check with OCR, empty cache (30 scans among 230) <= 60 s",
+            ocr_check.seconds <= 60,
             f"{ocr_check.seconds:.2f} s",
         )
+        target("second check with OCR <= 3 s", ocr_again.seconds <= 3, f"{ocr_again.seconds:.2f} s")
+        if qpdf:
+            ratio = ocr_build.seconds / qpdf.seconds
+            target("build after check <= 1.3 x qpdf merge", ratio <= 1.3, f"{ratio:.2f} x")
     target(
         "30 photos <= 4 s and <= 150 MB",
         photo_run.seconds <= 4 and photo_run.peak_mb <= 150,
