@@ -710,8 +710,15 @@ CCDA_GIT = Path("/work/.mirror/HL7+C-CDA-Examples/repo")
 CCDA_COMMIT = "ad5007abd912a45bbd04ce96e871c70954c2b2c2"
 
 
+CCDA_B = Path(__file__).resolve().parent / "ccda_b"  # the three examples folder b uses (CC0)
+
+
 def ccda_example(path: str, git_dir: Path) -> str:
-    """One document of HL7's C-CDA examples, read from a local copy of the repository."""
+    """One document of HL7's C-CDA examples: the copy committed beside this script, or one
+    read from a local copy of the repository."""
+    committed = CCDA_B / path.rsplit("/", 1)[-1]
+    if committed.is_file():
+        return committed.read_text(encoding="utf-8-sig")
     if (git_dir / path).is_file():  # a checkout
         return (git_dir / path).read_text(encoding="utf-8")
     done = subprocess.run(
