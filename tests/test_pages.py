@@ -213,7 +213,10 @@ def test_the_summary_follows_the_cover_with_key_dates_and_care_so_far(
     assert index == 1
     summary = "".join(t for t in texts if re.search(r"DOB \S+ Clinical summary\s", t))
     assert "Estrogen receptor (ER)" in summary and "positive (95%)" in summary
-    assert re.search(r"Lakeside Medical Center\s+00481516\s+\d+ records, 2026-02-10 to", summary)
+    assert re.search(
+        r"Lakeside Medical Center\s+00481516\s+\d+ records, (\d+ scan stud(y|ies), )?2026-02-10 to",
+        summary,
+    )
     assert "Example Health Plan" not in summary  # the insurer holds no clinical records
     found = re.search(r"Diagnosis \(first\s+pathology\)\s+2026-02-10\s+p\. (\d+)", summary)
     assert found, summary
