@@ -6,17 +6,22 @@ loose one, under a path that says where it sits (`Export.zip/IHE_XDM/SUBSET01/DO
 Members are copied, within limits, into a private temporary folder outside the records folder
 (readable by this user only, removed when the command ends), so every reader and the merge
 open them like any file. Nothing is ever unpacked into the records folder.
+
+A member's bytes are untrusted: unpacking a damaged one raises whatever its decompressor
+raises, and each of those makes that member alone "damaged" (see `ZIP_ERRORS`).
 """
 
 from __future__ import annotations
 
 import atexit
 import itertools
+import lzma
 import os
 import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -32,6 +37,22 @@ MAX_DEPTH = 3  # a zip in an email in a zip is real; deeper is a trick
 MAX_MEMBERS = 10_000  # members of one archive
 MAX_TOTAL = 4_000_000_000  # bytes unpacked from one file, all members together
 MAX_RATIO = 200  # a member that grows more than this when unpacked (and past 1 MB) is a bomb
+
+# What zipfile raises on a damaged archive or member: BadZipFile (bad headers, a CRC that does
+# not match), zlib.error (damaged deflate data), lzma.LZMAError, OSError (damaged bzip2 data,
+# and reading errors), EOFError (compressed data that ends early), NotImplementedError (an
+# unknown compression method), RuntimeError (an encrypted member without its password),
+# ValueError (offsets that point before the start of the file).
+ZIP_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    OSError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+)
 
 OFFICE = {".docx": "Word document", ".xlsx": "spreadsheet", ".pptx": "presentation"}
 
@@ -128,7 +149,7 @@ def _is_office_file(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         return False
     return "[Content_Types].xml" in names or names[:1] == ["mimetype"]
 
@@ -193,7 +214,7 @@ def _expand_zip(found: FoundFile, depth: int, result: Unpacked) -> None:
     relative = found.relative
     try:
         archive = zipfile.ZipFile(found.path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         office = OFFICE.get(found.path.suffix.lower())
         what = office or "zip archive"
         result.containers.append((found, f"damaged {what}"))
@@ -273,12 +294,12 @@ def _expand_zip(found: FoundFile, depth: int, result: Unpacked) -> None:
                 continue
             try:
                 copied = _copy_member(archive.open(member), member.file_size, shown, budget)
-            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+            except ZIP_ERRORS as exc:
                 _excluded(result, found, shown, "damaged inside the zip archive")
                 result.problems.append(
                     _problem(
                         shown,
-                        f"This file in the zip archive is damaged ({exc.__class__.__name__}).",
+                        f"This file in the zip archive is damaged ({_error_name(exc)}).",
                         "Download the archive again from the portal.",
                     )
                 )
@@ -289,6 +310,12 @@ def _expand_zip(found: FoundFile, depth: int, result: Unpacked) -> None:
             _expand_one(FoundFile(copied, shown), depth + 1, result)
     inside = f"{len(members):,} file" + ("" if len(members) == 1 else "s")
     result.containers.append((found, f"zip archive ({inside} inside, each listed on its own)"))
+
+
+def _error_name(exc: Exception) -> str:
+    """`zlib.error` rather than a bare `error`: the name says which decompressor failed."""
+    name = exc.__class__.__name__
+    return f"{exc.__class__.__module__}.{name}" if name == "error" else name
 
 
 EXPORT_PACKAGING = (
