@@ -370,6 +370,19 @@ def _expand_email(found: FoundFile, depth: int, result: Unpacked) -> None:
     body = target / (_plain_stem(message.subject or "Email") + ".md")
     body.write_text(message.text, encoding="utf-8")
     result.files.append(FoundFile(body, found.relative))
+    if message.cut:
+        names = ", ".join(dict.fromkeys(safe_name(name) for name in message.cut))
+        result.problems.append(
+            _problem(
+                found.relative,
+                f"Header cut: this email's {names} header is far longer than an email's "
+                f"(over {mail.MAX_HEADER:,} characters, {mail.MAX_ENCODED_WORDS} encoded words "
+                f"or {mail.MAX_ADDRESSES} addresses); packet read only its beginning.",
+                "Nothing to do unless what was cut matters: then open the email in your email "
+                "program and print it to PDF.",
+                Severity.WARNING,
+            )
+        )
     if depth >= MAX_DEPTH and message.attachments:
         result.problems.append(
             _problem(
