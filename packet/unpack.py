@@ -161,6 +161,17 @@ def _as_text(
     False when it cannot be read (then it is listed, with a problem)."""
     try:
         text = convert(found.path)
+    except word.TooLarge as exc:
+        result.containers.append((found, "a document too large to read"))
+        result.problems.append(
+            _problem(
+                found.relative,
+                f"This document is too large for packet to read ({exc}; packet reads up to "
+                f"{word.MAX_XML:,}).",
+                "Open it and save it as PDF, and keep the PDF in the records folder.",
+            )
+        )
+        return False
     except Exception as exc:  # a damaged document: listed with what to do, never a crash
         result.containers.append((found, "a document that could not be read"))
         result.problems.append(

@@ -209,3 +209,53 @@ def test_an_html_email_loses_only_its_scripts_and_styles(tmp_path: Path) -> None
     assert "Biopsy results\nare back & clear" in text
     assert "color" not in text and "alert" not in text
     assert text.rstrip().endswith("unclosed")  # never closed: kept, as before
+
+
+def _word_document(path: Path, paragraphs: int) -> Path:
+    """A .docx of `paragraphs` short styled paragraphs: 100,000 compress to about 60 KB."""
+    import docx
+
+    source = path.with_suffix(".src.docx")
+    document = docx.Document()
+    document.add_heading("Consultation", level=1)
+    document.save(str(source))
+    body = '<w:p><w:pPr><w:pStyle w:val="Normal"/></w:pPr><w:r><w:t>x</w:t></w:r></w:p>'
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + body.encode() * paragraphs, 1)
+            new.writestr(item.filename, data)
+    source.unlink()
+    return path
+
+
+def test_a_word_document_that_unpacks_to_megabytes_of_markup_is_listed_not_read(
+    tmp_path: Path,
+) -> None:
+    import time
+
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    _word_document(root / "letter.docx", 100_000)  # 7.5 MB of XML; 46 s to read before
+    assert (root / "letter.docx").stat().st_size < 100_000
+    started = time.perf_counter()
+    report, _ = check_folder(root)
+    assert time.perf_counter() - started < 4
+    assert {d.path: d.reason for d in report.documents}["letter.docx"] == (
+        "a document too large to read"
+    )
+    [problem] = [p for p in report.problems if p.path == "letter.docx"]
+    assert "too large" in problem.message and "save it as PDF" in problem.fix
+
+
+def test_a_long_word_document_is_read_with_its_headings(tmp_path: Path) -> None:
+    import time
+
+    from packet.formats import word
+
+    path = _word_document(tmp_path / "letter.docx", 10_000)  # 750 KB of XML
+    started = time.perf_counter()
+    text = word.to_text(path)
+    assert time.perf_counter() - started < 3  # a style lookup per paragraph: 5 s before
+    assert text.count("x\n") == 10_000 and "# Consultation" in text
