@@ -3,6 +3,16 @@
 Only headers are read (reading stops before the pixel data), so a disc of thousands of images is
 summarized quickly. The images themselves are never put into the packet: the center receives
 the disc.
+
+A file's bytes are untrusted, and pydicom decodes elements lazily: a damaged file can raise
+while it is read and again when a value or a disc index's record is looked at. What it raises
+(pydicom 3): InvalidDicomError (no DICOM structure), BytesLengthException (a value whose
+length does not fit its representation; not a ValueError), NotImplementedError (an unknown
+value representation, e.g. one flipped byte), ValueError, KeyError, TypeError, struct.error,
+OverflowError (lengths and offsets out of range), EOFError and OSError (a file cut short),
+UnicodeError (a character set that does not decode), RecursionError (sequences nested
+thousands deep). `read_header` turns each of those into a ValueError saying the file is
+damaged; the whole reading of one file, not just the opening, sits under that one guard.
 """
 
 from __future__ import annotations
@@ -122,26 +132,46 @@ def read_header(path: Path, relative: str) -> DicomHeader:
         return _read_header(path, relative)
 
 
-def _read_header(path: Path, relative: str) -> DicomHeader:
-    import pydicom  # imported here: most runs never meet a scan disc
-    from pydicom.errors import InvalidDicomError
+class UnusableScan(ValueError):
+    """A file pydicom reads, but not one packet can use: cut off, or of no study."""
 
-    try:
-        with path.open("rb") as fp:
-            ds = pydicom.dcmread(fp, stop_before_pixels=True, force=True)
-            truncated = _pixels_cut_off(fp, ds)
-    except (
+
+def _damage() -> tuple[type[BaseException], ...]:
+    from pydicom.errors import BytesLengthException, InvalidDicomError
+
+    return (
         InvalidDicomError,
-        OSError,
-        EOFError,
-        struct.error,
-        KeyError,
+        BytesLengthException,
+        NotImplementedError,
         ValueError,
+        KeyError,
         TypeError,
-    ) as exc:
-        raise ValueError(f"not a readable DICOM file ({exc.__class__.__name__})") from exc
+        struct.error,
+        OverflowError,
+        EOFError,
+        OSError,
+        UnicodeError,
+        RecursionError,
+    )
+
+
+def _read_header(path: Path, relative: str) -> DicomHeader:
+    try:
+        return _decode_header(path, relative)
+    except UnusableScan:
+        raise
+    except _damage() as exc:
+        raise ValueError(f"it is damaged ({exc.__class__.__name__})") from exc
+
+
+def _decode_header(path: Path, relative: str) -> DicomHeader:
+    import pydicom  # imported here: most runs never meet a scan disc
+
+    with path.open("rb") as fp:
+        ds = pydicom.dcmread(fp, stop_before_pixels=True, force=True)
+        truncated = _pixels_cut_off(fp, ds)
     if truncated:
-        raise ValueError(
+        raise UnusableScan(
             "the file is cut off before the end of its image (the copy did not finish)"
         )
     meta = getattr(ds, "file_meta", None)
@@ -149,7 +179,7 @@ def _read_header(path: Path, relative: str) -> DicomHeader:
     is_directory = sop_class == DICOMDIR_CLASS or 0x00041220 in ds
     study_uid = _raw(ds, 0x0020000D)
     if not study_uid and not is_directory:
-        raise ValueError("DICOM file without a study identifier")
+        raise UnusableScan("DICOM file without a study identifier")
     return DicomHeader(
         relative=relative,
         study_uid=study_uid,

@@ -6,17 +6,22 @@ loose one, under a path that says where it sits (`Export.zip/IHE_XDM/SUBSET01/DO
 Members are copied, within limits, into a private temporary folder outside the records folder
 (readable by this user only, removed when the command ends), so every reader and the merge
 open them like any file. Nothing is ever unpacked into the records folder.
+
+A member's bytes are untrusted: unpacking a damaged one raises whatever its decompressor
+raises, and each of those makes that member alone "damaged" (see `ZIP_ERRORS`).
 """
 
 from __future__ import annotations
 
 import atexit
 import itertools
+import lzma
 import os
 import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -32,6 +37,22 @@ MAX_DEPTH = 3  # a zip in an email in a zip is real; deeper is a trick
 MAX_MEMBERS = 10_000  # members of one archive
 MAX_TOTAL = 4_000_000_000  # bytes unpacked from one file, all members together
 MAX_RATIO = 200  # a member that grows more than this when unpacked (and past 1 MB) is a bomb
+
+# What zipfile raises on a damaged archive or member: BadZipFile (bad headers, a CRC that does
+# not match), zlib.error (damaged deflate data), lzma.LZMAError, OSError (damaged bzip2 data,
+# and reading errors), EOFError (compressed data that ends early), NotImplementedError (an
+# unknown compression method), RuntimeError (an encrypted member without its password),
+# ValueError (offsets that point before the start of the file).
+ZIP_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    OSError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+)
 
 OFFICE = {".docx": "Word document", ".xlsx": "spreadsheet", ".pptx": "presentation"}
 
@@ -128,7 +149,7 @@ def _is_office_file(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         return False
     return "[Content_Types].xml" in names or names[:1] == ["mimetype"]
 
@@ -140,6 +161,17 @@ def _as_text(
     False when it cannot be read (then it is listed, with a problem)."""
     try:
         text = convert(found.path)
+    except word.TooLarge as exc:
+        result.containers.append((found, "a document too large to read"))
+        result.problems.append(
+            _problem(
+                found.relative,
+                f"This document is too large for packet to read ({exc}; packet reads up to "
+                f"{word.MAX_XML:,}).",
+                "Open it and save it as PDF, and keep the PDF in the records folder.",
+            )
+        )
+        return False
     except Exception as exc:  # a damaged document: listed with what to do, never a crash
         result.containers.append((found, "a document that could not be read"))
         result.problems.append(
@@ -193,7 +225,7 @@ def _expand_zip(found: FoundFile, depth: int, result: Unpacked) -> None:
     relative = found.relative
     try:
         archive = zipfile.ZipFile(found.path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         office = OFFICE.get(found.path.suffix.lower())
         what = office or "zip archive"
         result.containers.append((found, f"damaged {what}"))
@@ -273,12 +305,12 @@ def _expand_zip(found: FoundFile, depth: int, result: Unpacked) -> None:
                 continue
             try:
                 copied = _copy_member(archive.open(member), member.file_size, shown, budget)
-            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+            except ZIP_ERRORS as exc:
                 _excluded(result, found, shown, "damaged inside the zip archive")
                 result.problems.append(
                     _problem(
                         shown,
-                        f"This file in the zip archive is damaged ({exc.__class__.__name__}).",
+                        f"This file in the zip archive is damaged ({_error_name(exc)}).",
                         "Download the archive again from the portal.",
                     )
                 )
@@ -289,6 +321,12 @@ def _expand_zip(found: FoundFile, depth: int, result: Unpacked) -> None:
             _expand_one(FoundFile(copied, shown), depth + 1, result)
     inside = f"{len(members):,} file" + ("" if len(members) == 1 else "s")
     result.containers.append((found, f"zip archive ({inside} inside, each listed on its own)"))
+
+
+def _error_name(exc: Exception) -> str:
+    """`zlib.error` rather than a bare `error`: the name says which decompressor failed."""
+    name = exc.__class__.__name__
+    return f"{exc.__class__.__module__}.{name}" if name == "error" else name
 
 
 EXPORT_PACKAGING = (
@@ -343,6 +381,19 @@ def _expand_email(found: FoundFile, depth: int, result: Unpacked) -> None:
     body = target / (_plain_stem(message.subject or "Email") + ".md")
     body.write_text(message.text, encoding="utf-8")
     result.files.append(FoundFile(body, found.relative))
+    if message.cut:
+        names = ", ".join(dict.fromkeys(safe_name(name) for name in message.cut))
+        result.problems.append(
+            _problem(
+                found.relative,
+                f"Header cut: this email's {names} header is far longer than an email's "
+                f"(over {mail.MAX_HEADER:,} characters, {mail.MAX_ENCODED_WORDS} encoded words "
+                f"or {mail.MAX_ADDRESSES} addresses); packet read only its beginning.",
+                "Nothing to do unless what was cut matters: then open the email in your email "
+                "program and print it to PDF.",
+                Severity.WARNING,
+            )
+        )
     if depth >= MAX_DEPTH and message.attachments:
         result.problems.append(
             _problem(

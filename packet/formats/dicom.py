@@ -15,12 +15,16 @@ def read(path: Path, relative: str, reading: FileReading) -> None:
     reading.usable = False  # scan files go to the center on the disc, never into the PDF
     try:
         reading.dicom = read_header(path, relative)
-    except ValueError as exc:
-        reading.exclusion = "damaged scan file"
+    except ValueError as exc:  # read_header turns every kind of damage into this
+        index = path.name.upper() == "DICOMDIR"
+        reading.exclusion = (
+            "damaged index of the scan disc (DICOMDIR)" if index else "damaged scan file"
+        )
         reading.problem = problem(
             relative,
             ProblemKind.UNREADABLE_FILE,
-            f"This looks like a scan (DICOM) file but it cannot be read: {exc}.",
+            f"This looks like a scan (DICOM) file but it cannot be read: {exc}."
+            + (" The disc's other files are read without it." if index else ""),
             "Copy the disc again; if it still fails, ask the imaging center for a new disc.",
             Severity.WARNING,
         )

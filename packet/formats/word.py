@@ -8,6 +8,14 @@ import zipfile
 from pathlib import Path
 
 MAX_DOCX = 100_000_000  # bytes
+# Unpacked markup python-docx parses (document, styles, headers...): 43 KB of .docx can unpack
+# to 20 MB of XML, and each paragraph costs python-docx tens of microseconds. A long real letter
+# is well under 1 MB.
+MAX_XML = 5_000_000  # bytes, all XML parts together
+
+
+class TooLarge(ValueError):
+    """A Word document whose unpacked text markup is over MAX_XML."""
 
 
 def is_docx(path: Path) -> bool:
@@ -26,13 +34,21 @@ def to_text(path: Path) -> str:
     from docx.text.paragraph import Paragraph
 
     if path.stat().st_size > MAX_DOCX:
-        raise ValueError("document too large")
+        raise TooLarge(f"{path.stat().st_size:,} bytes")
+    with zipfile.ZipFile(path) as archive:  # the sizes its directory announces, unpacked
+        markup = sum(
+            m.file_size for m in archive.infolist() if m.filename.endswith((".xml", ".rels"))
+        )
+    if markup > MAX_XML:
+        raise TooLarge(f"{markup:,} bytes of text markup unpacked")
     document = docx.Document(str(path))
+    # Style names looked up once: `Paragraph.style` searches the styles part on every call.
+    names = {style.style_id: style.name or "" for style in document.styles}
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             text = block.text.strip()
-            style = (block.style.name if block.style is not None else "") or ""
+            style = names.get(block._p.style or "", "")  # the paragraph's own style id
             if text and (style.startswith("Heading") or style == "Title"):
                 lines += ["", f"# {text}"]
             else:

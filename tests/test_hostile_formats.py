@@ -1,0 +1,261 @@
+"""Damaged and hostile files of the formats packet unpacks or decodes (zip, DICOM, email, Word,
+caregiver CSV files, very long lines): each costs only itself, is listed with what to do, and
+costs seconds, not minutes or gigabytes.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from packet.check import check_folder
+from packet.cli import app
+from packet.models import DocumentStatus
+
+from conftest import CONSULT_TEXT, make_dicom, make_pdf, records_folder
+
+runner = CliRunner()
+
+
+def _check_and_build(root: Path, tmp_path: Path) -> None:
+    """Both commands finish as they would for any folder: no 'unexpected error'."""
+    checked = runner.invoke(app, ["check", str(root)])
+    assert "unexpected error" not in checked.output, checked.output
+    assert checked.exit_code in (0, 1), checked.output  # 1: required items are missing
+    built = runner.invoke(app, ["build", str(root), "-o", str(tmp_path / "p.pdf")])
+    assert built.exit_code == 0, built.output
+
+
+def _status(root: Path) -> dict[str, tuple[DocumentStatus, str]]:
+    report, _ = check_folder(root)
+    return {d.path: (d.status, d.reason) for d in report.documents}
+
+
+def _damaged_zip(path: Path, compression: int) -> None:
+    """A zip whose one member's compressed data has 20 bytes flipped in its middle."""
+    with zipfile.ZipFile(path, "w", compression=compression) as archive:
+        archive.writestr("note.txt", CONSULT_TEXT.encode() * 60)
+        archive.writestr("intact.txt", CONSULT_TEXT.encode())
+    data = bytearray(path.read_bytes())
+    start = data.index(b"note.txt") + len("note.txt") + 40
+    for i in range(start, start + 20):
+        data[i] ^= 0x55
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "compression",
+    [zipfile.ZIP_DEFLATED, zipfile.ZIP_LZMA, zipfile.ZIP_BZIP2],
+    ids=["deflate", "lzma", "bzip2"],
+)
+def test_a_zip_member_with_damaged_compressed_data_costs_only_itself(
+    tmp_path: Path, compression: int
+) -> None:
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    _damaged_zip(root / "export.zip", compression)
+    status = _status(root)
+    assert status["export.zip/note.txt"] == (
+        DocumentStatus.EXCLUDED,
+        "damaged inside the zip archive",
+    )
+    assert status["export.zip/intact.txt"][0] is DocumentStatus.INCLUDED
+    assert status["consult.pdf"][0] is DocumentStatus.INCLUDED
+    report, _ = check_folder(root)
+    [problem] = [p for p in report.problems if p.path == "export.zip/note.txt"]
+    assert "damaged" in problem.message and problem.fix
+    _check_and_build(root, tmp_path)
+
+
+def _flip_vr(path: Path, tag: tuple[int, int], vr: bytes = b"TL") -> None:
+    """One element's value representation replaced by one pydicom does not know."""
+    data = bytearray(path.read_bytes())
+    at = data.index(struct.pack("<HH", *tag))
+    data[at + 4 : at + 6] = vr
+    path.write_bytes(bytes(data))
+
+
+def _nested_sequences(depth: int) -> bytes:
+    """`depth` sequences of undefined length, each the one item of the one before."""
+    opening = (
+        struct.pack("<HH", 0x0008, 0x1115) + b"SQ\0\0\xff\xff\xff\xff"
+        + struct.pack("<HH", 0xFFFE, 0xE000) + b"\xff\xff\xff\xff"
+    )  # fmt: skip
+    closing = struct.pack("<HHI", 0xFFFE, 0xE00D, 0) + struct.pack("<HHI", 0xFFFE, 0xE0DD, 0)
+    return opening * depth + closing * depth
+
+
+@pytest.mark.parametrize("damage", ["flipped VR", "5,000 nested sequences"])
+def test_a_damaged_scan_file_costs_only_itself(tmp_path: Path, damage: str) -> None:
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    damaged = make_dicom(root / "disc" / "IM1", instance=1)
+    make_dicom(root / "disc" / "IM2", instance=2)
+    if damage == "flipped VR":
+        _flip_vr(damaged, (0x0002, 0x0000))  # the file meta group's length
+    else:
+        data = damaged.read_bytes()
+        pixels = data.index(struct.pack("<HH", 0x7FE0, 0x0010))
+        damaged.write_bytes(data[:pixels] + _nested_sequences(5000) + data[pixels:])
+    report, _ = check_folder(root)
+    assert {d.path: d.reason for d in report.documents}["disc/IM1"] == "damaged scan file"
+    [problem] = [p for p in report.problems if p.path == "disc/IM1"]
+    assert "damaged" in problem.message and problem.fix
+    [study] = report.imaging_studies
+    assert study.images == 1  # the intact file of the disc is still counted
+    _check_and_build(root, tmp_path)
+
+
+def test_a_damaged_disc_index_leaves_the_discs_images_read(tmp_path: Path) -> None:
+    from pydicom import dcmread
+    from pydicom.fileset import FileSet
+
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    disc = FileSet()
+    for n in range(3):
+        ds = dcmread(make_dicom(tmp_path / f"src{n}", instance=n))
+        ds.StudyTime, ds.StudyID, ds.SeriesNumber, ds.PatientID = "1000", "1", 1, "42"
+        disc.add(ds)
+    disc.write(root / "CD")
+    _flip_vr(root / "CD" / "DICOMDIR", (0x0004, 0x1500))  # a record's Referenced File ID
+    report, _ = check_folder(root)
+    reasons = {d.path: d.reason for d in report.documents}
+    assert reasons["CD/DICOMDIR"] == "damaged index of the scan disc (DICOMDIR)"
+    [study] = report.imaging_studies
+    assert study.images == 3
+    [problem] = [p for p in report.problems if p.path == "CD/DICOMDIR"]
+    assert "other files are read" in problem.message
+    _check_and_build(root, tmp_path)
+
+
+def _email(path: Path, headers: str, body: str = "Hello\n", kind: str = "plain") -> Path:
+    path.write_text(
+        "From: a@example.com\nTo: b@example.com\nDate: Tue, 10 Feb 2026 09:30:00 -0500\n"
+        f"{headers}MIME-Version: 1.0\nContent-Type: text/{kind}; charset=utf-8\n\n{body}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_an_email_header_of_thousands_of_encoded_words_is_cut_not_parsed_whole(
+    tmp_path: Path,
+) -> None:
+    import tracemalloc
+
+    from packet.formats import mail
+
+    words = " ".join(["=?utf-8?q?ab?="] * 3000)  # the parser's memory grows with their square
+    path = _email(tmp_path / "m.eml", f"Subject: {words}\n")
+    tracemalloc.start()
+    try:
+        message = mail.read(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000, f"{peak:,} bytes"  # 3000 words whole: over 70 MB
+    assert message.cut == ["Subject"]
+    assert message.subject == "ab" * mail.MAX_ENCODED_WORDS  # adjacent encoded words join
+    root = records_folder(tmp_path)
+    _email(root / "m.eml", f"Subject: {words}\n")
+    report, _ = check_folder(root)
+    [problem] = [p for p in report.problems if p.path == "m.eml"]
+    assert problem.message.startswith("Header cut: this email's Subject header") and problem.fix
+
+
+def test_an_email_header_of_thousands_of_addresses_is_cut_to_a_hundred(tmp_path: Path) -> None:
+    import time
+
+    from packet.formats import mail
+
+    addresses = ", ".join(f"p{i}@example.com" for i in range(20_000))
+    path = _email(tmp_path / "m.eml", f"Cc: {addresses}\n")
+    started = time.perf_counter()
+    message = mail.read(path)
+    assert time.perf_counter() - started < 1  # 20,000 addresses whole: over 5 s
+    assert message.cut == ["Cc"]
+    [cc] = [line for line in message.text.splitlines() if line.startswith("Cc: ")]
+    assert cc.count("@") == mail.MAX_ADDRESSES and cc.endswith("p99@example.com")
+
+
+@pytest.mark.parametrize(
+    "page", ["<p>Visit</p>" + "<style>" * 8000, "<p>Visit</p>" + "<" * 80_000], ids=["style", "lt"]
+)
+def test_an_html_email_of_unclosed_tags_is_read_in_one_pass(tmp_path: Path, page: str) -> None:
+    import time
+
+    from packet.formats import mail
+
+    path = _email(tmp_path / "m.eml", "Subject: visit\n", page, kind="html")
+    started = time.perf_counter()
+    message = mail.read(path)
+    assert time.perf_counter() - started < 1  # unfixed: over 2 s (and hours at 0.9 MB)
+    assert "Visit" in message.text
+
+
+def test_an_html_email_loses_only_its_scripts_and_styles(tmp_path: Path) -> None:
+    from packet.formats import mail
+
+    page = (
+        "<html><head><STYLE type='text/css'>p {color: red}</STYLE></head><body>"
+        "<p>Biopsy results</p><script>alert('x')</script ><div>are back &amp; clear</div>"
+        "<style>unclosed"
+    )
+    text = mail.read(_email(tmp_path / "m.eml", "Subject: s\n", page, kind="html")).text
+    assert "Biopsy results\nare back & clear" in text
+    assert "color" not in text and "alert" not in text
+    assert text.rstrip().endswith("unclosed")  # never closed: kept, as before
+
+
+def _word_document(path: Path, paragraphs: int) -> Path:
+    """A .docx of `paragraphs` short styled paragraphs: 100,000 compress to about 60 KB."""
+    import docx
+
+    source = path.with_suffix(".src.docx")
+    document = docx.Document()
+    document.add_heading("Consultation", level=1)
+    document.save(str(source))
+    body = '<w:p><w:pPr><w:pStyle w:val="Normal"/></w:pPr><w:r><w:t>x</w:t></w:r></w:p>'
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + body.encode() * paragraphs, 1)
+            new.writestr(item.filename, data)
+    source.unlink()
+    return path
+
+
+def test_a_word_document_that_unpacks_to_megabytes_of_markup_is_listed_not_read(
+    tmp_path: Path,
+) -> None:
+    import time
+
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    _word_document(root / "letter.docx", 100_000)  # 7.5 MB of XML; 46 s to read before
+    assert (root / "letter.docx").stat().st_size < 100_000
+    started = time.perf_counter()
+    report, _ = check_folder(root)
+    assert time.perf_counter() - started < 4
+    assert {d.path: d.reason for d in report.documents}["letter.docx"] == (
+        "a document too large to read"
+    )
+    [problem] = [p for p in report.problems if p.path == "letter.docx"]
+    assert "too large" in problem.message and "save it as PDF" in problem.fix
+
+
+def test_a_long_word_document_is_read_with_its_headings(tmp_path: Path) -> None:
+    import time
+
+    from packet.formats import word
+
+    path = _word_document(tmp_path / "letter.docx", 10_000)  # 750 KB of XML
+    started = time.perf_counter()
+    text = word.to_text(path)
+    assert time.perf_counter() - started < 3  # a style lookup per paragraph: 5 s before
+    assert text.count("x\n") == 10_000 and "# Consultation" in text
