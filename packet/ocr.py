@@ -62,6 +62,7 @@ MIN_WORDS = 4  # confident, word-like words
 MIN_SHARE = 0.5  # of the tokens that have letters
 MIN_CONFIDENCE = 50  # Tesseract's confidence in a word, 0-100
 TURNS = (90, 270, 180)  # tried in turn when a page does not read upright: a photo held sideways
+PROBE_MIN_SIDE = 2000  # pixels: a larger turned page is first looked at in half resolution
 _WORD = re.compile(r"^[^\W\d_]+(?:['’.-][^\W\d_]+)*$")
 _VOWEL = re.compile(r"[aeiouyàáâãäåèéêëìíîïòóôõöùúûüýÿ]", re.IGNORECASE)
 _CONSONANTS = re.compile(r"[^\Waeiouy\d_]{5,}", re.IGNORECASE)
@@ -188,18 +189,28 @@ def _top(image: Any) -> Any:
     return image.crop((0, 0, width, int(height * TOP_SHARE)))
 
 
+def _probe(image: Any) -> Any:
+    """A quick look at a turned page: its upper part at half the resolution (a quarter of the
+    pixels), enough to tell words from noise; read in full only if it is text."""
+    width, height = image.size
+    band = image.crop((0, 0, width, int(height * (TOP_SHARE if height > width else 0.5))))
+    return band.reduce(2) if max(width, height) > PROBE_MIN_SIDE else band
+
+
 def _text(image: Any, top: bool = True) -> str:
     """The page (its top, with `top`) as text, turned upright if it was photographed sideways
     or upside down; "" when no way up reads as words."""
     part = _top if top else (lambda whole: whole)
-    best = _read(part(image))
+    first = _read(part(image))
+    if first.is_text or first.tokens < MIN_WORDS:
+        return first.text if first.is_text else ""  # it reads, or the page is blank
     for turn in TURNS:
-        if best.is_text or best.tokens < MIN_WORDS:
-            break  # it reads, or the page is blank: no way up has more to give
-        turned = _read(part(image.rotate(turn, expand=True)))
-        if turned.words > best.words:
-            best = turned
-    return best.text if best.is_text else ""
+        turned = image.rotate(turn, expand=True)
+        if _read(_probe(turned)).is_text:
+            found = _read(part(turned))
+            if found.is_text:
+                return found.text
+    return ""
 
 
 def _scan_dpi(page: Any, width_pt: float) -> float | None:
@@ -222,7 +233,7 @@ def _scan_dpi(page: Any, width_pt: float) -> float | None:
 # Part of the reading's key in the cache: a change here reads every page again.
 SETTINGS = (
     f"dpi {OCR_DPI}/{MIN_DPI}, top {TOP_SHARE:.4f}, side {MAX_SIDE}, psm 6, "
-    f"words {MIN_WORDS}/{MIN_SHARE}/{MIN_CONFIDENCE}, turns {TURNS}"
+    f"words {MIN_WORDS}/{MIN_SHARE}/{MIN_CONFIDENCE}, turns {TURNS}, probe {PROBE_MIN_SIDE}"
 )
 TOP, WHOLE = "top", "whole"  # what of a page is read: where a record names itself, or all
 
