@@ -398,7 +398,16 @@ def _separator(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+MAX_CELL = 1000  # characters in one cell: a long note, not a pasted page
+MAX_PATH_CELL = 4000  # a path may be long, but not a book
+
+
+def _csv_rows(
+    path: Path, problems: list[Problem]
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The rows of one of the caregiver's CSV files, each cell cut to a bound (a cell of
+    100,000 characters would otherwise cost minutes and gigabytes to lay out on a page), with
+    a problem naming the line and column of each cut."""
     text = _read_text(path)
     reader = csv.DictReader(io.StringIO(text), delimiter=_separator(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -408,6 +417,18 @@ def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
             (k or "").strip().lower(): (v or "").strip() if isinstance(v, str) else ""
             for k, v in row.items()
         }
+        for column, value in clean.items():
+            bound = MAX_PATH_CELL if column == "path" else MAX_CELL
+            if len(value) > bound:
+                clean[column] = value[:bound]
+                problems.append(
+                    _problem(
+                        path.name,
+                        f"{path.name} line {reader.line_num}, column {column or '(no name)'}: "
+                        f"{len(value):,} characters; packet keeps the first {bound:,}",
+                        "Shorten it: a title or a note of a line or two is enough.",
+                    )
+                )
         if any(clean.values()) and not next(iter(clean.values()), "").startswith("#"):
             rows.append((reader.line_num, clean))
     return header, rows
@@ -489,7 +510,7 @@ def load_timeline(folder: Path, data: CaregiverData) -> None:
     path = folder / TIMELINE_CSV
     if not path.is_file():
         return
-    header, rows = _csv_rows(path)
+    header, rows = _csv_rows(path, data.problems)
     if "date" not in header or "description" not in header:
         data.problems.append(
             _problem(
@@ -563,7 +584,7 @@ def load_medications(folder: Path, data: CaregiverData) -> None:
     path = folder / MEDICATIONS_CSV
     if not path.is_file():
         return
-    header, rows = _csv_rows(path)
+    header, rows = _csv_rows(path, data.problems)
     if "name" not in header:
         data.problems.append(
             _problem(
@@ -623,7 +644,7 @@ def load_overrides(folder: Path, data: CaregiverData) -> None:
     path = folder / DOCUMENTS_CSV
     if not path.is_file():
         return
-    header, rows = _csv_rows(path)
+    header, rows = _csv_rows(path, data.problems)
     if "path" not in header:
         data.problems.append(
             _problem(

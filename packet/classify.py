@@ -36,6 +36,7 @@ from packet.lexicon import (
     TITLE_PHRASES,
     Concept,
 )
+from packet.lines import lines_of
 from packet.models import Category, Evidence
 
 C = Category
@@ -168,7 +169,7 @@ def read_lines(text: str) -> list[Line]:
     """The document's useful lines, each with its role."""
     out: list[Line] = []
     in_title_zone = True
-    for raw in text.splitlines():
+    for raw in lines_of(text):
         line = " ".join(raw.split()).strip("#*=_~• ")
         if not line:
             continue

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from packet.lines import lines_of
+
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
     "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
@@ -237,7 +239,7 @@ def find_dates(
     """Every date in the text, in reading order, with the label in front of it."""
     today = today or date.today()
     mentions: list[DateMention] = []
-    lines = text.splitlines()
+    lines = lines_of(text)
     for number, line in enumerate(lines):
         previous_end = 0
         for m in _DATE_RE.finditer(line):
@@ -281,7 +283,7 @@ def clinical_date(
                 return ClinicalDate(m.value, f"'{label}: {m.text}' (line {m.line + 1})")
 
     # Unlabeled dates count only at the top of the document, and only when they agree.
-    nonblank = [i for i, line in enumerate(text.splitlines()) if line.strip()][:TOP_LINES]
+    nonblank = [i for i, line in enumerate(lines_of(text)) if line.strip()][:TOP_LINES]
     top_limit = nonblank[-1] if nonblank else -1
     # "At the top" means alone: a date after a label packet does not know ("LMP: ...") is not.
     top = [m for m in usable if m.label is Label.NONE and not m.label_text and m.line <= top_limit]

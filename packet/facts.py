@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from packet.lines import lines_of
 from packet.models import Fact, FactKind
 
 QUOTE = 120
@@ -84,7 +85,7 @@ def _joined(page: str) -> list[str]:
     wrapped by the report's width (the next begins in lower case or with a bracket) is one
     line again."""
     out: list[str] = []
-    for raw in page.splitlines():
+    for raw in lines_of(page):
         text = raw.strip()
         if ".." in text or ". ." in text or "…" in text:
             text = re.sub(r"\s*(?:\.\s?){3,}\s*|\s*…+\s*(?=[A-Z0-9<>])", ": ", text)

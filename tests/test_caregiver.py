@@ -233,3 +233,20 @@ def test_init_explains_the_keys_the_cover_shows(tmp_path: Path) -> None:
     for key in ("allergies", "[contact]", "relationship", "[referring]", "fax", "appointment"):
         assert key in text, key
     assert not load_caregiver_files(tmp_path).problems
+
+
+def test_a_cell_of_a_hundred_thousand_characters_is_cut_with_a_problem(tmp_path: Path) -> None:
+    from packet.check import check_folder
+
+    from conftest import PATHOLOGY_TEXT, make_pdf, records_folder
+
+    root = records_folder(tmp_path)
+    make_pdf(root / "a.pdf", PATHOLOGY_TEXT)
+    (root / "documents.csv").write_text(
+        "path,category,date,title,include\na.pdf,,," + "x" * 100_000 + ",yes\n"
+    )
+    report, _ = check_folder(root)
+    [doc] = report.documents
+    assert len(doc.title) <= 1000
+    [cut] = [p for p in report.problems if p.path == "documents.csv"]
+    assert "line 2, column title: 100,000 characters" in cut.message
