@@ -220,3 +220,18 @@ def test_the_summary_follows_the_cover_with_key_dates_and_care_so_far(
     found = re.search(r"Diagnosis \(first\s+pathology\)\s+2026-02-10\s+p\. (\d+)", summary)
     assert found, summary
     assert "Surgical pathology" in texts[int(found.group(1)) - 1]  # the cited page is that record
+
+
+def test_the_summary_shows_post_therapy_staging_first_from_the_pathology_report(
+    example_packet: Path,
+) -> None:
+    texts = texts_of(example_packet)
+    summary = " ".join(
+        " ".join(t.split()) for t in texts if re.search(r"DOB \S+ Clinical summary\s", t)
+    )
+    yp = re.search(r"TNM, post-therapy pathologic \(ypTNM\) ypT1c ypN1a p\. (\d+)", summary)
+    assert yp, summary
+    assert "lumpectomy" in texts[int(yp.group(1)) - 1].lower()  # the pathology report itself
+    # the note's pTNM comes after, citing the note
+    assert summary.index("ypTNM") < summary.index("pathologic (pTNM) pT2 pN1a p.")
+    assert re.search(r"pathologic \(pTNM\) pT2 pN1a p\. \d+ · Progress note", summary)
