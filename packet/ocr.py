@@ -3,8 +3,8 @@
 Only what classification and dating need is read: the top of the first page — where a record
 names itself, its patient and its dates — at the resolution the scan was made at (never more
 than Tesseract needs), one Tesseract thread per worker process. A reading that is not words
-(noise from a photo held sideways, a table's edge) is no text: the page is turned and read
-again, and if no way up reads as words, the page has no text. The packet carries the original
+(noise from a photo held sideways, a table's edge) is no text: a photo (or a scanned page wider
+than high) is turned and read again, and if no way up reads as words, the page has no text. The packet carries the original
 pages. Everything runs on this machine: Tesseract is a local program.
 """
 
@@ -197,14 +197,14 @@ def _probe(image: Any) -> Any:
     return band.reduce(2) if max(width, height) > PROBE_MIN_SIDE else band
 
 
-def _text(image: Any, top: bool = True) -> str:
+def _text(image: Any, top: bool = True, turns: tuple[int, ...] = TURNS) -> str:
     """The page (its top, with `top`) as text, turned upright if it was photographed sideways
-    or upside down; "" when no way up reads as words."""
+    or upside down (tried: `turns`); "" when no way up reads as words."""
     part = _top if top else (lambda whole: whole)
     first = _read(part(image))
     if first.is_text or first.tokens < MIN_WORDS:
         return first.text if first.is_text else ""  # it reads, or the page is blank
-    for turn in TURNS:
+    for turn in turns:
         turned = image.rotate(turn, expand=True)
         if _read(_probe(turned)).is_text:
             found = _read(part(turned))
@@ -233,7 +233,8 @@ def _scan_dpi(page: Any, width_pt: float) -> float | None:
 # Part of the reading's key in the cache: a change here reads every page again.
 SETTINGS = (
     f"dpi {OCR_DPI}/{MIN_DPI}, top {TOP_SHARE:.4f}, side {MAX_SIDE}, psm 6, "
-    f"words {MIN_WORDS}/{MIN_SHARE}/{MIN_CONFIDENCE}, turns {TURNS}, probe {PROBE_MIN_SIDE}"
+    f"words {MIN_WORDS}/{MIN_SHARE}/{MIN_CONFIDENCE}, turns {TURNS} (scans: if wide), "
+    f"probe {PROBE_MIN_SIDE}"
 )
 TOP, WHOLE = "top", "whole"  # what of a page is read: where a record names itself, or all
 
@@ -255,13 +256,23 @@ class _Pages:
         self.path = path
         self.digest = cache.file_digest(path) if use_cache else ""
 
-    def read(self, page: int, part: str, image: Callable[[], Any]) -> str:
+    def read(self, page: int, part: str, image: Callable[[], Any], scanned: bool = False) -> str:
+        """`scanned`: a page of a scanned PDF, which a scanner feeds upright — turned only when
+        it is wider than high (a portrait page photographed sideways); a photo is tried every
+        way up."""
+
+        def text() -> str:
+            picture = image()
+            width, height = picture.size
+            turns = TURNS if not scanned or width > height else ()
+            return _text(picture, top=part == TOP, turns=turns)
+
         if not self.digest:
-            return _text(image(), top=part == TOP)
+            return text()
         entry = cache.key(self.digest, page, part, f"tesseract {_version()}; {SETTINGS}")
         found = cache.get(entry)
         if found is None:
-            found = _text(image(), top=part == TOP)
+            found = text()
             cache.put(entry, found)
         return found
 
@@ -287,7 +298,9 @@ def read_pdf(
         for number in range(min(max(pages, 1), len(document))):
             page = document[number]
             try:
-                texts.append(reader.read(number, WHOLE if pages else TOP, partial(_render, page)))
+                texts.append(
+                    reader.read(number, WHOLE if pages else TOP, partial(_render, page), True)
+                )
             finally:
                 page.close()
         return texts
