@@ -394,6 +394,18 @@ def _expand_email(found: FoundFile, depth: int, result: Unpacked) -> None:
                 Severity.WARNING,
             )
         )
+    if message.charsets:
+        names = ", ".join(safe_name(name) for name in message.charsets)
+        result.problems.append(
+            _problem(
+                found.relative,
+                f"This email's text is in a character set packet does not know ({names}); it "
+                "was read as the nearest one, and a few letters may show as '?' or be wrong.",
+                "Nothing to do unless its text looks wrong in the packet: then open the email "
+                "in your email program and print it to PDF.",
+                Severity.WARNING,
+            )
+        )
     if depth >= MAX_DEPTH and message.attachments:
         result.problems.append(
             _problem(

@@ -259,3 +259,82 @@ def test_a_long_word_document_is_read_with_its_headings(tmp_path: Path) -> None:
     text = word.to_text(path)
     assert time.perf_counter() - started < 3  # a style lookup per paragraph: 5 s before
     assert text.count("x\n") == 10_000 and "# Consultation" in text
+
+
+def _pdf_bytes(tmp_path: Path, name: str, text: str) -> bytes:
+    return make_pdf(tmp_path / name, text).read_bytes()
+
+
+def _mime_pdf(data: bytes, name: str, boundary_line: str) -> str:
+    import base64
+
+    encoded = base64.encodebytes(data).decode()
+    return (
+        f"{boundary_line}\nContent-Type: application/pdf; name={name}\n"
+        f"Content-Disposition: attachment; filename={name}\n"
+        f"Content-Transfer-Encoding: base64\n\n{encoded}\n"
+    )
+
+
+def _nested_email(path: Path, outer: str, pdf: bytes) -> Path:
+    """An email whose PDF sits in a multipart/mixed inside an `outer` multipart, with text
+    around it: Apple Mail's alternative→mixed, or a forward's mixed→mixed."""
+    head = (
+        "From: a@example.com\nTo: b@example.com\nSubject: results\n"
+        "Date: Tue, 10 Feb 2026 09:30:00 -0500\nMIME-Version: 1.0\n"
+        f'Content-Type: multipart/{outer}; boundary="OUT"\n\n'
+    )
+    plain = "--OUT\nContent-Type: text/plain; charset=utf-8\n\nThe report is attached.\n"
+    inner = (
+        '--OUT\nContent-Type: multipart/mixed; boundary="IN"\n\n'
+        "--IN\nContent-Type: text/html; charset=utf-8\n\n<p>The report is attached.</p>\n"
+        + _mime_pdf(pdf, "report.pdf", "--IN")
+        + "--IN\nContent-Type: text/html; charset=utf-8\n\n<p>Call me after.</p>\n--IN--\n"
+    )
+    path.write_text(head + plain + inner + "--OUT--\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("outer", ["alternative", "mixed"])
+def test_an_attachment_inside_a_nested_multipart_is_not_lost(tmp_path: Path, outer: str) -> None:
+    root = records_folder(tmp_path)
+    pdf = _pdf_bytes(tmp_path, "src.pdf", CONSULT_TEXT)
+    _nested_email(root / "mail.eml", outer, pdf)
+    status = _status(root)
+    assert status["mail.eml"][0] is DocumentStatus.INCLUDED
+    assert status["mail.eml/report.pdf"][0] is DocumentStatus.INCLUDED
+    _check_and_build(root, tmp_path)
+
+
+def test_a_forwarded_email_keeps_the_text_that_follows_its_attachment(tmp_path: Path) -> None:
+    from packet.formats import mail
+
+    pdf = _pdf_bytes(tmp_path, "src.pdf", CONSULT_TEXT)
+    message = mail.read(_nested_email(tmp_path / "m.eml", "mixed", pdf))
+    assert "Call me after." in message.text
+    assert [name for name, _ in message.attachments] == ["report.pdf"]
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-8-i", "windows-874", "unknown-8bit"])
+def test_an_email_in_a_charset_python_does_not_know_is_read_with_a_warning(
+    tmp_path: Path, charset: str
+) -> None:
+    root = records_folder(tmp_path)
+    pdf = _pdf_bytes(tmp_path, "src.pdf", CONSULT_TEXT)
+    (root / "mail.eml").write_bytes(
+        (
+            "From: a@example.com\nTo: b@example.com\nSubject: results\nMIME-Version: 1.0\n"
+            'Content-Type: multipart/mixed; boundary="B"\n\n'
+            f"--B\nContent-Type: text/plain; charset={charset}\n"
+            "Content-Transfer-Encoding: 8bit\n\n"
+        ).encode()
+        + b"Biopsy results attached \xe0\xe1\xe2\n"
+        + _mime_pdf(pdf, "report.pdf", "--B").encode()
+        + b"--B--\n"
+    )
+    status = _status(root)
+    assert status["mail.eml"][0] is DocumentStatus.INCLUDED
+    assert status["mail.eml/report.pdf"][0] is DocumentStatus.INCLUDED
+    report, _ = check_folder(root)
+    [problem] = [p for p in report.problems if p.path == "mail.eml" and charset in p.message]
+    assert problem.severity == "warning" and problem.fix
