@@ -30,7 +30,7 @@ from typing import IO
 
 from packet.formats import ccda, mail, word
 from packet.models import IgnoredFile, Problem, ProblemKind, Severity
-from packet.paths import safe_name
+from packet.paths import safe_name, unique_path
 from packet.scan import JUNK_FOLDERS, FoundFile, junk_reason
 
 MAX_DEPTH = 3  # a zip in an email in a zip is real; deeper is a trick
@@ -101,6 +101,7 @@ class Unpacked:
     ignored: list[IgnoredFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     facts: dict[str, ccda.Facts] = field(default_factory=dict)  # a C-CDA's coded entries
+    taken: set[str] = field(default_factory=set)  # every path shown: members of one name differ
 
 
 def _problem(path: str, message: str, fix: str, severity: Severity = Severity.ERROR) -> Problem:
@@ -120,7 +121,7 @@ def is_zip(head: bytes) -> bool:
 
 
 def expand(files: list[FoundFile]) -> Unpacked:
-    result = Unpacked()
+    result = Unpacked(taken={found.relative for found in files})
     for found in files:
         _expand_one(found, 0, result)
     return result
@@ -269,6 +270,7 @@ def _expand_zip(found: FoundFile, depth: int, result: Unpacked) -> None:
         portal_export = any(m.filename.upper().startswith("IHE_XDM/") for m in members)
         for member in members:
             shown, tricky = _member_path(relative, member.filename)
+            shown = unique_path(shown, result.taken)
             if portal_export and _export_packaging(member.filename):
                 _excluded(result, found, shown, EXPORT_PACKAGING)
                 continue
@@ -419,6 +421,7 @@ def _expand_email(found: FoundFile, depth: int, result: Unpacked) -> None:
     budget = [MAX_TOTAL]
     for number, (name, payload) in enumerate(message.attachments, start=1):
         shown, _ = _member_path(found.relative, name or f"attachment {number}")
+        shown = unique_path(shown, result.taken)
         if len(payload) > budget[0]:
             _excluded(result, found, shown, "attachment too large")
             continue

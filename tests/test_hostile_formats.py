@@ -338,3 +338,68 @@ def test_an_email_in_a_charset_python_does_not_know_is_read_with_a_warning(
     report, _ = check_folder(root)
     [problem] = [p for p in report.problems if p.path == "mail.eml" and charset in p.message]
     assert problem.severity == "warning" and problem.fix
+
+
+def _zip_of_same_names(path: Path, first: bytes, second: bytes) -> None:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("report.pdf", first)
+        archive.writestr("report.pdf", second)
+
+
+def test_two_members_of_one_name_are_listed_and_built_apart(tmp_path: Path) -> None:
+    import warnings
+
+    from pypdf import PdfReader
+
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    first = _pdf_bytes(tmp_path, "a.pdf", "Lakeside Oncology\nFirst letter about the biopsy")
+    second = _pdf_bytes(tmp_path, "b.pdf", "Lakeside Oncology\nSecond letter about the scan")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+        _zip_of_same_names(root / "export.zip", first, second)
+    status = _status(root)
+    assert status["export.zip/report.pdf"][0] is DocumentStatus.INCLUDED
+    assert status["export.zip/report (2).pdf"][0] is DocumentStatus.INCLUDED
+    built = runner.invoke(app, ["build", str(root), "-o", str(tmp_path / "p.pdf")])
+    assert built.exit_code == 0, built.output
+    assert "changed while" not in built.output
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "p.pdf").pages)
+    assert "First letter" in text and "Second letter" in text
+
+
+def test_two_attachments_of_one_name_are_both_listed(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    first = _pdf_bytes(tmp_path, "a.pdf", "Lakeside Oncology\nFirst letter about the biopsy")
+    second = _pdf_bytes(tmp_path, "b.pdf", "Lakeside Oncology\nSecond letter about the scan")
+    (root / "mail.eml").write_text(
+        "From: a@example.com\nTo: b@example.com\nSubject: two\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="B"\n\n'
+        "--B\nContent-Type: text/plain\n\nTwo letters.\n"
+        + _mime_pdf(first, "report.pdf", "--B")
+        + _mime_pdf(second, "report.pdf", "--B")
+        + "--B--\n",
+        encoding="utf-8",
+    )
+    status = _status(root)
+    assert status["mail.eml/report.pdf"][0] is DocumentStatus.INCLUDED
+    assert status["mail.eml/report (2).pdf"][0] is DocumentStatus.INCLUDED
+
+
+def test_two_file_names_that_differ_only_in_encoding_are_listed_apart(tmp_path: Path) -> None:
+    import os
+
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    utf8 = os.fsencode(root) + b"/r\xc3\xa9sum\xc3\xa9.txt"  # résumé.txt in UTF-8
+    latin = os.fsencode(root) + b"/r\xe9sum\xe9.txt"  # the same name in Windows' cp1252
+    try:
+        Path(os.fsdecode(utf8)).write_text("Lakeside Oncology\nThe first note\n")
+        Path(os.fsdecode(latin)).write_text("Lakeside Oncology\nThe second note\n")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system keeps only UTF-8 names")
+    status = _status(root)
+    assert status["résumé.txt"][0] is DocumentStatus.INCLUDED
+    assert status["résumé (2).txt"][0] is DocumentStatus.INCLUDED
+    built = runner.invoke(app, ["build", str(root), "-o", str(tmp_path / "p.pdf")])
+    assert built.exit_code == 0 and "changed while" not in built.output, built.output
