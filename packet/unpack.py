@@ -173,6 +173,16 @@ def _as_text(
             )
         )
         return False
+    except word.NotReadable as exc:
+        result.containers.append((found, f"a Word document packet cannot read: {exc}"))
+        result.problems.append(
+            _problem(
+                found.relative,
+                f"packet cannot read this Word document's text: {exc}.",
+                "Open it and save it as PDF, and keep the PDF in the records folder.",
+            )
+        )
+        return False
     except Exception as exc:  # a damaged document: listed with what to do, never a crash
         result.containers.append((found, "a document that could not be read"))
         result.problems.append(

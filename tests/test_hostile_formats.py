@@ -403,3 +403,100 @@ def test_two_file_names_that_differ_only_in_encoding_are_listed_apart(tmp_path: 
     assert status["résumé (2).txt"][0] is DocumentStatus.INCLUDED
     built = runner.invoke(app, ["build", str(root), "-o", str(tmp_path / "p.pdf")])
     assert built.exit_code == 0 and "changed while" not in built.output, built.output
+
+
+def _docx_with_body(path: Path, body: str, extra: dict[str, bytes] | None = None) -> Path:
+    """A .docx whose body is `body` (WordprocessingML), with `extra` parts added: a name of the
+    form 'rel:rId9:type:target' adds a relationship of the document to that part."""
+    import docx
+
+    source = path.with_suffix(".src.docx")
+    docx.Document().save(str(source))
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "word/document.xml":
+                start = data.index(b"<w:body>") + len(b"<w:body>")
+                data = data[:start] + body.encode() + data[data.index(b"<w:sectPr", start) :]
+            if item.filename == "word/_rels/document.xml.rels":
+                for name in extra or {}:
+                    if name.startswith("rel:"):
+                        _, rid, kind, target = name.split(":", 3)
+                        rel = (
+                            f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/'
+                            f'officeDocument/2006/relationships/{kind}" Target="{target}"/>'
+                        )
+                        data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"<Default ",
+                    b'<Default Extension="htm" ContentType="text/html"/>'
+                    b'<Default Extension="rtf" ContentType="application/rtf"/><Default ',
+                    1,
+                )
+            new.writestr(item.filename, data)
+        for name, data in (extra or {}).items():
+            if not name.startswith("rel:"):
+                new.writestr(name, data)
+    source.unlink()
+    return path
+
+
+A_NS = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+PIC_NS = 'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
+TEXT_BOX = (
+    "<w:p><w:r><mc:AlternateContent><mc:Choice Requires='wps'><w:drawing><wp:anchor>"
+    f"<a:graphic {A_NS}>"
+    "<a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r><w:t>SURGICAL PATHOLOGY REPORT"
+    "</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic>"
+    "</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>"
+    "<w:txbxContent><w:p><w:r><w:t>SURGICAL PATHOLOGY REPORT</w:t></w:r></w:p></w:txbxContent>"
+    "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+)
+
+
+def test_a_word_document_whose_text_is_in_a_text_box_is_read(tmp_path: Path) -> None:
+    from packet.formats import word
+
+    text = word.to_text(_docx_with_body(tmp_path / "w.docx", TEXT_BOX))
+    assert text.count("SURGICAL PATHOLOGY REPORT") == 1  # the fallback is the same box
+
+
+def test_a_word_document_whose_text_is_in_an_alt_chunk_is_read(tmp_path: Path) -> None:
+    from packet.formats import word
+
+    page = b"<html><body><h1>Operative note</h1><p>Left mastectomy.</p></body></html>"
+    path = _docx_with_body(
+        tmp_path / "w.docx",
+        '<w:altChunk r:id="rId90"/>',
+        {"word/chunk.htm": page, "rel:rId90:aFChunk:chunk.htm": b""},
+    )
+    text = word.to_text(path)
+    assert "Operative note" in text and "Left mastectomy." in text
+
+
+@pytest.mark.parametrize("what", ["picture", "rtf chunk"])
+def test_a_word_document_without_readable_text_is_listed_not_included_blank(
+    tmp_path: Path, what: str
+) -> None:
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    if what == "picture":
+        body = (
+            "<w:p><w:r><w:drawing><wp:inline>"
+            f"<a:graphic {A_NS}><a:graphicData><pic:pic {PIC_NS}><pic:blipFill>"
+            '<a:blip r:embed="rId91"/></pic:blipFill></pic:pic></a:graphicData></a:graphic>'
+            "</wp:inline></w:drawing></w:r></w:p>"
+        )
+        _docx_with_body(root / "letter.docx", body)
+    else:
+        _docx_with_body(
+            root / "letter.docx",
+            '<w:altChunk r:id="rId90"/>',
+            {"word/chunk.rtf": b"{\\rtf1 Operative note}", "rel:rId90:aFChunk:chunk.rtf": b""},
+        )
+    status = _status(root)
+    assert status["letter.docx"][0] is DocumentStatus.EXCLUDED
+    report, _ = check_folder(root)
+    [problem] = [p for p in report.problems if p.path == "letter.docx"]
+    assert "save it as PDF" in problem.fix
