@@ -315,31 +315,6 @@ def test_a_forwarded_email_keeps_the_text_that_follows_its_attachment(tmp_path: 
     assert [name for name, _ in message.attachments] == ["report.pdf"]
 
 
-@pytest.mark.parametrize("charset", ["iso-8859-8-i", "windows-874", "unknown-8bit"])
-def test_an_email_in_a_charset_python_does_not_know_is_read_with_a_warning(
-    tmp_path: Path, charset: str
-) -> None:
-    root = records_folder(tmp_path)
-    pdf = _pdf_bytes(tmp_path, "src.pdf", CONSULT_TEXT)
-    (root / "mail.eml").write_bytes(
-        (
-            "From: a@example.com\nTo: b@example.com\nSubject: results\nMIME-Version: 1.0\n"
-            'Content-Type: multipart/mixed; boundary="B"\n\n'
-            f"--B\nContent-Type: text/plain; charset={charset}\n"
-            "Content-Transfer-Encoding: 8bit\n\n"
-        ).encode()
-        + b"Biopsy results attached \xe0\xe1\xe2\n"
-        + _mime_pdf(pdf, "report.pdf", "--B").encode()
-        + b"--B--\n"
-    )
-    status = _status(root)
-    assert status["mail.eml"][0] is DocumentStatus.INCLUDED
-    assert status["mail.eml/report.pdf"][0] is DocumentStatus.INCLUDED
-    report, _ = check_folder(root)
-    [problem] = [p for p in report.problems if p.path == "mail.eml" and charset in p.message]
-    assert problem.severity == "warning" and problem.fix
-
-
 def _zip_of_same_names(path: Path, first: bytes, second: bytes) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("report.pdf", first)
@@ -403,6 +378,31 @@ def test_two_file_names_that_differ_only_in_encoding_are_listed_apart(tmp_path: 
     assert status["résumé (2).txt"][0] is DocumentStatus.INCLUDED
     built = runner.invoke(app, ["build", str(root), "-o", str(tmp_path / "p.pdf")])
     assert built.exit_code == 0 and "changed while" not in built.output, built.output
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-8-i", "windows-874", "unknown-8bit"])
+def test_an_email_in_a_charset_python_does_not_know_is_read_with_a_warning(
+    tmp_path: Path, charset: str
+) -> None:
+    root = records_folder(tmp_path)
+    pdf = _pdf_bytes(tmp_path, "src.pdf", CONSULT_TEXT)
+    (root / "mail.eml").write_bytes(
+        (
+            "From: a@example.com\nTo: b@example.com\nSubject: results\nMIME-Version: 1.0\n"
+            'Content-Type: multipart/mixed; boundary="B"\n\n'
+            f"--B\nContent-Type: text/plain; charset={charset}\n"
+            "Content-Transfer-Encoding: 8bit\n\n"
+        ).encode()
+        + b"Biopsy results attached \xe0\xe1\xe2\n"
+        + _mime_pdf(pdf, "report.pdf", "--B").encode()
+        + b"--B--\n"
+    )
+    status = _status(root)
+    assert status["mail.eml"][0] is DocumentStatus.INCLUDED
+    assert status["mail.eml/report.pdf"][0] is DocumentStatus.INCLUDED
+    report, _ = check_folder(root)
+    [problem] = [p for p in report.problems if p.path == "mail.eml" and charset in p.message]
+    assert problem.severity == "warning" and problem.fix
 
 
 def _docx_with_body(path: Path, body: str, extra: dict[str, bytes] | None = None) -> Path:
@@ -500,3 +500,19 @@ def test_a_word_document_without_readable_text_is_listed_not_included_blank(
     report, _ = check_folder(root)
     [problem] = [p for p in report.problems if p.path == "letter.docx"]
     assert "save it as PDF" in problem.fix
+
+
+def test_a_memo_with_email_like_first_lines_is_read_as_text_whole(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    (root / "memo.txt").write_text(
+        "From: Dr. Rivera\nTo: Tumor board\nDate: 2026-02-10\nSubject: Ana Example\n"
+        "Patient: Ana Example, born 1961-04-02\nRe-staging CT is booked\nfor next week.\n\nPlan: surgery after chemotherapy.\n"
+    )
+    from packet.index import index_folder
+
+    index = index_folder(root)
+    [doc] = [d for d in index.documents if d.path == "memo.txt"]
+    text = index.sources["memo.txt"].read_text()
+    for line in ("From: Dr. Rivera", "Subject: Ana Example", "Patient: Ana Example", "Plan:"):
+        assert line in text
+    assert doc.status is DocumentStatus.INCLUDED

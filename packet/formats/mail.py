@@ -46,12 +46,32 @@ class Email:
     charsets: list[str] = field(default_factory=list)  # unknown to Python, read by a stand-in
 
 
+# Headers only mail programs write: a memo's "From:/To:/Date:/Subject:" lines have none of them.
+MAIL_ONLY = re.compile(
+    rb"^(received|return-path|delivered-to|mime-version|message-id|content-type|"
+    rb"content-transfer-encoding|x-[\w-]+|reply-to|in-reply-to|references|sender|"
+    rb"dkim-signature|authentication-results|arc-[\w-]+|thread-index|thread-topic):",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+# The lines a message opens with: "Name: value", or a value continued on an indented line.
+HEADER_BLOCK = re.compile(rb"(?:[!-9;-~]+:[^\n]*\n|[ \t][^\n]*\n)*")
+
+
 def looks_like_email(head: bytes, suffix: str) -> bool:
-    """An .eml file, or a file that starts like one (header lines, "From:" or "Received:")."""
+    """An .eml file, or a file that starts like one: header lines ("From:", "Received:"), at
+    least one of which only a mail program writes. A typed memo that opens with From, To, Date
+    and Subject lines is text: read as an email it would lose its other lines."""
     if suffix in (".eml", ".mht") and head.lstrip()[:1].isalpha():
         return True
-    lines = head.lstrip().split(b"\n", 6)[:5]
-    return len(lines) >= 3 and sum(bool(HEADER_START.match(line)) for line in lines) >= 3
+    start = head.lstrip()
+    lines = start.split(b"\n", 6)[:5]
+    if len(lines) < 3 or sum(bool(HEADER_START.match(line)) for line in lines) < 3:
+        return False
+    block = HEADER_BLOCK.match(start)
+    headers = block.group(0) if block else b""
+    # A block that fills the whole head is a mail program's (no memo has 4 KB of them).
+    return len(headers) >= len(start) - 1 or MAIL_ONLY.search(headers) is not None
 
 
 # Charsets mail programs name that Python's codecs do not know, and the codec that reads them.
