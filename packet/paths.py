@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import stat
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 # Characters a file name may hold that a terminal would obey rather than show: control codes
 # (escape sequences recolour, retitle or clear the terminal) and the bidirectional overrides
@@ -20,6 +20,23 @@ def safe_name(text: str) -> str:
     return _UNSAFE.sub(
         lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text
     )
+
+
+def unique_path(shown: str, taken: set[str]) -> str:
+    """`shown`, or when another file already shows under it, the same name numbered
+    (`mail.eml/report (2).pdf`): two attachments or zip members of one name, or two names that
+    differ only in their encoding, must stay two records that `check` and `build` agree on.
+    The path returned is added to `taken`."""
+    if shown in taken:
+        path = PurePosixPath(shown)
+        stem, suffix = (path.stem, path.suffix) if path.stem else (path.name, "")
+        folder = shown[: len(shown) - len(path.name)]
+        number = 2
+        while (candidate := f"{folder}{stem} ({number}){suffix}") in taken:
+            number += 1
+        shown = candidate
+    taken.add(shown)
+    return shown
 
 
 def not_a_regular_file(path: Path) -> str | None:

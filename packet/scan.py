@@ -13,7 +13,7 @@ from pathlib import Path
 
 from packet.caregiver import CAREGIVER_FILES
 from packet.models import IgnoredFile, Problem, ProblemKind, Severity
-from packet.paths import is_inside, not_a_regular_file, safe_name
+from packet.paths import is_inside, not_a_regular_file, safe_name, unique_path
 
 JUNK_NAMES = frozenset(
     {".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r", ".localized", "autorun.inf"}
@@ -71,6 +71,7 @@ def scan_folder(folder: Path) -> FolderScan:
     """Every file below `folder`, without following links out of it or into loops."""
     folder = folder.resolve()
     result = FolderScan()
+    taken: set[str] = set()  # the paths shown so far: names that decode alike stay apart
 
     def on_error(error: OSError) -> None:
         relative = display_path(os.path.relpath(error.filename or str(folder), folder))
@@ -114,7 +115,7 @@ def scan_folder(folder: Path) -> FolderScan:
         dirnames[:] = kept
         for name in sorted(filenames):
             full = root_path / name
-            relative = display_path(full.relative_to(folder).as_posix())
+            relative = unique_path(display_path(full.relative_to(folder).as_posix()), taken)
             found = FoundFile(full, relative)
             if len(os.fsencode(full)) >= MAX_PATH:
                 result.excluded_special.append((found, "a path longer than the system can open"))

@@ -30,7 +30,7 @@ from typing import IO
 
 from packet.formats import ccda, mail, word
 from packet.models import IgnoredFile, Problem, ProblemKind, Severity
-from packet.paths import safe_name
+from packet.paths import safe_name, unique_path
 from packet.scan import JUNK_FOLDERS, FoundFile, junk_reason
 
 MAX_DEPTH = 3  # a zip in an email in a zip is real; deeper is a trick
@@ -101,6 +101,7 @@ class Unpacked:
     ignored: list[IgnoredFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     facts: dict[str, ccda.Facts] = field(default_factory=dict)  # a C-CDA's coded entries
+    taken: set[str] = field(default_factory=set)  # every path shown: members of one name differ
 
 
 def _problem(path: str, message: str, fix: str, severity: Severity = Severity.ERROR) -> Problem:
@@ -120,7 +121,7 @@ def is_zip(head: bytes) -> bool:
 
 
 def expand(files: list[FoundFile]) -> Unpacked:
-    result = Unpacked()
+    result = Unpacked(taken={found.relative for found in files})
     for found in files:
         _expand_one(found, 0, result)
     return result
@@ -168,6 +169,16 @@ def _as_text(
                 found.relative,
                 f"This document is too large for packet to read ({exc}; packet reads up to "
                 f"{word.MAX_XML:,}).",
+                "Open it and save it as PDF, and keep the PDF in the records folder.",
+            )
+        )
+        return False
+    except word.NotReadable as exc:
+        result.containers.append((found, f"a Word document packet cannot read: {exc}"))
+        result.problems.append(
+            _problem(
+                found.relative,
+                f"packet cannot read this Word document's text: {exc}.",
                 "Open it and save it as PDF, and keep the PDF in the records folder.",
             )
         )
@@ -269,6 +280,7 @@ def _expand_zip(found: FoundFile, depth: int, result: Unpacked) -> None:
         portal_export = any(m.filename.upper().startswith("IHE_XDM/") for m in members)
         for member in members:
             shown, tricky = _member_path(relative, member.filename)
+            shown = unique_path(shown, result.taken)
             if portal_export and _export_packaging(member.filename):
                 _excluded(result, found, shown, EXPORT_PACKAGING)
                 continue
@@ -394,6 +406,18 @@ def _expand_email(found: FoundFile, depth: int, result: Unpacked) -> None:
                 Severity.WARNING,
             )
         )
+    if message.charsets:
+        names = ", ".join(safe_name(name) for name in message.charsets)
+        result.problems.append(
+            _problem(
+                found.relative,
+                f"This email's text is in a character set packet does not know ({names}); it "
+                "was read as the nearest one, and a few letters may show as '?' or be wrong.",
+                "Nothing to do unless its text looks wrong in the packet: then open the email "
+                "in your email program and print it to PDF.",
+                Severity.WARNING,
+            )
+        )
     if depth >= MAX_DEPTH and message.attachments:
         result.problems.append(
             _problem(
@@ -407,6 +431,7 @@ def _expand_email(found: FoundFile, depth: int, result: Unpacked) -> None:
     budget = [MAX_TOTAL]
     for number, (name, payload) in enumerate(message.attachments, start=1):
         shown, _ = _member_path(found.relative, name or f"attachment {number}")
+        shown = unique_path(shown, result.taken)
         if len(payload) > budget[0]:
             _excluded(result, found, shown, "attachment too large")
             continue

@@ -259,3 +259,260 @@ def test_a_long_word_document_is_read_with_its_headings(tmp_path: Path) -> None:
     text = word.to_text(path)
     assert time.perf_counter() - started < 3  # a style lookup per paragraph: 5 s before
     assert text.count("x\n") == 10_000 and "# Consultation" in text
+
+
+def _pdf_bytes(tmp_path: Path, name: str, text: str) -> bytes:
+    return make_pdf(tmp_path / name, text).read_bytes()
+
+
+def _mime_pdf(data: bytes, name: str, boundary_line: str) -> str:
+    import base64
+
+    encoded = base64.encodebytes(data).decode()
+    return (
+        f"{boundary_line}\nContent-Type: application/pdf; name={name}\n"
+        f"Content-Disposition: attachment; filename={name}\n"
+        f"Content-Transfer-Encoding: base64\n\n{encoded}\n"
+    )
+
+
+def _nested_email(path: Path, outer: str, pdf: bytes) -> Path:
+    """An email whose PDF sits in a multipart/mixed inside an `outer` multipart, with text
+    around it: Apple Mail's alternative→mixed, or a forward's mixed→mixed."""
+    head = (
+        "From: a@example.com\nTo: b@example.com\nSubject: results\n"
+        "Date: Tue, 10 Feb 2026 09:30:00 -0500\nMIME-Version: 1.0\n"
+        f'Content-Type: multipart/{outer}; boundary="OUT"\n\n'
+    )
+    plain = "--OUT\nContent-Type: text/plain; charset=utf-8\n\nThe report is attached.\n"
+    inner = (
+        '--OUT\nContent-Type: multipart/mixed; boundary="IN"\n\n'
+        "--IN\nContent-Type: text/html; charset=utf-8\n\n<p>The report is attached.</p>\n"
+        + _mime_pdf(pdf, "report.pdf", "--IN")
+        + "--IN\nContent-Type: text/html; charset=utf-8\n\n<p>Call me after.</p>\n--IN--\n"
+    )
+    path.write_text(head + plain + inner + "--OUT--\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("outer", ["alternative", "mixed"])
+def test_an_attachment_inside_a_nested_multipart_is_not_lost(tmp_path: Path, outer: str) -> None:
+    root = records_folder(tmp_path)
+    pdf = _pdf_bytes(tmp_path, "src.pdf", CONSULT_TEXT)
+    _nested_email(root / "mail.eml", outer, pdf)
+    status = _status(root)
+    assert status["mail.eml"][0] is DocumentStatus.INCLUDED
+    assert status["mail.eml/report.pdf"][0] is DocumentStatus.INCLUDED
+    _check_and_build(root, tmp_path)
+
+
+def test_a_forwarded_email_keeps_the_text_that_follows_its_attachment(tmp_path: Path) -> None:
+    from packet.formats import mail
+
+    pdf = _pdf_bytes(tmp_path, "src.pdf", CONSULT_TEXT)
+    message = mail.read(_nested_email(tmp_path / "m.eml", "mixed", pdf))
+    assert "Call me after." in message.text
+    assert [name for name, _ in message.attachments] == ["report.pdf"]
+
+
+def _zip_of_same_names(path: Path, first: bytes, second: bytes) -> None:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("report.pdf", first)
+        archive.writestr("report.pdf", second)
+
+
+def test_two_members_of_one_name_are_listed_and_built_apart(tmp_path: Path) -> None:
+    import warnings
+
+    from pypdf import PdfReader
+
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    first = _pdf_bytes(tmp_path, "a.pdf", "Lakeside Oncology\nFirst letter about the biopsy")
+    second = _pdf_bytes(tmp_path, "b.pdf", "Lakeside Oncology\nSecond letter about the scan")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+        _zip_of_same_names(root / "export.zip", first, second)
+    status = _status(root)
+    assert status["export.zip/report.pdf"][0] is DocumentStatus.INCLUDED
+    assert status["export.zip/report (2).pdf"][0] is DocumentStatus.INCLUDED
+    built = runner.invoke(app, ["build", str(root), "-o", str(tmp_path / "p.pdf")])
+    assert built.exit_code == 0, built.output
+    assert "changed while" not in built.output
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "p.pdf").pages)
+    assert "First letter" in text and "Second letter" in text
+
+
+def test_two_attachments_of_one_name_are_both_listed(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    first = _pdf_bytes(tmp_path, "a.pdf", "Lakeside Oncology\nFirst letter about the biopsy")
+    second = _pdf_bytes(tmp_path, "b.pdf", "Lakeside Oncology\nSecond letter about the scan")
+    (root / "mail.eml").write_text(
+        "From: a@example.com\nTo: b@example.com\nSubject: two\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="B"\n\n'
+        "--B\nContent-Type: text/plain\n\nTwo letters.\n"
+        + _mime_pdf(first, "report.pdf", "--B")
+        + _mime_pdf(second, "report.pdf", "--B")
+        + "--B--\n",
+        encoding="utf-8",
+    )
+    status = _status(root)
+    assert status["mail.eml/report.pdf"][0] is DocumentStatus.INCLUDED
+    assert status["mail.eml/report (2).pdf"][0] is DocumentStatus.INCLUDED
+
+
+def test_two_file_names_that_differ_only_in_encoding_are_listed_apart(tmp_path: Path) -> None:
+    import os
+
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    utf8 = os.fsencode(root) + b"/r\xc3\xa9sum\xc3\xa9.txt"  # résumé.txt in UTF-8
+    latin = os.fsencode(root) + b"/r\xe9sum\xe9.txt"  # the same name in Windows' cp1252
+    try:
+        Path(os.fsdecode(utf8)).write_text("Lakeside Oncology\nThe first note\n")
+        Path(os.fsdecode(latin)).write_text("Lakeside Oncology\nThe second note\n")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system keeps only UTF-8 names")
+    status = _status(root)
+    assert status["résumé.txt"][0] is DocumentStatus.INCLUDED
+    assert status["résumé (2).txt"][0] is DocumentStatus.INCLUDED
+    built = runner.invoke(app, ["build", str(root), "-o", str(tmp_path / "p.pdf")])
+    assert built.exit_code == 0 and "changed while" not in built.output, built.output
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-8-i", "windows-874", "unknown-8bit"])
+def test_an_email_in_a_charset_python_does_not_know_is_read_with_a_warning(
+    tmp_path: Path, charset: str
+) -> None:
+    root = records_folder(tmp_path)
+    pdf = _pdf_bytes(tmp_path, "src.pdf", CONSULT_TEXT)
+    (root / "mail.eml").write_bytes(
+        (
+            "From: a@example.com\nTo: b@example.com\nSubject: results\nMIME-Version: 1.0\n"
+            'Content-Type: multipart/mixed; boundary="B"\n\n'
+            f"--B\nContent-Type: text/plain; charset={charset}\n"
+            "Content-Transfer-Encoding: 8bit\n\n"
+        ).encode()
+        + b"Biopsy results attached \xe0\xe1\xe2\n"
+        + _mime_pdf(pdf, "report.pdf", "--B").encode()
+        + b"--B--\n"
+    )
+    status = _status(root)
+    assert status["mail.eml"][0] is DocumentStatus.INCLUDED
+    assert status["mail.eml/report.pdf"][0] is DocumentStatus.INCLUDED
+    report, _ = check_folder(root)
+    [problem] = [p for p in report.problems if p.path == "mail.eml" and charset in p.message]
+    assert problem.severity == "warning" and problem.fix
+
+
+def _docx_with_body(path: Path, body: str, extra: dict[str, bytes] | None = None) -> Path:
+    """A .docx whose body is `body` (WordprocessingML), with `extra` parts added: a name of the
+    form 'rel:rId9:type:target' adds a relationship of the document to that part."""
+    import docx
+
+    source = path.with_suffix(".src.docx")
+    docx.Document().save(str(source))
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "word/document.xml":
+                start = data.index(b"<w:body>") + len(b"<w:body>")
+                data = data[:start] + body.encode() + data[data.index(b"<w:sectPr", start) :]
+            if item.filename == "word/_rels/document.xml.rels":
+                for name in extra or {}:
+                    if name.startswith("rel:"):
+                        _, rid, kind, target = name.split(":", 3)
+                        rel = (
+                            f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/'
+                            f'officeDocument/2006/relationships/{kind}" Target="{target}"/>'
+                        )
+                        data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"<Default ",
+                    b'<Default Extension="htm" ContentType="text/html"/>'
+                    b'<Default Extension="rtf" ContentType="application/rtf"/><Default ',
+                    1,
+                )
+            new.writestr(item.filename, data)
+        for name, data in (extra or {}).items():
+            if not name.startswith("rel:"):
+                new.writestr(name, data)
+    source.unlink()
+    return path
+
+
+A_NS = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+PIC_NS = 'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
+TEXT_BOX = (
+    "<w:p><w:r><mc:AlternateContent><mc:Choice Requires='wps'><w:drawing><wp:anchor>"
+    f"<a:graphic {A_NS}>"
+    "<a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r><w:t>SURGICAL PATHOLOGY REPORT"
+    "</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic>"
+    "</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>"
+    "<w:txbxContent><w:p><w:r><w:t>SURGICAL PATHOLOGY REPORT</w:t></w:r></w:p></w:txbxContent>"
+    "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+)
+
+
+def test_a_word_document_whose_text_is_in_a_text_box_is_read(tmp_path: Path) -> None:
+    from packet.formats import word
+
+    text = word.to_text(_docx_with_body(tmp_path / "w.docx", TEXT_BOX))
+    assert text.count("SURGICAL PATHOLOGY REPORT") == 1  # the fallback is the same box
+
+
+def test_a_word_document_whose_text_is_in_an_alt_chunk_is_read(tmp_path: Path) -> None:
+    from packet.formats import word
+
+    page = b"<html><body><h1>Operative note</h1><p>Left mastectomy.</p></body></html>"
+    path = _docx_with_body(
+        tmp_path / "w.docx",
+        '<w:altChunk r:id="rId90"/>',
+        {"word/chunk.htm": page, "rel:rId90:aFChunk:chunk.htm": b""},
+    )
+    text = word.to_text(path)
+    assert "Operative note" in text and "Left mastectomy." in text
+
+
+@pytest.mark.parametrize("what", ["picture", "rtf chunk"])
+def test_a_word_document_without_readable_text_is_listed_not_included_blank(
+    tmp_path: Path, what: str
+) -> None:
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    if what == "picture":
+        body = (
+            "<w:p><w:r><w:drawing><wp:inline>"
+            f"<a:graphic {A_NS}><a:graphicData><pic:pic {PIC_NS}><pic:blipFill>"
+            '<a:blip r:embed="rId91"/></pic:blipFill></pic:pic></a:graphicData></a:graphic>'
+            "</wp:inline></w:drawing></w:r></w:p>"
+        )
+        _docx_with_body(root / "letter.docx", body)
+    else:
+        _docx_with_body(
+            root / "letter.docx",
+            '<w:altChunk r:id="rId90"/>',
+            {"word/chunk.rtf": b"{\\rtf1 Operative note}", "rel:rId90:aFChunk:chunk.rtf": b""},
+        )
+    status = _status(root)
+    assert status["letter.docx"][0] is DocumentStatus.EXCLUDED
+    report, _ = check_folder(root)
+    [problem] = [p for p in report.problems if p.path == "letter.docx"]
+    assert "save it as PDF" in problem.fix
+
+
+def test_a_memo_with_email_like_first_lines_is_read_as_text_whole(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    (root / "memo.txt").write_text(
+        "From: Dr. Rivera\nTo: Tumor board\nDate: 2026-02-10\nSubject: Ana Example\n"
+        "Patient: Ana Example, born 1961-04-02\nRe-staging CT is booked\nfor next week.\n\nPlan: surgery after chemotherapy.\n"
+    )
+    from packet.index import index_folder
+
+    index = index_folder(root)
+    [doc] = [d for d in index.documents if d.path == "memo.txt"]
+    text = index.sources["memo.txt"].read_text()
+    for line in ("From: Dr. Rivera", "Subject: Ana Example", "Patient: Ana Example", "Plan:"):
+        assert line in text
+    assert doc.status is DocumentStatus.INCLUDED

@@ -9,15 +9,18 @@ header (a 280 KB message reached 3 GB) and its time with the square of the addre
 
 from __future__ import annotations
 
+import codecs
 import email
-import html
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import policy
-from email.message import EmailMessage, Message
+from email.message import EmailMessage, Message, MIMEPart
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+
+from packet.formats.html import html_text
 
 HEADER_START = re.compile(
     rb"^(from|to|subject|date|received|return-path|delivered-to|mime-version|message-id|"
@@ -40,53 +43,112 @@ class Email:
     text: str  # the page: headers, then the body
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
     cut: list[str] = field(default_factory=list)  # headers cut to their bound, by name
+    charsets: list[str] = field(default_factory=list)  # unknown to Python, read by a stand-in
+
+
+# Headers only mail programs write: a memo's "From:/To:/Date:/Subject:" lines have none of them.
+MAIL_ONLY = re.compile(
+    rb"^(received|return-path|delivered-to|mime-version|message-id|content-type|"
+    rb"content-transfer-encoding|x-[\w-]+|reply-to|in-reply-to|references|sender|"
+    rb"dkim-signature|authentication-results|arc-[\w-]+|thread-index|thread-topic):",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+# The lines a message opens with: "Name: value", or a value continued on an indented line.
+HEADER_BLOCK = re.compile(rb"(?:[!-9;-~]+:[^\n]*\n|[ \t][^\n]*\n)*")
 
 
 def looks_like_email(head: bytes, suffix: str) -> bool:
-    """An .eml file, or a file that starts like one (header lines, "From:" or "Received:")."""
+    """An .eml file, or a file that starts like one: header lines ("From:", "Received:"), at
+    least one of which only a mail program writes. A typed memo that opens with From, To, Date
+    and Subject lines is text: read as an email it would lose its other lines."""
     if suffix in (".eml", ".mht") and head.lstrip()[:1].isalpha():
         return True
-    lines = head.lstrip().split(b"\n", 6)[:5]
-    return len(lines) >= 3 and sum(bool(HEADER_START.match(line)) for line in lines) >= 3
+    start = head.lstrip()
+    lines = start.split(b"\n", 6)[:5]
+    if len(lines) < 3 or sum(bool(HEADER_START.match(line)) for line in lines) < 3:
+        return False
+    block = HEADER_BLOCK.match(start)
+    headers = block.group(0) if block else b""
+    # A block that fills the whole head is a mail program's (no memo has 4 KB of them).
+    return len(headers) >= len(start) - 1 or MAIL_ONLY.search(headers) is not None
 
 
-def _body_text(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain", "html"))
-    if part is None:
-        return ""
-    content = part.get_content()
-    if part.get_content_subtype() == "html":
-        content = _without_hidden(str(content))
-        content = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>|</h\d>", "\n", content)
-        # [^<>]: a tag that never closes ends where the next one starts, so each '<' is
-        # scanned past once (with [^>] a page of unclosed '<' took time in their square).
-        content = html.unescape(re.sub(r"<[^<>]+>", "", content))
-    return re.sub(r"\n{3,}", "\n\n", str(content)).strip()
-
-
-HIDDEN_START = re.compile(r"<(script|style)\b", re.IGNORECASE)
-HIDDEN_END = {
-    "script": re.compile(r"</script\s*>", re.IGNORECASE),
-    "style": re.compile(r"</style\s*>", re.IGNORECASE),
+# Charsets mail programs name that Python's codecs do not know, and the codec that reads them.
+# The "-i" and "-e" Hebrew and Arabic variants only say in which order the letters are shown.
+CHARSET_ALIASES = {
+    "iso-8859-8-i": "iso-8859-8",
+    "iso-8859-8-e": "iso-8859-8",
+    "iso-8859-6-i": "iso-8859-6",
+    "iso-8859-6-e": "iso-8859-6",
+    "windows-874": "cp874",
+    "x-user-defined": "cp1252",
+    "x-mac-roman": "mac-roman",
 }
 
 
-def _without_hidden(page: str) -> str:
-    """The HTML without its scripts and style sheets, in one pass: every search starts where
-    the last one ended. (A backreferencing regex scanned to the end from every '<style' that is
-    never closed: 0.9 MB of them never finished.) An element that is never closed is kept, as
-    the tag stripper then shows its text."""
-    kept: list[str] = []
-    at = 0
-    while start := HIDDEN_START.search(page, at):
-        kept.append(page[at : start.start()])
-        end = HIDDEN_END[start.group(1).lower()].search(page, start.end())
-        if end is None:
-            at = start.start()
-            break
-        at = end.end()
-    kept.append(page[at:])
-    return "".join(kept)
+def decode_part(part: Message, unknown: list[str]) -> str:
+    """A text part's text in its charset, or in the codec it means, or else as UTF-8 with what
+    does not decode replaced: never dropped. A charset read by a stand-in goes into `unknown`."""
+    payload = part.get_payload(decode=True)
+    raw = payload if isinstance(payload, bytes) else b""
+    charset = str(part.get_content_charset() or "us-ascii")
+    for name in (charset, CHARSET_ALIASES.get(charset.lower())):
+        if name is None:
+            continue
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            continue
+        if name != charset:
+            unknown.append(charset)
+        return raw.decode(name, errors="replace")
+    unknown.append(charset)
+    return raw.decode("utf-8", errors="replace")
+
+
+def _is_text(part: Message) -> bool:
+    """A part of the message's own text: plain or HTML, shown inline, without a file name."""
+    return (
+        part.get_content_type() in ("text/plain", "text/html")
+        and part.get_content_disposition() != "attachment"
+        and not part.get_filename()
+    )
+
+
+def _walk(part: MIMEPart, body: Message | None, shown: bool) -> Iterator[tuple[MIMEPart, bool]]:
+    """Every leaf part below `part` (a forwarded message is a leaf), and whether it is shown
+    as the text: an alternative shows only the branch that holds the body (or its last, the
+    richest); its other branches repeat that text, but their attachments are the message's
+    all the same (Apple Mail puts them in the HTML branch, alternative→mixed)."""
+    if part.get_content_type() == "message/rfc822" or not part.is_multipart():
+        yield part, shown
+        return
+    children = list(part.iter_parts())
+    alternative = part.get_content_subtype() == "alternative"
+    chosen = children[-1] if children else None
+    if alternative and body is not None:
+        chosen = next((c for c in children if any(p is body for p in c.walk())), chosen)
+    for child in children:
+        yield from _walk(child, body, shown and (not alternative or child is chosen))
+
+
+def _content(message: EmailMessage, unknown: list[str]) -> tuple[str, list[MIMEPart]]:
+    """The message's text (its body, and the text parts shown after an attachment, as a
+    forward or Apple Mail sends them), and every other leaf part: its attachments."""
+    body = message.get_body(preferencelist=("plain", "html"))
+    texts: list[str] = []
+    others: list[MIMEPart] = []
+    for part, shown in _walk(message, body, True):
+        if part is body or (shown and _is_text(part)):
+            content = decode_part(part, unknown)
+            if part.get_content_subtype() == "html":
+                content = html_text(content)
+            texts.append(content.strip())
+        elif not _is_text(part):  # a text part of a branch not shown repeats the body
+            others.append(part)
+    text = "\n\n".join(t for t in texts if t)
+    return re.sub(r"\n{3,}", "\n\n", text).strip(), others
 
 
 def _bounded(name: str, value: str) -> str | None:
@@ -153,9 +215,11 @@ def read(path: Path) -> Email:
             value = _iso_date(value)
         if value:
             lines.append(f"{label}: {value}")
-    lines += ["", _body_text(message)]
+    unknown: list[str] = []
+    text, parts = _content(message, unknown)
+    lines += ["", text]
     attachments: list[tuple[str, bytes]] = []
-    for part in message.iter_attachments():
+    for part in parts:
         if part.get_content_type() == "message/rfc822":
             inner = part.get_content()
             name = part.get_filename() or f"{inner.get('Subject', 'message') or 'message'}.eml"
@@ -164,4 +228,5 @@ def read(path: Path) -> Email:
         payload = part.get_payload(decode=True)
         if isinstance(payload, bytes):
             attachments.append((part.get_filename() or "attachment", payload))
-    return Email(subject, "\n".join(lines) + "\n", attachments, cut)
+    charsets = list(dict.fromkeys(unknown))
+    return Email(subject, "\n".join(lines) + "\n", attachments, cut, charsets)
