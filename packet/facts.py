@@ -664,8 +664,10 @@ def _staging(
 
 
 GLEASON = re.compile(
-    r"\bGleason(?:\s+(?:score|grade|sum|pattern))?\s*[:\-]?\s*(?P<a>[3-5])\s*\+\s*(?P<b>[3-5])"
-    r"(?:\s*=\s*(?P<s>\d{1,2}))?",
+    r"\bGleason(?:'s)?(?:\s+(?:score|grade|sum|patterns?))?\s*[:\-]?\s*"
+    r"(?:(?P<a>[3-5])\s*\+\s*(?P<b>[3-5])(?:\s*=\s*(?P<s>\d{1,2}))?"
+    # the total first, its patterns after: "Gleason's score 9 (5+4)", "Gleason score 7 (3 + 4)"
+    r"|(?P<total>[6-9]|10)\s*\(\s*(?P<a2>[3-5])\s*\+\s*(?P<b2>[3-5])\s*\))",
     re.IGNORECASE,
 )
 GRADE_GROUP = re.compile(
@@ -689,7 +691,12 @@ def _gleason(text: str) -> str:
     found = GLEASON.search(text)
     if not found:
         return ""
-    a, b = int(found.group("a")), int(found.group("b"))
+    if found.group("total"):
+        a, b = int(found.group("a2")), int(found.group("b2"))
+        if a + b != int(found.group("total")):
+            return ""  # a total its patterns do not make: a misreading, not a score
+    else:
+        a, b = int(found.group("a")), int(found.group("b"))
     return f"{a}+{b}={a + b}"
 
 

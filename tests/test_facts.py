@@ -193,3 +193,10 @@ def test_ocrs_letter_o_for_zero_is_read_in_a_staging_and_nowhere_else() -> None:
     assert found("pT1 NO MX") == {("tnm", "pT1 N0 MX")}
     assert found("Primary tumor (pT): pT2\nRegional lymph nodes (pN): pNO") == {("tnm", "pT2 pN0")}
     assert found("T2 NO evidence of disease on the T2-weighted images.") == set()
+
+
+def test_a_gleason_score_is_read_in_its_usual_forms_and_only_when_it_adds_up() -> None:
+    assert found("Gleason's score 9 (5+4). The tumor extends") == {("gleason", "5+4=9")}
+    assert found("Gleason patterns 4+5=9") == {("gleason", "4+5=9")}
+    assert found("Gleason score 7 (3 + 4)") == {("gleason", "3+4=7")}
+    assert found("Gleason score 8 (3+4)") == set()  # a total its patterns do not make
