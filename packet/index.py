@@ -234,15 +234,16 @@ def _confirmed(paths: list[str], data: CaregiverData) -> bool:
 
 
 def _sort_studies(index: FolderIndex, studies: list[ImagingStudy]) -> None:
-    """The patient's studies, paired with the imaging report of their date; another patient's
-    left out (never counted or listed as hers) until the caregiver confirms the study's folder
-    or one of its files in documents.csv. One rule with records: a different date of birth, or a
+    """The patient's studies, paired with the imaging report of their date and kind; another
+    patient's left out (never counted or listed as hers) until the caregiver confirms the
+    study's folder or one of its files in documents.csv. One rule with records: a different date of birth, or a
     different name with no date of birth, is another patient; the same date of birth under
     another name is kept with a warning."""
     data = index.caregiver
     patient = data.settings.patient
     ours = Identity(patient.name, patient.date_of_birth)
-    reports = [d for d in index.included if d.category is Category.IMAGING]
+    # a study's report is a record that says it is one, never a file named like one
+    reports = [d for d in index.included if d.category is Category.IMAGING and d.filed_by_content]
     by_path = {d.path: d for d in index.documents}
     shared = Counter(s.folder for s in studies)
     paired: set[str] = set()

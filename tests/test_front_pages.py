@@ -316,3 +316,12 @@ def test_each_scan_study_is_paired_with_the_report_of_its_kind(tmp_path: Path) -
     assert reports == {"PT": "b pet.pdf", "CT": "a ct.pdf"}, reports
     files = next(i for i in report.checklist if i.id == "imaging_files")
     assert files.no_scans == []
+
+
+def test_a_file_only_named_like_a_report_is_never_a_studys_report(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    make_pdf(root / "Radiology" / "CT report 2026-03-04.pdf", "see attached")
+    make_dicom(root / "disc" / "IM1")
+    report, _ = check(root)
+    [study] = report.imaging_studies
+    assert study.report is None
