@@ -17,7 +17,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
-from packet.sanitize import sanitize_page
+from packet.sanitize import disarm, sanitize_page
 from packet.stamp import display_of
 
 IN_MEMORY = 1 << 20  # records smaller than this are read whole; larger ones stay open
@@ -144,7 +144,7 @@ def usable_pages(reader: PdfReader, removed: set[str] | None = None) -> None:
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise PdfReadError("page boxes") from exc
         sanitize_page(page, removed)  # before anything reads what the packet will not carry
-        _read_everything(page, seen)
+        _read_everything(page, seen, removed)
         _check_structure(page)
 
 
@@ -172,11 +172,15 @@ def _check_structure(page: PageObject) -> None:
 MAX_NESTING = 100  # real records nest a few levels; merging recurses once a level
 
 
-def _read_everything(page: PageObject, seen: set[tuple[int, int]]) -> None:
+def _read_everything(
+    page: PageObject, seen: set[tuple[int, int]], removed: set[str] | None = None
+) -> None:
     """Read every object the page uses (fonts, images, content), now, while a damaged one can
     still send the file to repair; merging reads them again from pypdf's cache, at no cost.
     Objects nested deeper than any record needs (merging copies them level by level) are
-    refused here rather than failing the merge."""
+    refused here rather than failing the merge. Each dictionary is disarmed on the way: what
+    the page reaches is what the packet carries."""
+    removed = set() if removed is None else removed
     stack: list[tuple[Any, int]] = [(v, 1) for k, v in page.items() if k != "/Parent"]
     while stack:
         item, depth = stack.pop()
@@ -191,6 +195,7 @@ def _read_everything(page: PageObject, seen: set[tuple[int, int]]) -> None:
             if item is None:
                 continue
         if isinstance(item, DictionaryObject):
+            disarm(item, removed)
             stack.extend((v, depth + 1) for k, v in item.items() if k != "/Parent")
         elif isinstance(item, ArrayObject):
             stack.extend((v, depth + 1) for v in item)

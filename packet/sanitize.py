@@ -5,7 +5,9 @@ that only show something (highlights, notes, stamps, form fields as filled in) w
 that draw them. The only action kept is a plain web or mail link (http, https, mailto) with
 nothing chained after it; every other action (JavaScript, Launch, GoToR/GoToE, Rendition,
 Named, SubmitForm…), every destination of the record's own, attached files and media are
-dropped, wherever they sit: on the page, in an annotation, in a chain of /Next actions.
+dropped, wherever they sit: on the page, in an annotation, in a chain of /Next actions, and in
+any object the page reaches (a Form XObject's /AA, a font's or pattern's resources), which
+`disarm` clears as the page's objects are read.
 """
 
 from __future__ import annotations
@@ -60,6 +62,19 @@ ACTION_WORDS = {
     "/GoToR": "links into other files", "/GoToE": "links into other files",
     "/SubmitForm": "forms that send data", "/ImportData": "forms that send data",
 }  # fmt: skip
+
+
+# Every action type but a plain link (/URI), by the name PDF gives it in /S. The names do not
+# clash with the other dictionaries that use /S (groups, soft masks, border styles).
+ACTION_TYPES = frozenset(
+    {
+        "/GoTo", "/GoToR", "/GoToE", "/GoToDp", "/Launch", "/Thread", "/Sound", "/Movie",
+        "/Hide", "/Named", "/SubmitForm", "/ResetForm", "/ImportData", "/JavaScript",
+        "/SetOCGState", "/Rendition", "/Trans", "/GoTo3DView", "/RichMediaExecute",
+    }
+)  # fmt: skip
+# Keys that hold an action or a script wherever they sit.
+ACTION_KEYS = ("/AA", "/OpenAction", "/JS", "/Next")
 
 
 def describe_actions(action: object, found: set[str]) -> None:
@@ -145,3 +160,20 @@ def sanitize_page(page: PageObject, removed: set[str] | None = None) -> None:
         page[NameObject("/Annots")] = kept
     else:
         del page["/Annots"]
+
+
+def disarm(dictionary: DictionaryObject, removed: set[str]) -> None:
+    """Clear what would run from a dictionary a page reaches (in place, in the reader's copy):
+    trigger and script keys, an /A that is not a plain link, and an action dictionary itself."""
+    if dictionary.get("/S") in ACTION_TYPES:
+        describe_actions(DictionaryObject(dictionary), removed)
+        for key in list(dictionary):
+            del dictionary[key]
+        return
+    for key in ACTION_KEYS:
+        if key in dictionary:
+            describe_actions(dictionary[key] if key != "/JS" else dictionary, removed)
+            del dictionary[key]
+    if "/A" in dictionary and plain_link(dictionary["/A"]) is None:
+        describe_actions(dictionary["/A"], removed)
+        del dictionary["/A"]

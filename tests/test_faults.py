@@ -32,7 +32,7 @@ from packet.cli import app
 from packet.models import DocumentStatus, ProblemKind
 
 from conftest import CONSULT_TEXT, fingerprint, make_pdf, records_folder
-from rawpdf import link, one_page
+from rawpdf import HELVETICA, link, one_page, raw_pdf
 
 runner = CliRunner()
 SECRET = "EXCLUDED-MARKER-7731"  # text that lives only in files that must stay out of the packet
@@ -583,6 +583,55 @@ def test_actions_are_allowlisted_wherever_they_hide(tmp_path: Path) -> None:
     assert "/PieceInfo" not in names
     uris = {str(o["/URI"]) for o in objects if isinstance(o, DictionaryObject) and "/URI" in o}
     assert uris == {"https://example.org/a", "https://example.org/plain"}  # links, without tails
+
+
+def test_actions_in_form_xobjects_and_nested_resources_are_removed(tmp_path: Path) -> None:
+    # A JavaScript action in a Form XObject's /AA survived into the packet while `check` said
+    # JavaScript was left out: the page's resources are walked, not only the page and its
+    # annotations. The form's drawing stays.
+    from pypdf.generic import DictionaryObject
+
+    def stream(extra: bytes, body: bytes) -> bytes:
+        return b"<< " + extra + b" /Length %d >>\nstream\n" % len(body) + body + b"\nendstream"
+
+    pdf = raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> /XObject << /Fm1 6 0 R >> >> >>",
+            stream(b"", b"BT /F1 14 Tf 72 700 Td (SURGICAL PATHOLOGY REPORT) Tj ET /Fm1 Do"),
+            HELVETICA,
+            stream(
+                b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font"
+                b" << /F1 5 0 R >> /XObject << /Fm2 7 0 R >> >>"
+                b" /AA << /PO << /S /JavaScript /JS (app.alert(1)) >> >>",
+                b"BT /F1 12 Tf 72 640 Td (STAMPED FORM TEXT) Tj ET /Fm2 Do",
+            ),
+            stream(
+                b"/Type /XObject /Subtype /Form /BBox [0 0 20 20] /OpenAction 8 0 R"
+                b" /A << /S /Launch /F (evil.exe) >>",
+                b"0 0 m 10 10 l S",
+            ),
+            b"<< /S /JavaScript /JS (app.alert(2)) >>",
+        ]
+    )
+    root = records_folder(tmp_path)
+    (root / "form.pdf").write_bytes(pdf)
+    report, _ = check_folder(root)
+    assert any(p.path == "form.pdf" and "JavaScript" in p.message for p in report.problems)
+    result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    assert result.documents == 1
+    reader = PdfReader(tmp_path / "p.pdf")
+    names = {
+        str(v)
+        for o in _all_objects(reader)
+        if isinstance(o, DictionaryObject)
+        for v in (*o.keys(), *o.values())
+    }
+    assert not names & {*FORBIDDEN, "/AA", "/OpenAction"}, names & {*FORBIDDEN, "/AA"}
+    assert b"app.alert" not in (tmp_path / "p.pdf").read_bytes()
+    assert "STAMPED FORM TEXT" in "".join(page.extract_text() for page in reader.pages)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
