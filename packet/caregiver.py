@@ -93,6 +93,15 @@ class Patient(BaseModel):
             return parsed
         return value
 
+    @field_validator("name", mode="before")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        """A name is stamped on every page: blank spaces, tabs and line breaks are not a name,
+        and inside one they are one space."""
+        if isinstance(value, str):
+            return " ".join("".join(c if c.isprintable() else " " for c in value).split())
+        return value
+
     @field_validator("allergies", mode="before")
     @classmethod
     def _list_as_text(cls, value: Any) -> Any:
@@ -235,8 +244,24 @@ def _problem(path: str, message: str, fix: str) -> Problem:
     )
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+
+
 def _read_text(path: Path) -> str:
+    """A caregiver file as text, in whatever encoding an editor or spreadsheet saved it:
+    UTF-8 (with or without a byte-order mark), UTF-16 or UTF-32 ("Unicode" in Notepad and
+    Excel), or Windows' own code page."""
     raw = path.read_bytes()
+    if raw.startswith(UTF32_BOMS):
+        return raw.decode("utf-32", errors="replace")
+    if raw.startswith(UTF16_BOMS):
+        return raw.decode("utf-16", errors="replace")
+    even, odd = raw[0:200:2], raw[1:200:2]
+    if len(raw) >= 4 and odd.count(0) > len(odd) * 0.4 and not even.count(0):
+        return raw.decode("utf-16-le", errors="replace")  # UTF-16 written without its mark
+    if len(raw) >= 4 and even.count(0) > len(even) * 0.4 and not odd.count(0):
+        return raw.decode("utf-16-be", errors="replace")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -725,6 +750,16 @@ def load_caregiver_files(folder: Path) -> CaregiverData:
             continue
         try:
             loader(folder, data)
+        except RecursionError:
+            data.problems.append(
+                _problem(
+                    name,
+                    f"{name} nests lists or tables inside each other too deeply to be read; "
+                    "none of it is used.",
+                    f"Open {name} and remove the deeply nested brackets; `packet init` in an "
+                    "empty folder shows a correct file.",
+                )
+            )
         except (OSError, csv.Error) as exc:
             data.problems.append(
                 _problem(

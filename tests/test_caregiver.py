@@ -250,3 +250,34 @@ def test_a_cell_of_a_hundred_thousand_characters_is_cut_with_a_problem(tmp_path:
     assert len(doc.title) <= 1000
     [cut] = [p for p in report.problems if p.path == "documents.csv"]
     assert "line 2, column title: 100,000 characters" in cut.message
+
+
+TOML = '[patient]\nname = "Ana Example"\ndate_of_birth = 1961-04-02\n'
+
+
+def test_caregiver_files_saved_as_utf16_or_utf32_are_read(tmp_path: Path) -> None:
+    # "Unicode" in Notepad and Excel is UTF-16; it was "Invalid statement line 1 col 1".
+    for encoding in ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-8-sig"):
+        folder = tmp_path / encoding
+        folder.mkdir()
+        (folder / "packet.toml").write_bytes(TOML.encode(encoding))
+        (folder / "medications.csv").write_bytes("name,dose\nTamoxifen,20 mg\n".encode(encoding))
+        (folder / "questions.md").write_bytes("- Is surgery first?\n".encode(encoding))
+        data = load_caregiver_files(folder)
+        assert not data.problems, (encoding, data.problems)
+        assert data.settings.patient.name == "Ana Example", encoding
+        assert [m.name for m in data.medications] == ["Tamoxifen"], encoding
+        assert data.questions == ["Is surgery first?"], encoding
+
+
+def test_a_deeply_nested_packet_toml_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    write(tmp_path, "packet.toml", TOML + "x = " + "[" * 20000 + "]" * 20000 + "\n")
+    data = load_caregiver_files(tmp_path)
+    assert any("too deeply" in p.message for p in data.problems)
+
+
+def test_a_name_of_blank_spaces_is_no_name(tmp_path: Path) -> None:
+    write(tmp_path, "packet.toml", '[patient]\nname = "  \\t "\ndate_of_birth = 1961-04-02\n')
+    assert load_caregiver_files(tmp_path).settings.patient.name == ""
+    write(tmp_path, "packet.toml", '[patient]\nname = " Ana \\n Example "\n')
+    assert load_caregiver_files(tmp_path).settings.patient.name == "Ana Example"
