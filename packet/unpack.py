@@ -14,6 +14,7 @@ raises, and each of those makes that member alone "damaged" (see `ZIP_ERRORS`).
 from __future__ import annotations
 
 import atexit
+import errno
 import itertools
 import lzma
 import os
@@ -35,7 +36,7 @@ from packet.scan import JUNK_FOLDERS, FoundFile, junk_reason
 
 MAX_DEPTH = 3  # a zip in an email in a zip is real; deeper is a trick
 MAX_MEMBERS = 10_000  # members of one archive
-MAX_TOTAL = 4_000_000_000  # bytes unpacked from one file, all members together
+MAX_TOTAL = 4_000_000_000  # bytes unpacked from one top-level file, nested members included
 MAX_RATIO = 200  # a member that grows more than this when unpacked (and past 1 MB) is a bomb
 
 # What zipfile raises on a damaged archive or member: BadZipFile (bad headers, a CRC that does
@@ -102,6 +103,7 @@ class Unpacked:
     problems: list[Problem] = field(default_factory=list)
     facts: dict[str, ccda.Facts] = field(default_factory=dict)  # a C-CDA's coded entries
     taken: set[str] = field(default_factory=set)  # every path shown: members of one name differ
+    budget: int = MAX_TOTAL  # bytes still to be unpacked from the top-level file being opened
 
 
 def _problem(path: str, message: str, fix: str, severity: Severity = Severity.ERROR) -> Problem:
@@ -123,8 +125,28 @@ def is_zip(head: bytes) -> bool:
 def expand(files: list[FoundFile]) -> Unpacked:
     result = Unpacked(taken={found.relative for found in files})
     for found in files:
+        result.budget = MAX_TOTAL  # one budget per file in the folder, shared by its nesting
         _expand_one(found, 0, result)
     return result
+
+
+def _no_room(exc: BaseException) -> bool:
+    """The disk holding the private folder is full (or the user's quota is spent)."""
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def _out_of_room(result: Unpacked, container: FoundFile, shown: str) -> None:
+    _excluded(result, container, shown, "not unpacked: the temporary folder is full")
+    result.problems.append(
+        _problem(
+            shown,
+            "There was no room left on the disk of packet's temporary folder "
+            f"({safe_name(str(_temp_folder().parent))}) to unpack this file, so it is not in "
+            "the packet.",
+            "Free some space on that disk, or run packet with TMPDIR set to a folder on a disk "
+            "with room (TMPDIR=/path/to/folder packet build …); then run it again.",
+        )
+    )
 
 
 def _expand_one(found: FoundFile, depth: int, result: Unpacked) -> None:
@@ -193,9 +215,10 @@ def _as_text(
             )
         )
         return False
-    target = _slot()
-    rendered = target / (_plain_stem(found.relative) + suffix)
-    rendered.write_text(text, encoding="utf-8")
+    name = _plain_stem(found.relative) + suffix
+    rendered = _saved(text.encode(), name, result, found, found.relative)
+    if rendered is None:
+        return False
     result.files.append(FoundFile(rendered, found.relative))
     return True
 
@@ -214,21 +237,26 @@ def _member_path(container: str, name: str) -> tuple[str, bool]:
     return container + "/" + safe_name("/".join(parts)), tricky
 
 
-def _copy_member(source: IO[bytes], size_hint: int, name: str, budget: list[int]) -> Path | None:
+def _copy_member(source: IO[bytes], size_hint: int, name: str, result: Unpacked) -> Path | None:
     """The member copied into the private folder, or None when it is larger than it said or
-    than what is left of the budget (a zip bomb announces little and unpacks a lot)."""
+    than what is left of the budget (a zip bomb announces little and unpacks a lot; nested
+    archives share their top-level file's budget). What a failed copy wrote is removed."""
     target = _slot()
     out = target / (_plain_stem(name) + PurePosixPath(name).suffix[:10])
     written = 0
-    with source, out.open("wb") as f:
-        while chunk := source.read(1 << 20):
-            written += len(chunk)
-            if written > budget[0] or written > size_hint + (1 << 20):
-                f.close()
-                shutil.rmtree(target, ignore_errors=True)
-                return None
-            f.write(chunk)
-    budget[0] -= written
+    try:
+        with source, out.open("wb") as f:
+            while chunk := source.read(1 << 20):
+                written += len(chunk)
+                if written > result.budget or written > size_hint + (1 << 20):
+                    f.close()
+                    shutil.rmtree(target, ignore_errors=True)
+                    return None
+                f.write(chunk)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    result.budget -= written
     return out
 
 
@@ -276,7 +304,6 @@ def _expand_zip(found: FoundFile, depth: int, result: Unpacked) -> None:
                 )
             )
             return
-        budget = [MAX_TOTAL]
         portal_export = any(m.filename.upper().startswith("IHE_XDM/") for m in members)
         for member in members:
             shown, tricky = _member_path(relative, member.filename)
@@ -315,9 +342,15 @@ def _expand_zip(found: FoundFile, depth: int, result: Unpacked) -> None:
             if member.file_size > (1 << 20) and ratio > MAX_RATIO:
                 _bomb(result, found, shown, member.file_size)
                 continue
+            if member.file_size > result.budget:
+                _over_budget(result, found, shown)
+                continue
             try:
-                copied = _copy_member(archive.open(member), member.file_size, shown, budget)
+                copied = _copy_member(archive.open(member), member.file_size, shown, result)
             except ZIP_ERRORS as exc:
+                if _no_room(exc):
+                    _out_of_room(result, found, shown)
+                    continue
                 _excluded(result, found, shown, "damaged inside the zip archive")
                 result.problems.append(
                     _problem(
@@ -371,6 +404,20 @@ def _bomb(result: Unpacked, found: FoundFile, shown: str, size: int) -> None:
     )
 
 
+def _over_budget(result: Unpacked, found: FoundFile, shown: str) -> None:
+    _excluded(result, found, shown, "not unpacked: its file unpacks to more than packet opens")
+    result.problems.append(
+        _problem(
+            shown,
+            f"packet unpacks at most {MAX_TOTAL / 1e9:g} GB from one file in the folder, the "
+            "archives and emails nested inside it included; this file is past that, so it is "
+            "not in the packet.",
+            "If it is a real record, unzip the archive (or save the attachments) on your "
+            "computer and put the files in the records folder.",
+        )
+    )
+
+
 def _excluded(result: Unpacked, container: FoundFile, shown: str, reason: str) -> None:
     """A member that is listed as not included: no file of its own to read."""
     result.containers.append((FoundFile(container.path, shown), reason))
@@ -389,9 +436,10 @@ def _expand_email(found: FoundFile, depth: int, result: Unpacked) -> None:
             )
         )
         return
-    target = _slot()
-    body = target / (_plain_stem(message.subject or "Email") + ".md")
-    body.write_text(message.text, encoding="utf-8")
+    name = _plain_stem(message.subject or "Email") + ".md"
+    body = _saved(message.text.encode(), name, result, found, found.relative)
+    if body is None:
+        return
     result.files.append(FoundFile(body, found.relative))
     if message.cut:
         names = ", ".join(dict.fromkeys(safe_name(name) for name in message.cut))
@@ -428,15 +476,32 @@ def _expand_email(found: FoundFile, depth: int, result: Unpacked) -> None:
             )
         )
         return
-    budget = [MAX_TOTAL]
     for number, (name, payload) in enumerate(message.attachments, start=1):
         shown, _ = _member_path(found.relative, name or f"attachment {number}")
         shown = unique_path(shown, result.taken)
-        if len(payload) > budget[0]:
-            _excluded(result, found, shown, "attachment too large")
+        if len(payload) > result.budget:
+            _over_budget(result, found, shown)
             continue
-        budget[0] -= len(payload)
-        target = _slot()
-        saved = target / (_plain_stem(shown) + PurePosixPath(name or "").suffix[:10])
-        saved.write_bytes(payload)
-        _expand_one(FoundFile(saved, shown), depth + 1, result)
+        result.budget -= len(payload)
+        suffix = PurePosixPath(name or "").suffix[:10]
+        saved = _saved(payload, _plain_stem(shown) + suffix, result, found, shown)
+        if saved is not None:
+            _expand_one(FoundFile(saved, shown), depth + 1, result)
+
+
+def _saved(
+    content: bytes, name: str, result: Unpacked, container: FoundFile, shown: str
+) -> Path | None:
+    """A new file `name` in the private folder holding `content`; None, with a problem on
+    `shown`, when the disk is full (what was written is removed)."""
+    target = _slot()
+    saved = target / name
+    try:
+        saved.write_bytes(content)
+    except OSError as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        if not _no_room(exc):
+            raise
+        _out_of_room(result, container, shown)
+        return None
+    return saved

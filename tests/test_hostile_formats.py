@@ -5,13 +5,18 @@ costs seconds, not minutes or gigabytes.
 
 from __future__ import annotations
 
+import errno
+import io
+import os
 import struct
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from packet import unpack
 from packet.check import check_folder
 from packet.cli import app
 from packet.models import DocumentStatus
@@ -516,3 +521,63 @@ def test_a_memo_with_email_like_first_lines_is_read_as_text_whole(tmp_path: Path
     for line in ("From: Dr. Rivera", "Subject: Ana Example", "Patient: Ana Example", "Plan:"):
         assert line in text
     assert doc.status is DocumentStatus.INCLUDED
+
+
+def _zip_bytes(members: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_nested_archives_share_their_top_level_files_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each nested archive had a budget of its own: 14.8 KB of nested zips wrote 1 GB.
+    monkeypatch.setattr(unpack, "MAX_TOTAL", 8_000_000)
+
+    def inner() -> bytes:
+        return _zip_bytes({"scan.txt": CONSULT_TEXT.encode() + os.urandom(1_500_000)})
+
+    root = records_folder(tmp_path)
+    (root / "outer.zip").write_bytes(_zip_bytes({f"inner{n}.zip": inner() for n in range(3)}))
+    (root / "other.zip").write_bytes(_zip_bytes({"inner.zip": inner()}))  # a budget of its own
+    status = _status(root)
+    inside = [status[f"outer.zip/inner{n}.zip/scan.txt"] for n in range(3)]
+    assert [s for s, _ in inside].count(DocumentStatus.INCLUDED) == 2, inside
+    assert any("more than packet opens" in reason for _, reason in inside)
+    assert status["other.zip/inner.zip/scan.txt"][0] is DocumentStatus.INCLUDED
+    report, _ = check_folder(root)
+    assert any("at most 0.008 GB from one file" in p.message for p in report.problems)
+
+
+def test_a_full_temporary_disk_names_the_folder_and_costs_only_the_member(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "No space left on device" failed the whole run, naming neither file nor folder; inside a
+    # zip, members were called damaged.
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    (root / "export.zip").write_bytes(_zip_bytes({"note.txt": CONSULT_TEXT.encode()}))
+    _email(root / "mail.eml", "Subject: Records\n", "See attached.\n")
+    real_open, real_write = Path.open, Path.write_bytes
+
+    def full(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if str(path).startswith(str(unpack._temp_folder())):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return (real_write if args and isinstance(args[0], bytes) else real_open)(
+            path, *args, **kwargs
+        )
+
+    monkeypatch.setattr(Path, "open", lambda path, *a, **k: full(path, *a, **k))
+    monkeypatch.setattr(Path, "write_bytes", lambda path, data: full(path, data))
+    report, _ = check_folder(root)
+    docs = {d.path: d for d in report.documents}
+    assert docs["consult.pdf"].status is DocumentStatus.INCLUDED
+    for shown in ("export.zip/note.txt", "mail.eml"):
+        assert docs[shown].status is DocumentStatus.EXCLUDED, shown
+        assert "temporary folder is full" in docs[shown].reason
+        [problem] = [p for p in report.problems if p.path == shown]
+        assert str(unpack._temp_folder().parent) in problem.message
+        assert "TMPDIR" in problem.fix
