@@ -534,12 +534,10 @@ FACT_CATEGORIES = frozenset(
     {Category.PATHOLOGY, Category.BIOMARKERS, Category.CLINIC_NOTES, Category.HOSPITAL,
      Category.OPERATIVE, Category.TREATMENT, Category.LABS}
 )  # fmt: skip
-# Reports whose results may sit beyond the first pages already read (an addendum, an ISH page);
-# notes state their diagnosis up front.
-REPORT_CATEGORIES = frozenset({Category.PATHOLOGY, Category.BIOMARKERS})
 FACT_PAGES = 8  # results sit on a report's first pages; a 300-page chart is not read through
-# Scans OCR'd in full for their facts once their first page has filed them: the records that
-# state a diagnosis, a stage or a result (a scanned lab table or bill states none of these).
+# Records read in full for their facts once their first page has filed them (text layer, or OCR
+# for a scan): those that state a diagnosis, a stage or a result, anywhere in them (an
+# addendum, an ISH page); a lab table or bill states none of these.
 READ_IN_FULL = frozenset(
     {Category.PATHOLOGY, Category.BIOMARKERS, Category.CLINIC_NOTES, Category.HOSPITAL,
      Category.OPERATIVE, Category.TREATMENT}
@@ -562,13 +560,12 @@ def _read_job(job: ReadJob) -> tuple[FileReading, Understanding | None]:
             )
             if any(text.strip() for text in scanned):
                 pages, read_fully = scanned, True
-        elif (
-            known.category in REPORT_CATEGORIES
-            and reading.kind is FileKind.PDF
-            and not reading.ocr
-            and reading.pages > 2
-        ):
-            pages = page_texts(job.path, job.passwords, FACT_PAGES) or pages
+        elif known.category in READ_IN_FULL and reading.kind is FileKind.PDF and not reading.ocr:
+            # each page as its own text, so that a fact cites its page; the pages not read yet
+            # (a long first page stops the reading for filing) are read now
+            pages = reading.page_texts or pages
+            if reading.pages > len(pages):
+                pages = page_texts(job.path, job.passwords, FACT_PAGES) or pages
         known = replace(known, facts=tuple(extract_facts(pages)), read_fully=read_fully)
     return reading, known
 

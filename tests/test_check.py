@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from packet.check import check_folder
-from packet.models import Category, DocumentStatus, ItemStatus, ProblemKind, Report
+from packet.models import Category, DocumentStatus, FactKind, ItemStatus, ProblemKind, Report
 
-from conftest import CONSULT_TEXT, fingerprint, make_pdf
+from conftest import CONSULT_TEXT, fingerprint, make_pdf, records_folder
 
 
 def by_path(report: Report) -> dict[str, object]:
@@ -343,3 +343,25 @@ def test_reading_in_worker_processes_gives_the_same_report(
     monkeypatch.setattr(packet.index, "PARALLEL_FROM", 2)
     parallel, _ = check_folder(root)
     assert parallel.model_dump() == sequential.model_dump()
+
+
+def test_page_two_of_a_two_page_pathology_report_is_read_for_its_facts(tmp_path: Path) -> None:
+    # A first page of 1,500 characters or more stopped the reading: a 2-page report's results
+    # on page 2 were never read. Each page is its own text, so the fact cites page 2.
+    root = records_folder(tmp_path)
+    gross = "\n".join(
+        f"Gross: the specimen is received in formalin, section {n} submitted in cassette A{n}."
+        for n in range(1, 30)
+    )
+    make_pdf(
+        root / "pathology.pdf",
+        "SURGICAL PATHOLOGY REPORT\nPatient: Ana Example  DOB: 04/02/1961\n"
+        "Collected: 03/02/2026\n" + gross,
+        "FINAL DIAGNOSIS\nLeft breast, lumpectomy: invasive ductal carcinoma.\n"
+        "Pathologic stage: pT2 pN0\nEstrogen receptor: positive (95%)",
+    )
+    report, _ = check_folder(root)
+    facts = {f.kind: f for f in report.summary.facts}
+    [tnm] = facts[FactKind.TNM].values
+    assert tnm.value == "pT2 pN0" and [s.page for s in tnm.sources] == [2]
+    assert facts[FactKind.ER].values and facts[FactKind.ER].values[0].sources[0].page == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from packet.dicom import DicomHeader
 from packet.models import FileKind, LineFor, Problem, ProblemKind, Severity
@@ -17,6 +17,7 @@ class FileReading:
     modified_ns: int = 0
     pages: int = 0
     text: str = ""
+    page_texts: list[str] = field(default_factory=list)  # a PDF's text layer, page by page, as read
     usable: bool = True  # can go into the packet
     exclusion: str = ""  # why not, when it cannot
     problem: Problem | None = None

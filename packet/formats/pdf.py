@@ -127,7 +127,8 @@ def read(
                 free = bottom_is_free(page, band_in_user_space(pdfium_display(page)), textpage)
             textpage.close()
             page.close()
-        reading.text = "\n".join(texts).replace("\r\n", "\n").replace("\r", "\n")
+        reading.page_texts = [t.replace("\r\n", "\n").replace("\r", "\n") for t in texts]
+        reading.text = "\n".join(reading.page_texts)
         if layout:
             try:
                 reading.bottom_free = free and _bottoms_free(document, skip_first=True)
