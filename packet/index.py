@@ -42,6 +42,7 @@ from packet.models import (
     Problem,
     ProblemKind,
     Severity,
+    Unread,
 )
 from packet.provenance import institution_of, mrn_of
 from packet.reading import FileReading, read_file, read_scan_in_full, sha256_of
@@ -415,9 +416,7 @@ def index_folder(
             kind=reading.kind,
             pages=reading.pages,
             has_text=bool(reading.text.strip()),
-            read_in_part=reading.kind in (FileKind.PDF, FileKind.IMAGE)
-            and (reading.ocr or not reading.text.strip())
-            and not (known is not None and known.read_fully),
+            unread=_unread(reading, known, ocr),
             size=reading.size,
             modified_ns=reading.modified_ns,
             bottom_free=reading.bottom_free,
@@ -664,6 +663,21 @@ def _override_fix(what: str, given: DocumentOverride | None) -> str:
         else ("its line of the documents.csv block below")
     )
     return f"If you know its {what}, write it in {where}: {places}."
+
+
+def _unread(reading: FileReading, known: Understanding | None, ocr_on: bool) -> Unread | None:
+    """Why a scan or photo was not read in full, or None when it was (or has a text layer)."""
+    if reading.kind not in (FileKind.PDF, FileKind.IMAGE):
+        return None
+    if reading.ocr:
+        return None if known is not None and known.read_fully else Unread.TOP_ONLY
+    if reading.text.strip():
+        return None
+    if ocr_on:
+        return Unread.UNREADABLE
+    from packet import ocr
+
+    return Unread.OCR_OFF if ocr.available() else Unread.NO_TESSERACT
 
 
 def _ocr_advice(ran: bool) -> str:

@@ -285,10 +285,27 @@ class CarePlace(BaseModel):
     studies: int = 0  # scan studies on the disc made there
 
 
+class Unread(StrEnum):
+    """Why a scan or photo was not read in full, for the summary to say "not read", not "not
+    found". The values are the words the packet and `check` use."""
+
+    NO_TESSERACT = "Tesseract, which reads scans, is not installed"
+    OCR_OFF = "reading scans was turned off (--no-ocr)"
+    UNREADABLE = "no readable text was found on it"
+    TOP_ONLY = "only the top of its first page was read"
+
+
+class UnreadSource(FactSource):
+    """A scanned record the summary's facts may be missing from, and why."""
+
+    unread: Unread
+    pages: int = 1
+
+
 class ClinicalSummary(BaseModel):
     facts: list[SummaryFact] = Field(default_factory=list)
     # Scanned records read only in part: what they state may be missing from the facts.
-    read_in_part: list[FactSource] = Field(default_factory=list)
+    read_in_part: list[UnreadSource] = Field(default_factory=list)
     dates: list[KeyDate] = Field(default_factory=list)
     care: list[CarePlace] = Field(default_factory=list)
 
@@ -307,7 +324,7 @@ class Document(BaseModel):
     has_text: bool = False
     # A scan or photo whose text is only what OCR read of the top of its first page, or none:
     # a fact it states may not have been read, so the summary says "not read", not "not found".
-    read_in_part: bool = False
+    unread: Unread | None = None
     size: int = 0
     modified_ns: int = 0  # when the file was last changed, to notice a change during a build
     # Its pages leave the stamp's strip free (else they are shrunk); measured for `build` only.
@@ -322,6 +339,10 @@ class Document(BaseModel):
     @property
     def evidence(self) -> list[str]:
         return [str(e) for e in (self.category_evidence, self.date_evidence) if e is not None]
+
+    @property
+    def read_in_part(self) -> bool:
+        return self.unread is not None
 
     @property
     def filed_by_content(self) -> bool:
@@ -357,6 +378,7 @@ class DocumentOut(BaseModel):
     evidence_in_words: str = ""
     filed_by_content: bool = False  # the category is the record's own word, not its name's
     read_in_part: bool = False  # a scan read by OCR at the top of its first page only, or not
+    unread: Unread | None = None  # why
     institution: str = ""
     mrn: str = ""
     facts: list[Fact] = Field(default_factory=list)
@@ -377,6 +399,7 @@ class DocumentOut(BaseModel):
             evidence_in_words=doc.evidence_in_words,
             filed_by_content=doc.filed_by_content,
             read_in_part=doc.read_in_part,
+            unread=doc.unread,
             institution=doc.institution,
             mrn=doc.mrn,
             facts=doc.facts,

@@ -41,6 +41,8 @@ from packet.models import (
     FileKind,
     ItemStatus,
     Report,
+    Unread,
+    UnreadSource,
 )
 from packet.opinions import NOT_STATED, compare, doctors
 from packet.words import plural
@@ -384,6 +386,30 @@ def _record_page(ctx: PacketContext, path: str, page: int) -> tuple[Record, int]
     return None
 
 
+# Why a scanned record was not read in full, in the center's words (no command-line flags).
+UNREAD_WHY = {
+    Unread.NO_TESSERACT: "not read: the software that reads scans, Tesseract, was not installed",
+    Unread.OCR_OFF: "not read: reading scans was turned off",
+    Unread.UNREADABLE: "no readable text found: the scan is unreadable",
+    Unread.TOP_ONLY: "read at the top of its first page only",
+}
+UNREAD_SHORT = {
+    Unread.NO_TESSERACT: "Tesseract is not installed",
+    Unread.OCR_OFF: "reading scans was turned off",
+    Unread.UNREADABLE: "the scan is unreadable",
+}
+
+
+def not_read(unread: list[UnreadSource]) -> str:
+    """What a fact's row says when no record gives it and some scans were not read in full:
+    "not found" only of what was read."""
+    pages = sum(source.pages for source in unread if source.unread in UNREAD_SHORT)
+    whys = list(dict.fromkeys(UNREAD_SHORT[s.unread] for s in unread if s.unread in UNREAD_SHORT))
+    if not whys:
+        return "not found in the text read (some scans were read in part)"
+    return f"not read: {plural(pages, 'scanned page')} could not be read ({'; '.join(whys)})"
+
+
 def _cite(ctx: PacketContext, source: FactSource) -> tuple[str, str | None]:
     """'p. 12 · Breast biomarker report, 2026-02-10' and the link to that page, if it is here."""
     found = _record_page(ctx, source.path, source.page)
@@ -420,7 +446,7 @@ def _summary(sections: _Sections, ctx: PacketContext) -> None:
     unread = summary.read_in_part
     for fact in summary.facts:
         if not fact.values:
-            said = "not found in the text read" if unread else "not found in the records"
+            said = not_read(unread) if unread else "not found in the records"
             rows.append([Cell(fact.label, bold=True), Cell(said, color=MUTED), ""])
             links.append(None)
             marked.append(False)
@@ -443,13 +469,11 @@ def _summary(sections: _Sections, ctx: PacketContext) -> None:
         link_column=2,
     )
     if unread:
-        cited = [_cite(ctx, source)[0] for source in unread]
+        cited = [f"{_cite(ctx, source)[0]} ({UNREAD_WHY[source.unread]})" for source in unread]
         w.space(4)
         w.paragraph(
-            f"Not read in full: {plural(len(unread), 'scanned record')}, read by OCR at the top "
-            "of the first page only or not at all; what they state may be missing above: "
-            + "; ".join(cited)
-            + ".",
+            f"Not read in full: {plural(len(unread), 'scanned record')}; what they state may be "
+            "missing above: " + "; ".join(cited) + ".",
             size=9,
             color=ALERT,
         )

@@ -26,6 +26,7 @@ from packet.models import (
     SummaryFact,
     TimelineEvent,
     TimelineType,
+    UnreadSource,
     record_order,
 )
 from packet.provenance import care_so_far, institution_key
@@ -188,7 +189,11 @@ def clinical_summary(
     )
     return ClinicalSummary(
         facts=_facts(included),
-        read_in_part=[_source(d) for d in included if d.read_in_part and d.category not in LISTS],
+        read_in_part=[
+            UnreadSource(**_source(d).model_dump(), unread=d.unread, pages=max(1, d.pages))
+            for d in included
+            if d.unread is not None and d.category not in LISTS
+        ],
         dates=_dates(included, timeline),
         care=_care(included, studies),
     )

@@ -472,10 +472,12 @@ def report_view(report: Report, verbose: bool = False) -> RenderableType:
         parts.append(facts)
     unread = report.summary.read_in_part
     if unread:
+        whys = Counter(source.unread for source in unread)
         parts.append(
             Text(
-                f"{plural(len(unread), 'scanned record')} read only in part (OCR reads the top of "
-                "the first page): the clinical summary says so, and may miss what they state.",
+                f"{plural(len(unread), 'scanned record')} not read in full ("
+                + "; ".join(f"{count}: {why.value}" for why, count in whys.items())
+                + "): the clinical summary says so, and may miss what they state.",
                 style="yellow",
             )
         )

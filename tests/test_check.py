@@ -365,3 +365,28 @@ def test_page_two_of_a_two_page_pathology_report_is_read_for_its_facts(tmp_path:
     [tnm] = facts[FactKind.TNM].values
     assert tnm.value == "pT2 pN0" and [s.page for s in tnm.sources] == [2]
     assert facts[FactKind.ER].values and facts[FactKind.ER].values[0].sources[0].page == 2
+
+
+def test_the_summary_says_why_a_scan_was_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "not found" only of what was read: each scan not read in full says why, for the summary.
+    from conftest import make_scanned_pdf
+
+    from packet import ocr
+    from packet.models import Unread
+
+    root = records_folder(tmp_path)
+    make_scanned_pdf(root / "Pathology" / "outside pathology.pdf", pages=2)
+
+    def why(report: Report) -> list[tuple[Unread, int]]:
+        return [(s.unread, s.pages) for s in report.summary.read_in_part]
+
+    assert why(check_folder(root, ocr=False)[0]) == [
+        (Unread.OCR_OFF if ocr.available() else Unread.NO_TESSERACT, 2)
+    ]
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    assert why(check_folder(root, ocr=False)[0]) == [(Unread.NO_TESSERACT, 2)]
+    monkeypatch.undo()
+    if ocr.available():
+        assert why(check_folder(root, ocr=True, cache=False)[0]) == [(Unread.UNREADABLE, 2)]

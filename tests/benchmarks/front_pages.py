@@ -1525,13 +1525,13 @@ def score(
         ]
         if stated and fold(fact["label"])[:12] in summary_text:
             why = "; ".join(f"{p} states '{v}'" for p, v in stated)
-            # "not found in the text read" is true when the page names the records it read
+            # "not read" / "not found in the text read" is true when the page names the records it read
             # only in part, and every record that states the fact is among them; the value is
             # still missing (recall), and is counted apart.
             unread = {s["path"] for s in summary.get("read_in_part", [])}
             hedged = all(p in unread for p, _ in stated)
             label = f"{fact['label']}: " + (
-                "not found in the text read" if hedged else "not found in the records"
+                "not read / not found in the text read" if hedged else "not found in the records"
             )
             claims.append(
                 Claim(
