@@ -105,12 +105,13 @@ def progress_bar(label: str) -> Iterator[ProgressCallback | None]:
     if not err.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, Progress, TextColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.fields[count]}"),
+        TimeRemainingColumn(),  # from the pace so far: scans take seconds a page
         console=err,
         transient=True,
     ) as bar:

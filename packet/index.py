@@ -5,6 +5,7 @@ included or excluded with a reason. This is the shared first stage of `check` an
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -597,10 +598,26 @@ def _read_all(
         for f in files
     ]
     enough = len(jobs) >= PARALLEL_FROM or (ocr and len(jobs) >= 4)  # OCR takes seconds a page
-    for number, result in enumerate(parallel_map(_read_job, jobs, enough, chunksize=16), start=1):
+    # A scan takes seconds a page: files are handed out one by one, so that no worker is left
+    # with a batch of scans while the others wait, and the count moves as each one is done.
+    chunksize = 1 if ocr else 16
+    started, scanned = time.monotonic(), 0
+    for number, result in enumerate(parallel_map(_read_job, jobs, enough, chunksize), start=1):
+        scanned += _ocr_pages(*result)
         if progress:
-            progress(number, len(jobs), "reading the records")
+            what = "reading the records"
+            if scanned:  # short enough for an 80-column terminal with its bar and count
+                rate = scanned / max(time.monotonic() - started, 0.001)
+                what = f"reading: {plural(scanned, 'scanned page')}, {rate:.1f}/s"
+            progress(number, len(jobs), what)
         yield result
+
+
+def _ocr_pages(reading: FileReading, known: Understanding | None) -> int:
+    """The pages OCR read for this file: the top of its first, or its pages read in full."""
+    if not reading.ocr:
+        return 0
+    return min(reading.pages, FACT_PAGES) if known is not None and known.read_fully else 1
 
 
 def _note_gaps(doc: Document, problems: list[Problem], given: DocumentOverride | None) -> None:

@@ -371,10 +371,10 @@ def test_the_summary_says_why_a_scan_was_not_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # "not found" only of what was read: each scan not read in full says why, for the summary.
-    from conftest import make_scanned_pdf
-
     from packet import ocr
     from packet.models import Unread
+
+    from conftest import make_scanned_pdf
 
     root = records_folder(tmp_path)
     make_scanned_pdf(root / "Pathology" / "outside pathology.pdf", pages=2)
