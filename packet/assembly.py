@@ -19,6 +19,7 @@ from packet.caregiver import PacketSettings
 from packet.geometry import Display, Rect
 from packet.index import Progress
 from packet.layout import draw_footer
+from packet.models import Box, FileKind
 from packet.pages import (
     SECTION_TITLES,
     Numbering,
@@ -47,6 +48,19 @@ class Placed:
     display: Display  # as it is displayed, once on its carrier page if it needed one
     source: Source
     carried_from: Rect | None  # its box before it was put on a carrier page
+    number: int = 0  # its page in the record, from 0
+
+    @property
+    def words(self) -> tuple[Box, ...]:
+        """What OCR read on it, to lay under it as searchable text: on a scanned PDF's page,
+        whose image fills the page OCR read (a photo is placed within margins, and a page on
+        a carrier has moved)."""
+        layer = self.source.doc.text_layer
+        if self.source.doc.kind is not FileKind.PDF or self.carried_from is not None:
+            return ()
+        if self.number >= len(layer):
+            return ()
+        return layer[self.number]
 
     @property
     def key(self) -> tuple[str, float, float]:
@@ -85,13 +99,13 @@ def assemble(volume: Volume, progress: Progress | None) -> PdfWriter:
     placed = []
     for source in volume.sources:
         with record_guard(source.doc, "copy its pages"):
-            for page in source.pages:
+            for number, page in enumerate(source.pages, start=source.start):
                 added = writer.add_page(page)
                 display = display_of(added)
                 carried_from = ensure_room(added, display)
                 if carried_from is not None:
                     display = display_of(added)
-                placed.append(Placed(added, display, source, carried_from))
+                placed.append(Placed(added, display, source, carried_from, number))
     keys = [p.key for p in placed]
     unique = list(dict.fromkeys(keys))
     stamps = _stamps(unique, ctx.page_label(numbering.total, numbering.total), ctx.settings)
@@ -102,7 +116,15 @@ def assemble(volume: Volume, progress: Progress | None) -> PdfWriter:
         label = ctx.page_label(front.pages + done, numbering.total)
         with record_guard(item.source.doc, "stamp its pages"):
             stamp_page(
-                writer, item.page, item.display, forms[key], font, label, shrink, item.carried_from
+                writer,
+                item.page,
+                item.display,
+                forms[key],
+                font,
+                label,
+                shrink,
+                item.carried_from,
+                item.words,
             )
         if progress:
             progress(done, len(placed), "stamping the pages")

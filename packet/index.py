@@ -30,6 +30,7 @@ from packet.identity import Identity, Match, compare, header_identity
 from packet.models import (
     OTHER_PATIENT_RECORD,
     OTHER_PATIENT_STUDY,
+    Box,
     Category,
     Document,
     DocumentStatus,
@@ -101,6 +102,7 @@ class Understanding:
     mrn: str = ""
     facts: tuple[Fact, ...] = ()
     read_fully: bool = False  # a scan whose pages were all read by OCR for its facts
+    text_layer: tuple[tuple[Box, ...], ...] = ()  # where OCR found each page's words
 
 
 def understand(job: ReadJob, reading: FileReading) -> Understanding:
@@ -448,6 +450,7 @@ def index_folder(
                 )
                 doc.institution, doc.mrn = known.institution, known.mrn
                 doc.facts = list(known.facts)
+                doc.text_layer = known.text_layer
         index.documents.append(doc)
         if doc.status is DocumentStatus.INCLUDED and reading.text:
             found_id = header_identity(reading.text, data.settings.reading.date_order)
@@ -553,20 +556,27 @@ def _read_job(job: ReadJob) -> tuple[FileReading, Understanding | None]:
     if known.category in FACT_CATEGORIES:
         pages = [reading.text]
         read_fully = False
+        text_layer: tuple[tuple[Box, ...], ...] = ()
         if reading.ocr and known.category in READ_IN_FULL:
             # filed from the top of its first page; its facts may be anywhere in it
             scanned = read_scan_in_full(
                 job.path, reading.kind, job.passwords, FACT_PAGES, job.cache
             )
-            if any(text.strip() for text in scanned):
-                pages, read_fully = scanned, True
+            if any(page.text.strip() for page in scanned):
+                pages, read_fully = [page.text for page in scanned], True
+                text_layer = tuple(page.boxes for page in scanned)
         elif known.category in READ_IN_FULL and reading.kind is FileKind.PDF and not reading.ocr:
             # each page as its own text, so that a fact cites its page; the pages not read yet
             # (a long first page stops the reading for filing) are read now
             pages = reading.page_texts or pages
             if reading.pages > len(pages):
                 pages = page_texts(job.path, job.passwords, FACT_PAGES) or pages
-        known = replace(known, facts=tuple(extract_facts(pages)), read_fully=read_fully)
+        known = replace(
+            known,
+            facts=tuple(extract_facts(pages)),
+            read_fully=read_fully,
+            text_layer=text_layer,
+        )
     return reading, known
 
 

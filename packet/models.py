@@ -310,6 +310,11 @@ class ClinicalSummary(BaseModel):
     care: list[CarePlace] = Field(default_factory=list)
 
 
+# A word OCR read and where it sits on the page image, as fractions of the image's width and
+# height from its top left: (left, top, right, bottom, word).
+Box = tuple[float, float, float, float, str]
+
+
 class Document(BaseModel):
     """One file of the records folder, as packet understood it."""
 
@@ -335,6 +340,9 @@ class Document(BaseModel):
     facts: list[Fact] = Field(default_factory=list)  # for the clinical summary
     institution: str = ""  # the letterhead's, for "Care so far"
     mrn: str = ""  # the medical record number the record files the patient under
+    # For a scan read in full by OCR: each page's words and where they sit, so that the packet
+    # can carry them as an invisible, searchable text layer. Never in the JSON report.
+    text_layer: tuple[tuple[Box, ...], ...] = ()
 
     @property
     def evidence(self) -> list[str]:

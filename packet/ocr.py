@@ -10,6 +10,7 @@ pages. Everything runs on this machine: Tesseract is a local program.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ from typing import Any
 
 from packet import cache
 from packet.errors import UsageError
+from packet.models import Box
 
 OCR_DPI = 300  # what Tesseract needs for 10-point print; a finer scan is read at 300
 MIN_DPI = 150  # a coarser scan is enlarged to this
@@ -140,6 +142,7 @@ class Reading:
     text: str
     words: int  # confident, word-like words
     tokens: int  # tokens with letters
+    boxes: tuple[Box, ...] = ()  # where each word sits, for the packet's searchable text layer
 
     @property
     def is_text(self) -> bool:
@@ -166,20 +169,37 @@ def _read(image: Any) -> Reading:
         return Reading("", 0, 0)  # a page Tesseract cannot read is a page without text
     lines: dict[tuple[int, int, int], list[str]] = {}
     words: list[tuple[str, float]] = []
-    for text, confidence, block, paragraph, line in zip(
+    boxes: list[Box] = []
+    width, height = (max(1, side) for side in image.size)
+    for text, confidence, block, paragraph, line, left, top, w, h in zip(
         data["text"],
         data["conf"],
         data["block_num"],
         data["par_num"],
         data["line_num"],
+        data["left"],
+        data["top"],
+        data["width"],
+        data["height"],
         strict=False,
     ):
         word = str(text).strip()
         if word:
             lines.setdefault((block, paragraph, line), []).append(word)
             words.append((word, float(confidence)))
+            x0, y0, x1, y1 = (
+                round(v, 4)
+                for v in (
+                    int(left) / width,
+                    int(top) / height,
+                    (int(left) + int(w)) / width,
+                    (int(top) + int(h)) / height,
+                )
+            )
+            boxes.append((x0, y0, x1, y1, word))
     good, tokens = judge(words)
-    return Reading("\n".join(" ".join(w) for w in lines.values()), good, tokens)
+    text = "\n".join(" ".join(w) for w in lines.values())
+    return Reading(text, good, tokens, tuple(boxes))
 
 
 def _top(image: Any) -> Any:
@@ -197,20 +217,26 @@ def _probe(image: Any) -> Any:
     return band.reduce(2) if max(width, height) > PROBE_MIN_SIDE else band
 
 
-def _text(image: Any, top: bool = True, turns: tuple[int, ...] = TURNS) -> str:
-    """The page (its top, with `top`) as text, turned upright if it was photographed sideways
-    or upside down (tried: `turns`); "" when no way up reads as words."""
+def _text(image: Any, top: bool = True, turns: tuple[int, ...] = TURNS) -> Reading:
+    """The page (its top, with `top`) read, turned upright if it was photographed sideways or
+    upside down (tried: `turns`); no text when no way up reads as words. Where its words sit
+    is kept for a whole page read as it lies (a turned page's words lie across the image)."""
     part = _top if top else (lambda whole: whole)
     first = _read(part(image))
-    if first.is_text or first.tokens < MIN_WORDS:
-        return first.text if first.is_text else ""  # it reads, or the page is blank
+    if first.is_text or first.tokens < MIN_WORDS:  # it reads, or the page is blank
+        if not first.is_text:
+            return NOTHING
+        return first if not top else Reading(first.text, first.words, first.tokens)
     for turn in turns:
         turned = image.rotate(turn, expand=True)
         if _read(_probe(turned)).is_text:
             found = _read(part(turned))
             if found.is_text:
-                return found.text
-    return ""
+                return Reading(found.text, found.words, found.tokens)
+    return NOTHING
+
+
+NOTHING = Reading("", 0, 0)
 
 
 def _scan_dpi(page: Any, width_pt: float) -> float | None:
@@ -234,7 +260,7 @@ def _scan_dpi(page: Any, width_pt: float) -> float | None:
 SETTINGS = (
     f"dpi {OCR_DPI}/{MIN_DPI}, top {TOP_SHARE:.4f}, side {MAX_SIDE}, psm 6, "
     f"words {MIN_WORDS}/{MIN_SHARE}/{MIN_CONFIDENCE}, turns {TURNS} (scans: if wide), "
-    f"probe {PROBE_MIN_SIDE}"
+    f"probe {PROBE_MIN_SIDE}; word boxes kept"
 )
 TOP, WHOLE = "top", "whole"  # what of a page is read: where a record names itself, or all
 
@@ -256,25 +282,41 @@ class _Pages:
         self.path = path
         self.digest = cache.file_digest(path) if use_cache else ""
 
-    def read(self, page: int, part: str, image: Callable[[], Any], scanned: bool = False) -> str:
+    def read(
+        self, page: int, part: str, image: Callable[[], Any], scanned: bool = False
+    ) -> PageText:
         """`scanned`: a page of a scanned PDF, which a scanner feeds upright — turned only when
         it is wider than high (a portrait page photographed sideways); a photo is tried every
         way up."""
 
-        def text() -> str:
+        def text() -> PageText:
             picture = image()
             width, height = picture.size
             turns = TURNS if not scanned or width > height else ()
-            return _text(picture, top=part == TOP, turns=turns)
+            found = _text(picture, top=part == TOP, turns=turns)
+            return PageText(found.text, found.boxes)
 
         if not self.digest:
             return text()
         entry = cache.key(self.digest, page, part, f"tesseract {_version()}; {SETTINGS}")
-        found = cache.get(entry)
-        if found is None:
-            found = text()
-            cache.put(entry, found)
+        kept = cache.get(entry)
+        if kept is not None:
+            try:
+                data = json.loads(kept)
+                return PageText(data["text"], tuple(tuple(box) for box in data["boxes"]))
+            except (ValueError, KeyError, TypeError):  # damaged: read the page again
+                pass
+        found = text()
+        cache.put(entry, json.dumps({"text": found.text, "boxes": found.boxes}))
         return found
+
+
+@dataclass(frozen=True)
+class PageText:
+    """What OCR read of a page, and where its words sit (for a whole page read upright)."""
+
+    text: str
+    boxes: tuple[Box, ...] = ()
 
 
 def _render(page: Any) -> Any:
@@ -289,6 +331,13 @@ def read_pdf(
 ) -> list[str]:
     """The top of the first page (`pages` 0: enough to file and date the scan), or all of the
     first `pages` pages, one text a page."""
+    return [page.text for page in read_pdf_pages(path, password, pages, use_cache)]
+
+
+def read_pdf_pages(
+    path: Path, password: str | None = None, pages: int = 0, use_cache: bool = True
+) -> list[PageText]:
+    """As `read_pdf`, with where the words of each page read in full sit."""
     import pypdfium2 as pdfium
 
     reader = _Pages(path, use_cache)
@@ -310,6 +359,11 @@ def read_pdf(
 
 def read_image(path: Path, whole: bool = False, use_cache: bool = True) -> str:
     """The top of a photo (enough to file and date it), or all of it."""
+    return read_image_page(path, whole, use_cache).text
+
+
+def read_image_page(path: Path, whole: bool = False, use_cache: bool = True) -> PageText:
+    """As `read_image`, with where its words sit when it was read whole, upright."""
     from PIL import Image, ImageOps
 
     def upright() -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packet.dicom import looks_like_dicom
 from packet.formats import dicom, image, pdf, text
@@ -15,6 +16,9 @@ from packet.formats.base import PACKET_CREATOR, FileReading, problem
 from packet.formats.image import MAX_FRAMES, open_heif_too
 from packet.formats.text import TEXT_LIMIT, decode_text
 from packet.models import FileKind, ProblemKind
+
+if TYPE_CHECKING:
+    from packet.ocr import PageText
 
 # Re-exported: the rest of packet asks reading.py what a file is and how it reads.
 __all__ = [
@@ -274,16 +278,16 @@ def _read_by_ocr(path: Path, passwords: list[str], reading: FileReading, use_cac
 
 def read_scan_in_full(
     path: Path, kind: FileKind, passwords: list[str], pages: int, use_cache: bool
-) -> list[str]:
-    """Every page (up to `pages`) of a scan by OCR, one text a page; [] if it cannot be read."""
+) -> list[PageText]:
+    """Every page (up to `pages`) of a scan by OCR, one a page; [] if it cannot be read."""
     from packet import ocr
 
     try:
         if kind is FileKind.IMAGE:
-            return [ocr.read_image(path, whole=True, use_cache=use_cache)]
+            return [ocr.read_image_page(path, whole=True, use_cache=use_cache)]
         for password in [None, *passwords]:
             try:
-                return ocr.read_pdf(path, password, pages=pages, use_cache=use_cache)
+                return ocr.read_pdf_pages(path, password, pages=pages, use_cache=use_cache)
             except Exception:  # the wrong password; the next one may do
                 continue
     except Exception:  # OCR is a help, never a reason to fail

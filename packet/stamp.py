@@ -36,6 +36,7 @@ from packet.geometry import (
     user_rect,
 )
 from packet.layout import FOOTER_SIZE, PAGE_NUMBER_FONT
+from packet.models import Box
 
 STAMP_NAME = "/PacketStamp"
 NUMBER_NAME = "/PacketNumber"
@@ -149,10 +150,12 @@ def stamp_page(
     label: str,
     shrink: bool,
     clip: Rect | None = None,
+    words: tuple[Box, ...] = (),
 ) -> None:
     """Wrap the page's content, optionally shrink it, and draw the stamp over the bottom band:
     the form XObject (name, date of birth, title) shared by the pages of a document, and the
-    page number written here. `display`: the page as displayed (display_of)."""
+    page number written here. `display`: the page as displayed (display_of). `words`: what
+    OCR read on the page, laid on it as invisible text (it shrinks with the page)."""
     prefix = b"q\n"
     if clip is not None:  # a page on a carrier shows what it showed before, nothing more
         x0, y0, x1, y1 = clip
@@ -173,8 +176,9 @@ def stamp_page(
         + text
         + b") Tj ET Q\n"
     )
+    layer = [_stream(writer, text_layer(words, display))] if words else []
     page[NameObject("/Contents")] = ArrayObject(
-        [_stream(writer, prefix), *_content_refs(page), _stream(writer, suffix)]
+        [_stream(writer, prefix), *layer, *_content_refs(page), _stream(writer, suffix)]
     )
     # A private copy of the resources: pages often share one dictionary, and each stamp differs.
     old = page.get("/Resources")
@@ -190,6 +194,35 @@ def stamp_page(
     fonts[NameObject(NUMBER_NAME)] = font
     resources[NameObject("/Font")] = fonts
     page[NameObject("/Resources")] = resources
+
+
+def _pdf_string(text: str) -> bytes:
+    """A word as a PDF string in the stamp font's encoding (WinAnsi); what it cannot hold is '?'."""
+    data = "".join(c for c in text if c.isprintable()).encode("cp1252", "replace")
+    return b"(" + data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def text_layer(words: tuple[Box, ...], display: Display) -> bytes:
+    """OCR's words as invisible text (render mode 3) where the page image shows them, as
+    OCRmyPDF's sandwich lays them: a viewer finds and selects them, and prints nothing. Each
+    word is scaled to its box, so that a search highlights the word on the image."""
+    width, height = display.width, display.height
+    parts = [b"q " + _cm(display.to_user) + b" BT 3 Tr"]
+    for x0, y0, x1, y1, word in words:
+        box_width, box_height = (x1 - x0) * width, (y1 - y0) * height
+        if box_width <= 0 or box_height <= 0 or not word.strip():
+            continue
+        size = box_height
+        natural = pdfmetrics.stringWidth(word, PAGE_NUMBER_FONT, size) or box_width
+        scale = max(1.0, min(1000.0, 100 * box_width / natural))
+        x, y = x0 * width, (1 - y1) * height + 0.2 * box_height
+        parts.append(
+            f"{NUMBER_NAME} {size:.2f} Tf {scale:.1f} Tz 1 0 0 1 {x:.2f} {y:.2f} Tm ".encode()
+            + _pdf_string(word)
+            + b" Tj"
+        )
+    parts.append(b"ET Q\n")
+    return b"\n".join(parts)
 
 
 def _move_annotations(page: PageObject, matrix: Matrix) -> None:

@@ -131,3 +131,43 @@ def test_packet_cache_says_where_it_is_and_how_much_it_holds() -> None:
     said = " ".join(result.output.split())
     assert str(cache.folder()).replace("\n", "") in said.replace(" ", "") or "1 page" in said
     assert "packet cache clear" in said
+
+
+@needs_tesseract
+def test_a_scan_read_in_full_is_searchable_in_the_packet(tmp_path: Path) -> None:
+    # The center could not search a scanned report for "HER2": the words OCR read are laid on
+    # the page as invisible text, where the image shows them; the image itself is unchanged.
+    import pypdfium2 as pdfium
+
+    root = records_folder(tmp_path)
+    scanned_pdf(root / "outside path.pdf", PAGE_ONE, PAGE_TWO)
+    out = tmp_path / "p.pdf"
+    result = runner.invoke(app, ["build", str(root), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    document = pdfium.PdfDocument(str(out))
+    found = {}
+    for number in range(len(document)):
+        textpage = document[number].get_textpage()
+        text = textpage.get_text_range()
+        if "lumpectomy" in text and "FINAL DIAGNOSIS" in text:
+            found["page 2"] = (number, textpage)
+        elif "SURGICAL PATHOLOGY REPORT" in text and "GROSS DESCRIPTION" in text:
+            found["page 1"] = (number, textpage)
+    assert set(found) == {"page 1", "page 2"}, "the scan's words are not in the packet"
+    number, textpage = found["page 2"]
+    page = document[number]
+    searcher = textpage.search("pT2")
+    match = searcher.get_next()
+    assert match is not None
+    left, _, _, top = textpage.get_charbox(match[0])
+    width, height = page.get_size()
+    # the scan drew "Pathologic stage: pT2 pN0" on line 4, 120 + 46*3 pixels down of 2200
+    assert 0.08 < (height - top) / height < 0.16, (top, height)
+    assert left / width > 0.15  # after "Pathologic stage:"
+    # invisible (render mode 3), and under the scan's own content, which is kept as it was
+    from pypdf import PdfReader
+
+    contents = PdfReader(out).pages[number].get_contents()
+    assert contents is not None
+    data = contents.get_data()
+    assert b"BT 3 Tr" in data and data.index(b"BT 3 Tr") < data.index(b" Do")
