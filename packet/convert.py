@@ -24,7 +24,9 @@ from pypdf.generic import (
 
 from packet.geometry import FOOTER_BAND
 from packet.layout import PageWriter
+from packet.models import Box
 from packet.reading import MAX_FRAMES, PACKET_CREATOR, TEXT_LIMIT, decode_text, open_heif_too
+from packet.stamp import helvetica, invisible_words
 
 TARGET_DPI = 200
 JPEG_QUALITY = 80
@@ -58,9 +60,10 @@ def _prepared(frame: Image.Image, box: tuple[float, float]) -> tuple[Image.Image
     return frame, width_pt, height_pt
 
 
-def image_to_pdf(path: Path, paper: tuple[float, float]) -> bytes:
+def image_to_pdf(path: Path, paper: tuple[float, float], words: tuple[Box, ...] = ()) -> bytes:
     """Every frame of an image file as a page fitted to the paper. The JPEG is embedded as it
-    was encoded (DCTDecode), written straight into the PDF: no second encoding, no text armour."""
+    was encoded (DCTDecode), written straight into the PDF: no second encoding, no text armour.
+    `words`: what OCR read on the (first) frame, laid on it as invisible, searchable text."""
     writer = PdfWriter()
     open_heif_too()
     with warnings.catch_warnings():
@@ -82,7 +85,8 @@ def image_to_pdf(path: Path, paper: tuple[float, float]) -> bytes:
                 encoded = io.BytesIO()
                 ready.save(encoded, "JPEG", quality=JPEG_QUALITY, optimize=True)
                 x, y = (size[0] - w) / 2, FOOTER_BAND + 6 + (box[1] - h) / 2
-                _image_page(writer, size, encoded.getvalue(), ready, (x, y, w, h))
+                layer = words if number == 0 else ()
+                _image_page(writer, size, encoded.getvalue(), ready, (x, y, w, h), layer)
     writer.add_metadata({"/Creator": PACKET_CREATOR, "/Producer": "packet"})
     out = io.BytesIO()
     writer.write(out)
@@ -95,6 +99,7 @@ def _image_page(
     jpeg: bytes,
     image: Image.Image,
     place: tuple[float, float, float, float],
+    words: tuple[Box, ...] = (),
 ) -> None:
     page = writer.add_blank_page(width=size[0], height=size[1])
     picture = StreamObject()
@@ -113,16 +118,27 @@ def _image_page(
         }
     )
     x, y, w, h = place
-    content = DecodedStreamObject()
-    content.set_data(f"q {w:.3f} 0 0 {h:.3f} {x:.3f} {y:.3f} cm /Photo Do Q".encode())
-    page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
-    page[NameObject("/Resources")] = DictionaryObject(
+    data = f"q {w:.3f} 0 0 {h:.3f} {x:.3f} {y:.3f} cm /Photo Do Q".encode()
+    resources = DictionaryObject(
         {
             NameObject("/XObject"): DictionaryObject(
                 {NameObject("/Photo"): writer._add_object(picture)}
             )
         }
     )
+    if words:
+        layer = invisible_words(words, w, h, WORDS_FONT)
+        data = f"q 1 0 0 1 {x:.3f} {y:.3f} cm\n".encode() + layer + b"\nQ\n" + data
+        resources[NameObject("/Font")] = DictionaryObject(
+            {NameObject(WORDS_FONT): writer._add_object(helvetica())}
+        )
+    content = DecodedStreamObject()
+    content.set_data(data)
+    page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    page[NameObject("/Resources")] = resources
+
+
+WORDS_FONT = "/PacketWords"
 
 
 def _oriented_size(frame: Image.Image) -> tuple[int, int]:

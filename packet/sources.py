@@ -19,6 +19,7 @@ from packet.caregiver import load_caregiver_files
 from packet.convert import image_to_pdf, text_to_pdf
 from packet.index import FolderIndex
 from packet.models import (
+    Box,
     Document,
     DocumentOut,
     FileKind,
@@ -215,7 +216,7 @@ def open_sources(
     docs = record_order(index.included)
     # Photos and text files become PDF pages first, in worker processes: it is most of the work.
     jobs = [
-        (d.kind, index.sources[d.path], paper)
+        (d.kind, index.sources[d.path], paper, d.text_layer[0] if d.text_layer else ())
         for d in docs
         if d.kind in (FileKind.IMAGE, FileKind.TEXT)
     ]
@@ -250,11 +251,16 @@ def open_sources(
     return plan
 
 
-def _convert(job: tuple[FileKind, Path, tuple[float, float]]) -> bytes | Exception:
-    """A photo or text file as PDF bytes; the exception, not raised, when it cannot be."""
-    kind, path, paper = job
+def _convert(
+    job: tuple[FileKind, Path, tuple[float, float], tuple[Box, ...]],
+) -> bytes | Exception:
+    """A photo (with what OCR read on it) or text file as PDF bytes; the exception, not
+    raised, when it cannot be."""
+    kind, path, paper, words = job
     try:
-        return image_to_pdf(path, paper) if kind is FileKind.IMAGE else text_to_pdf(path, paper)
+        if kind is FileKind.IMAGE:
+            return image_to_pdf(path, paper, words)
+        return text_to_pdf(path, paper)
     except Exception as exc:  # reported by the caller, with the document's name
         return exc
 

@@ -124,9 +124,10 @@ def form_xobject(writer: PdfWriter, stamp_page: PageObject) -> IndirectObject:
     return writer._add_object(form.flate_encode())
 
 
-def number_font(writer: PdfWriter) -> IndirectObject:
-    """Helvetica Bold, one of the fonts every PDF reader has: page numbers need no embedding."""
-    font = DictionaryObject(
+def helvetica() -> DictionaryObject:
+    """Helvetica Bold, one of the fonts every PDF reader has: page numbers (and invisible OCR
+    words) need no embedding."""
+    return DictionaryObject(
         {
             NameObject("/Type"): NameObject("/Font"),
             NameObject("/Subtype"): NameObject("/Type1"),
@@ -134,7 +135,10 @@ def number_font(writer: PdfWriter) -> IndirectObject:
             NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
         }
     )
-    return writer._add_object(font)
+
+
+def number_font(writer: PdfWriter) -> IndirectObject:
+    return writer._add_object(helvetica())
 
 
 def number_width(label: str, display: Display) -> float:
@@ -203,11 +207,24 @@ def _pdf_string(text: str) -> bytes:
 
 
 def text_layer(words: tuple[Box, ...], display: Display) -> bytes:
-    """OCR's words as invisible text (render mode 3) where the page image shows them, as
-    OCRmyPDF's sandwich lays them: a viewer finds and selects them, and prints nothing. Each
-    word is scaled to its box, so that a search highlights the word on the image."""
-    width, height = display.width, display.height
-    parts = [b"q " + _cm(display.to_user) + b" BT 3 Tr"]
+    """OCR's words laid on a scanned page as displayed (see `invisible_words`)."""
+    return (
+        b"q "
+        + _cm(display.to_user)
+        + b"\n"
+        + invisible_words(words, display.width, display.height)
+        + b"\nQ\n"
+    )
+
+
+def invisible_words(
+    words: tuple[Box, ...], width: float, height: float, font: str = NUMBER_NAME
+) -> bytes:
+    """OCR's words as invisible text (render mode 3) on an image `width` by `height` drawn at
+    the origin, where the image shows them, as OCRmyPDF's sandwich lays them: a viewer finds
+    and selects them, and prints nothing. Each word is scaled to its box, so that a search
+    highlights the word on the image. `font`: the resource name of a WinAnsi Helvetica."""
+    parts = [b"BT 3 Tr"]
     for x0, y0, x1, y1, word in words:
         box_width, box_height = (x1 - x0) * width, (y1 - y0) * height
         if box_width <= 0 or box_height <= 0 or not word.strip():
@@ -217,11 +234,11 @@ def text_layer(words: tuple[Box, ...], display: Display) -> bytes:
         scale = max(1.0, min(1000.0, 100 * box_width / natural))
         x, y = x0 * width, (1 - y1) * height + 0.2 * box_height
         parts.append(
-            f"{NUMBER_NAME} {size:.2f} Tf {scale:.1f} Tz 1 0 0 1 {x:.2f} {y:.2f} Tm ".encode()
+            f"{font} {size:.2f} Tf {scale:.1f} Tz 1 0 0 1 {x:.2f} {y:.2f} Tm ".encode()
             + _pdf_string(word)
             + b" Tj"
         )
-    parts.append(b"ET Q\n")
+    parts.append(b"ET")
     return b"\n".join(parts)
 
 

@@ -171,3 +171,27 @@ def test_a_scan_read_in_full_is_searchable_in_the_packet(tmp_path: Path) -> None
     assert contents is not None
     data = contents.get_data()
     assert b"BT 3 Tr" in data and data.index(b"BT 3 Tr") < data.index(b" Do")
+
+
+@needs_tesseract
+def test_a_photo_read_in_full_is_searchable_where_it_shows_the_words(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    root = records_folder(tmp_path)
+    image = Image.new("L", (1700, 2200), 245)
+    draw = ImageDraw.Draw(image)
+    for n, line in enumerate(PAGE_ONE + PAGE_TWO):
+        draw.text((110, 120 + 46 * n), line, fill=20, font=ImageFont.load_default(size=30))
+    image.save(root / "IMG_2231.jpg", "JPEG", quality=85)
+    out = tmp_path / "p.pdf"
+    result = runner.invoke(app, ["build", str(root), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    document = pdfium.PdfDocument(str(out))
+    [page] = [p for p in document if "FINAL DIAGNOSIS" in p.get_textpage().get_text_range()]
+    textpage = page.get_textpage()
+    match = textpage.search("SURGICAL").get_next()
+    assert match is not None
+    left, _, _, top = textpage.get_charbox(match[0])
+    # the photo is fitted within margins: its second line sits near the top, a little in
+    width, height = page.get_size()
+    assert 0.03 < (height - top) / height < 0.12 and 0.04 < left / width < 0.2, (left, top)
