@@ -244,8 +244,21 @@ def _receptor(kind: FactKind, pattern: str) -> Callable[[str], str]:
         re.IGNORECASE,
     )
 
+    share_first = re.compile(
+        rf"{pattern}\s*(?:status)?\s*[:\-]?\s*(?P<pct>[<>]?\d{{1,3}}(?:\s*[-–]\s*\d{{1,3}})?)\s*%"
+        r"\s*(?:of\s+)?(?:(?:invasive\s+)?tumou?r\s+)?(?:cells?\s+)?(?:nuclei\s+)?"
+        r"(?:positive|staining|stained|with\s+nuclear\s+(?:staining|positivity))\b",
+        re.IGNORECASE,
+    )
+
     def read(text: str) -> str:
         found = result.search(text)
+        share = share_first.search(text) if not found else None
+        if share:  # "Estrogen receptor: 95% positive cells, strong intensity"
+            pct = re.sub(r"\s+", "", share.group("pct")).replace("–", "-")
+            low = int(re.split(r"[-<>]", pct.lstrip("<>"))[0] or 0)
+            verdict = "negative" if (pct.startswith("<") and low <= 1) or pct == "0" else "positive"
+            return f"{verdict} ({pct}%)"
         if not found:
             return ""
         word = found.group("res").lower()
@@ -722,7 +735,8 @@ HISTOLOGIES = (
     "invasive carcinoma of no special type", "invasive mammary carcinoma",
     "prostatic adenocarcinoma", "acinar adenocarcinoma", "mucinous adenocarcinoma",
     "adenocarcinoma", "squamous cell carcinoma", "small cell carcinoma", "large cell carcinoma",
-    "urothelial carcinoma", "clear cell renal cell carcinoma", "renal cell carcinoma",
+    "urothelial carcinoma", "clear cell renal cell carcinoma",
+    "chromophobe renal cell carcinoma", "papillary renal cell carcinoma", "renal cell carcinoma",
     "hepatocellular carcinoma", "high-grade serous carcinoma", "low-grade serous carcinoma",
     "serous carcinoma", "endometrioid carcinoma", "endometrioid adenocarcinoma",
     "papillary thyroid carcinoma", "follicular thyroid carcinoma", "clear cell carcinoma",
@@ -746,7 +760,7 @@ SITES = (
     r"(?:left|right)\s+lung", r"lung", r"(?:ascending|descending|transverse|sigmoid|right|left)\s+colon",
     r"colon,?\s+(?:ascending|descending|transverse|sigmoid)", r"cecum", r"rectum", r"rectosigmoid",
     r"prostate", r"pancreas", r"(?:left|right)\s+ovary", r"ovary", r"stomach", r"esophagus",
-    r"(?:left|right)\s+kidney", r"urinary bladder", r"bladder", r"thyroid", r"liver", r"cervix", r"endometrium",
+    r"(?:left|right)\s+kidney", r"kidney,\s*(?:left|right)\b", r"urinary bladder", r"bladder", r"thyroid", r"liver", r"cervix", r"endometrium",
     r"skin,\s+[a-z ]{3,30}",
 )  # fmt: skip
 SITE_ANYWHERE = re.compile(r"\b(" + "|".join(SITES) + r")\b", re.IGNORECASE)
@@ -772,6 +786,11 @@ def _histology_name(found: re.Match[str], text: str) -> str:
         return "malignant melanoma"
     if name.endswith("adenocarcinoma") and re.match(r",?\s*acinar type", text[found.end() :], re.I):
         return "acinar adenocarcinoma"
+    subtype = re.match(
+        r",?\s*(clear cell|chromophobe|papillary)\s+(?:type|subtype)\b", text[found.end() :], re.I
+    )
+    if name == "renal cell carcinoma" and subtype:  # "renal cell carcinoma, clear cell type"
+        return f"{subtype.group(1).lower()} renal cell carcinoma"
     return name
 
 
@@ -781,9 +800,9 @@ def _site_name(text: str) -> str:
     colon = re.match(r"colon, (\w+)$", name)
     if colon:
         return f"{colon.group(1)} colon"
-    side = re.match(r"breast, (left|right)$", name)
+    side = re.match(r"(breast|kidney|ovary), (left|right)$", name)
     if side:
-        return f"{side.group(1)} breast"
+        return f"{side.group(2)} {side.group(1)}"
     lobe = re.search(r"(left|right) (upper|middle|lower) lobe", name)
     short = {"rul": "right upper", "rml": "right middle", "rll": "right lower",
              "lul": "left upper", "lll": "left lower"}  # fmt: skip
@@ -926,9 +945,23 @@ def extract(pages: Sequence[str]) -> list[Fact]:
     gleason_table = False
     topic: str | None = None
     page = 0
-    for line in _lines(pages):
+    receptor: tuple[FactKind, int] | None = None  # the receptor a synoptic block is about
+    for number, line in enumerate(_lines(pages)):
         if line.page != page:
             page, topic = line.page, None
+        opens = RECEPTOR_OPENS.match(line.text)
+        if opens:
+            name = opens.group(1).lower()
+            kind = FactKind.PR if name.startswith(("p", "pg")) else FactKind.ER
+            receptor = (kind, number)
+        elif receptor and number - receptor[1] <= RECEPTOR_BLOCK:
+            share = SHARE_LINE.match(line.text)
+            if share:  # "Percentage of cells with nuclear positivity: 91-100%", below ER's line
+                shares.setdefault(
+                    receptor[0], re.sub(r"\s+", "", share.group("p")).replace("–", "-") + "%"
+                )
+        if STAIN_LIST.search(line.text):
+            continue  # "ER-C. PR-C. HER2-. NEG CONT.": stains ordered, with their controls
         if UNTICKED.search(line.text):
             continue
         named = _topic(line)
@@ -1037,6 +1070,23 @@ def extract(pages: Sequence[str]) -> list[Fact]:
     return _settled(facts, ratios, totals, shares)
 
 
+# A synoptic receptor block: its first line names the receptor, the lines below give its share.
+RECEPTOR_OPENS = re.compile(
+    r"^\s*(?:[-•*]\s*)?(estrogen receptor|oestrogen receptor|progesterone receptor|ER|PR|PgR)\b"
+    r"(?:\s*\((?:ER|PR|PgR)\))?\s*:",
+    re.IGNORECASE,
+)
+RECEPTOR_BLOCK = 3  # lines
+SHARE_LINE = re.compile(
+    r"^\s*(?:[-•*]\s*)?(?:percentage|percent|proportion|%)\s+(?:of\s+)?(?:invasive\s+)?"
+    r"(?:tumou?r\s+)?(?:cells\s+)?(?:with\s+)?(?:nuclear\s+)?(?:positiv\w*|staining|stained|"
+    r"positive\s+cells)[^:\d]{0,30}:\s*(?P<p>[<>]?\d{1,3}(?:\s*[-–]\s*\d{1,3})?)\s*%",
+    re.IGNORECASE,
+)
+# A list of stains ordered, each with its control ("ER-C. PR-C. HER2-. NEG CONT."): no results.
+STAIN_LIST = re.compile(
+    r"\b(?:NEG|POS)(?:ATIVE)?\.?\s*CONT(?:ROLS?)?\b|(?:\b[A-Z][A-Z0-9]{1,6}-C\b[^\n]*){2}"
+)
 RECEPTOR_SHARE = re.compile(
     r"^\s*(?P<m>ER|PR|PgR|estrogen receptor|progesterone receptor)\b[^:\d%]{0,20}(?:%|percentage)[^\d]{0,50}?"
     r"(?P<p>[<>]?\d{1,3})\s*%",

@@ -200,3 +200,40 @@ def test_a_gleason_score_is_read_in_its_usual_forms_and_only_when_it_adds_up() -
     assert found("Gleason patterns 4+5=9") == {("gleason", "4+5=9")}
     assert found("Gleason score 7 (3 + 4)") == {("gleason", "3+4=7")}
     assert found("Gleason score 8 (3+4)") == set()  # a total its patterns do not make
+
+
+def test_us_synoptic_receptor_lines_give_the_share_of_cells() -> None:
+    assert found("Estrogen receptor: 95% positive cells, strong intensity") == {
+        ("er", "positive (95%)")
+    }
+    assert found("Progesterone receptor (PR): 0% of tumor cells staining") == {
+        ("pr", "negative (0%)")
+    }
+    block = (
+        "Estrogen Receptor (ER): Positive\n"
+        "Percentage of cells with nuclear positivity: 91-100%\n"
+        "Average intensity of staining: Strong\n"
+        "Allred score: 8\n"
+        "Progesterone Receptor (PgR): Positive\n"
+        "Percentage of cells with nuclear positivity: 11-20%\n"
+    )
+    assert found(block) == {("er", "positive (91-100%)"), ("pr", "positive (11-20%)")}
+
+
+def test_a_list_of_stains_ordered_is_never_a_result() -> None:
+    assert found("IMMUNOSTAINS: ER-C. PR-C. HER2-. NEG CONT.") == set()
+    assert found("Stains ordered: ER-C, PR-C, HER2-C, Ki67-C") == set()
+    assert found("HER2 (IHC): negative (1+)") == {("her2", "negative (IHC 1+)")}
+
+
+def test_a_kidney_cancers_subtype_and_side_are_kept() -> None:
+    assert found(
+        "DIAGNOSIS: Kidney, left, radical nephrectomy: Chromophobe renal cell carcinoma, 5.2 cm."
+    ) == {("histology", "chromophobe renal cell carcinoma"), ("primary_site", "left kidney")}
+    assert ("histology", "clear cell renal cell carcinoma") in found(
+        "FINAL DIAGNOSIS:\nKidney, right, partial nephrectomy: Renal cell carcinoma, clear cell "
+        "type, WHO/ISUP grade 2."
+    )
+    assert ("histology", "papillary renal cell carcinoma") in found(
+        "DIAGNOSIS:\nA. Kidney, left, radical nephrectomy:\n- Papillary renal cell carcinoma"
+    )
