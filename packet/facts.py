@@ -749,6 +749,7 @@ HISTOLOGY = re.compile(
 )
 NOT_A_DIAGNOSIS = re.compile(
     r"negative for|no evidence of|no residual|free of|benign|without|suspicious|atypical|"
+    r"probable|possible|presumed|suspected|questionable|likely|"
     r"cannot be excluded|metastatic|lymph nodes?|\bnode\b|compatible with known|known|"
     r"synoptic|protocol|\bCAP\b|template|checklist|\bversus\b|\bvs\b|differential",
     re.IGNORECASE,
@@ -770,8 +771,26 @@ SITE = re.compile(
     + r")\b",
     re.IGNORECASE,
 )
+# A cancer named with its place, outside a diagnosis block.
+OF_SITE = re.compile(
+    r",?\s*(?:of|in)\s+(?:the\s+)?(?=(?:" + "|".join(SITES) + r")\b)", re.IGNORECASE
+)
+SITE_BEFORE = re.compile(r"(?:^|[\s:(-])(" + "|".join(SITES) + r")[\s,]*$", re.IGNORECASE)
+ORGANS_ONLY = frozenset({"lung", "breast"})  # a side or lobe is what a center needs
+# Labels under which a cancer is the reason for a test or its history, not the finding.
+ASIDE = re.compile(
+    r"indication|history|reason|submitted|clinical|referr|request|question|"
+    r"background|prior|previous|original",
+    re.IGNORECASE,
+)
+# Sentences that explain cancers in general or speak to the patient, not a record's diagnosis.
+EXPLAINS = re.compile(
+    r"\b(?:you|your|patients with|cancers|carcinomas|tumou?rs are|occurs?|found in|seen in|"
+    r"commonly|often|most|approximately|about \d|percent|%)",
+    re.IGNORECASE,
+)
 DIAGNOSIS_LABEL = re.compile(
-    r"^(?:(?:final\s+|pathologic(?:al)?\s+|surgical pathology\s+|oncologic\s+|cancer\s+|primary\s+)?diagn[o0]s[ie]s|"
+    r"^(?:(?:final\s+|pathologic(?:al)?\s+|surgical pathology\s+|oncologic\s+|cancer\s+|primary\s+)?(?:diagn[o0]s[ie]s|dx)|"
     r"assessment(?:\s*(?:and|&)\s*plan)?|impression)\b"
     r"(?!.*(?:submitted|clinical|referring|provisional|provided|pre-?op|working|history))",
     re.IGNORECASE,
@@ -800,6 +819,8 @@ def _site_name(text: str) -> str:
     colon = re.match(r"colon, (\w+)$", name)
     if colon:
         return f"{colon.group(1)} colon"
+    if name == "bladder":
+        return "urinary bladder"
     side = re.match(r"(breast|kidney|ovary), (left|right)$", name)
     if side:
         return f"{side.group(2)} {side.group(1)}"
@@ -946,6 +967,7 @@ def extract(pages: Sequence[str]) -> list[Fact]:
     topic: str | None = None
     page = 0
     receptor: tuple[FactKind, int] | None = None  # the receptor a synoptic block is about
+    specimen_site: tuple[str, Line] | None = None  # "Specimen: Lung, right lower lobe, …"
     for number, line in enumerate(_lines(pages)):
         if line.page != page:
             page, topic = line.page, None
@@ -962,6 +984,8 @@ def extract(pages: Sequence[str]) -> list[Fact]:
                 )
         if STAIN_LIST.search(line.text):
             continue  # "ER-C. PR-C. HER2-. NEG CONT.": stains ordered, with their controls
+        if specimen_site is None and _specimen_site(line.text):
+            specimen_site = (_specimen_site(line.text), line)
         if UNTICKED.search(line.text):
             continue
         named = _topic(line)
@@ -1067,7 +1091,38 @@ def extract(pages: Sequence[str]) -> list[Fact]:
         )
     for value, line in _staging(staged, whole):
         add(FactKind.TNM, value, line)
+    if specimen_site and _primary_specimen(facts, pages):
+        add(FactKind.PRIMARY_SITE, _site_name(specimen_site[0]), specimen_site[1])
     return _settled(facts, ratios, totals, shares)
+
+
+def _primary_specimen(facts: list[Fact], pages: Sequence[str]) -> bool:
+    """Whether the specimen's place is the cancer's primary site: the record diagnoses a
+    cancer, names no primary site itself, and speaks of no metastasis."""
+    kinds = {fact.kind for fact in facts}
+    return (
+        FactKind.HISTOLOGY in kinds
+        and FactKind.PRIMARY_SITE not in kinds
+        and not any(re.search(r"metasta", page, re.IGNORECASE) for page in pages)
+    )
+
+
+SPECIMEN_LABEL = re.compile(
+    r"(?:^|\s{2,})(?:specimen|sample)(?:\s+(?:site|source|type))?\s*:\s*(?P<rest>.+)", re.I
+)
+NOT_PRIMARY = re.compile(r"metasta|lymph|\bnodes?\b|liver|bone|brain|pleural|effusion|fluid", re.I)
+
+
+def _specimen_site(text: str) -> str:
+    """The place a specimen label names ("Specimen: Lung, right lower lobe, core biopsy"): a
+    cancer's primary site only if the record names no other (see `_primary_specimen`)."""
+    label = SPECIMEN_LABEL.search(text)
+    if not label or NOT_PRIMARY.search(label.group("rest")):
+        return ""
+    place = SITE_ANYWHERE.search(label.group("rest")[:80])
+    if not place or place.group(1).lower() in ORGANS_ONLY:
+        return ""
+    return place.group(1)
 
 
 # A synoptic receptor block: its first line names the receptor, the lines below give its share.
@@ -1183,11 +1238,28 @@ def _diagnosis(
         label and SITE.match(label.group("label")) and HISTOLOGY.match(label.group("rest").strip())
     ):
         in_diagnosis = True  # "Left breast, 1 o'clock, core biopsy: invasive lobular carcinoma"
-    if not in_diagnosis or NOT_A_DIAGNOSIS.search(text):
+    if NOT_A_DIAGNOSIS.search(text):
         return
     histology = HISTOLOGY.search(text)
     if not histology:
         return
+    if not in_diagnosis:
+        # Outside a diagnosis, only a cancer named with its place is one: "adenocarcinoma of
+        # the sigmoid colon", "right breast invasive ductal carcinoma" (in a note, a letter).
+        after = OF_SITE.match(text, histology.end())
+        place = (
+            SITE_ANYWHERE.match(text, after.end())
+            if after
+            else SITE_BEFORE.search(text[: histology.start()])
+        )
+        if (
+            not place
+            or place.group(1).lower() in ORGANS_ONLY  # "lung adenocarcinoma": which lobe?
+            or EXPLAINS.search(text)
+            or (label and ASIDE.search(label.group("label")))
+        ):
+            return
+        in_diagnosis = True
     add(FactKind.HISTOLOGY, _histology_name(histology, text), line)
     site = SITE.match(text)
     of_site = re.match(

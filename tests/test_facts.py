@@ -237,3 +237,31 @@ def test_a_kidney_cancers_subtype_and_side_are_kept() -> None:
     assert ("histology", "papillary renal cell carcinoma") in found(
         "DIAGNOSIS:\nA. Kidney, left, radical nephrectomy:\n- Papillary renal cell carcinoma"
     )
+
+
+def test_a_cancer_named_with_its_place_outside_a_diagnosis_block_gives_both() -> None:
+    assert found("58-year-old man with adenocarcinoma of the sigmoid colon (biopsy, June).") == {
+        ("histology", "adenocarcinoma"),
+        ("primary_site", "sigmoid colon"),
+    }
+    assert found("Dx: Right breast invasive ductal carcinoma, grade 2.") >= {
+        ("histology", "invasive ductal carcinoma"),
+        ("primary_site", "right breast"),
+    }
+    # a general explanation, an indication, and an organ without its side or lobe: nothing
+    assert found("Adenocarcinoma of the lung is found in about 40% of patients.") == set()
+    assert found("Indication: staging of adenocarcinoma of the rectum.") == set()
+    assert ("primary_site", "lung") not in found("Staging of newly diagnosed lung adenocarcinoma")
+
+
+def test_a_specimen_label_names_the_primary_site_only_of_a_primary_cancer() -> None:
+    report = (
+        "SPECIMEN: Lung, right lower lobe, core needle biopsy\n"
+        "FINAL DIAGNOSIS:\nInvasive adenocarcinoma, acinar predominant.\n"
+    )
+    assert ("primary_site", "right lower lobe of lung") in found(report)
+    metastasis = report.replace("Invasive adenocarcinoma", "Adenocarcinoma, metastatic to lung")
+    assert not {k for k, _ in found(metastasis)} & {"primary_site"}
+    assert found("Specimen: Liver, core biopsy\nDIAGNOSIS: adenocarcinoma") == {
+        ("histology", "adenocarcinoma")
+    }

@@ -1,6 +1,6 @@
 """Precision of the clinical summary's facts on authored reports with expected facts.
 
-    python tests/benchmarks/facts.py [--show]
+    python tests/benchmarks/facts.py [--show] [--part tuned|held_out] [--per-fact]
 
 The reports were written apart from the rules, a set at a time, by writers who saw only the
 value conventions. tests/facts/held_out/ is the latest set, measured and never tuned on;
@@ -35,7 +35,32 @@ def expected_of(path: Path) -> set[tuple[str, str]]:
     return {(f["kind"], f["value"].casefold()) for f in data.get("fact", [])}
 
 
-def measure(part: str, show: bool) -> tuple[int, int, int]:
+Tally = dict[str, list[int]]  # fact kind → [right, wrong, expected]
+
+
+def score(found: set[tuple[str, str]], want: set[tuple[str, str]], tally: Tally) -> None:
+    """Add one report's right, wrong and expected facts to `tally`, kind by kind."""
+    for kind, _ in found | want:
+        tally.setdefault(kind, [0, 0, 0])
+    for kind, _ in found & want:
+        tally[kind][0] += 1
+    for kind, _ in found - want:
+        tally[kind][1] += 1
+    for kind, _ in want:
+        tally[kind][2] += 1
+
+
+def print_per_fact(tally: Tally) -> None:
+    for kind, (right, wrong, expected) in sorted(tally.items()):
+        precision = f"{right / (right + wrong):6.1%}" if right + wrong else "     —"
+        recall = f"{right / expected:6.1%}" if expected else "     —"
+        print(
+            f"    {kind:13} expected {expected:4}  right {right:4}  wrong {wrong:3}  "
+            f"precision {precision}  recall {recall}"
+        )
+
+
+def measure(part: str, show: bool, tally: Tally | None = None) -> tuple[int, int, int]:
     right = wrong = expected = 0
     for report in sorted((FOLDER / part).glob("*.txt")):
         want = expected_of(report)
@@ -43,6 +68,8 @@ def measure(part: str, show: bool) -> tuple[int, int, int]:
         right += len(found & want)
         wrong += len(found - want)
         expected += len(want)
+        if tally is not None:
+            score(found, want, tally)
         if show and found != want:
             print(f"  {report.name}: wrong {sorted(found - want)} missed {sorted(want - found)}")
     return right, wrong, expected
@@ -52,11 +79,13 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--show", action="store_true", help="print each report's differences")
     parser.add_argument("--part", choices=("tuned", "held_out"), help="measure one part only")
+    parser.add_argument("--per-fact", action="store_true", help="precision and recall per fact")
     args = parser.parse_args()
     ok = True
     for part in [args.part] if args.part else ["tuned", "held_out"]:
         start = time.perf_counter()
-        right, wrong, expected = measure(part, args.show and part == "tuned")
+        tally: Tally = {}
+        right, wrong, expected = measure(part, args.show and part == "tuned", tally)
         count = len(list((FOLDER / part).glob("*.txt")))
         seconds = time.perf_counter() - start
         precision = right / (right + wrong) if right + wrong else 1.0
@@ -66,6 +95,8 @@ def main() -> int:
             f"wrong {wrong:2}  precision {precision:6.1%}  recall {recall:6.1%}  "
             f"({count / seconds:,.0f} documents/s)"
         )
+        if args.per_fact:
+            print_per_fact(tally)
         ok &= precision >= 0.98
     print("target: precision >= 98% on each part")
     return 0 if ok else 1
