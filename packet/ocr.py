@@ -167,7 +167,7 @@ def _read(image: Any) -> Reading:
         )
     except (pytesseract.TesseractError, OSError, RuntimeError):
         return Reading("", 0, 0)  # a page Tesseract cannot read is a page without text
-    lines: dict[tuple[int, int, int], list[str]] = {}
+    lines: dict[tuple[int, int, int], list[tuple[str, int, int, int]]] = {}
     words: list[tuple[str, float]] = []
     boxes: list[Box] = []
     width, height = (max(1, side) for side in image.size)
@@ -185,7 +185,9 @@ def _read(image: Any) -> Reading:
     ):
         word = str(text).strip()
         if word:
-            lines.setdefault((block, paragraph, line), []).append(word)
+            lines.setdefault((block, paragraph, line), []).append(
+                (word, int(left), int(left) + int(w), int(h))
+            )
             words.append((word, float(confidence)))
             x0, y0, x1, y1 = (
                 round(v, 4)
@@ -198,8 +200,31 @@ def _read(image: Any) -> Reading:
             )
             boxes.append((x0, y0, x1, y1, word))
     good, tokens = judge(words)
-    text = "\n".join(" ".join(w) for w in lines.values())
+    text = "\n".join(_line_text(placed) for placed in lines.values())
     return Reading(text, good, tokens, tuple(boxes))
+
+
+COLUMN_GAP = 1.8  # a gap wider than this many text heights parts two columns of a table
+STRAY = re.compile(r"^(?:_+|~+|[{}\[\]]|[{}\[](?=[A-Za-z]))")
+
+
+def _line_text(placed: list[tuple[str, int, int, int]]) -> str:
+    """A line's words, with a wide gap kept as three spaces: the columns of a table ("ER   SP1
+    Positive") stay columns, as in a text layer. A bracket OCR reads for a table's rule is the
+    rule ("|"); a lone run of underscores (a form's blank) is dropped."""
+    out: list[str] = []
+    end = None
+    height = max(h for *_, h in placed)  # the line's: a dash's own box is a sliver
+    for word, left, right, _ in placed:
+        if STRAY.match(word):
+            word = "|" + STRAY.sub("", word) if word[0] in "{}[]" else STRAY.sub("", word)
+            if not word:
+                continue
+        if end is not None:
+            out.append("   " if left - end > COLUMN_GAP * max(height, 1) else " ")
+        out.append(word)
+        end = right
+    return "".join(out)
 
 
 def _top(image: Any) -> Any:
@@ -260,7 +285,7 @@ def _scan_dpi(page: Any, width_pt: float) -> float | None:
 SETTINGS = (
     f"dpi {OCR_DPI}/{MIN_DPI}, top {TOP_SHARE:.4f}, side {MAX_SIDE}, psm 6, "
     f"words {MIN_WORDS}/{MIN_SHARE}/{MIN_CONFIDENCE}, turns {TURNS} (scans: if wide), "
-    f"probe {PROBE_MIN_SIDE}; word boxes kept"
+    f"probe {PROBE_MIN_SIDE}; word boxes kept; columns {COLUMN_GAP}"
 )
 TOP, WHOLE = "top", "whole"  # what of a page is read: where a record names itself, or all
 
