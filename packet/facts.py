@@ -79,6 +79,24 @@ class Line:
 JOINED_AT_MOST = 400  # a longer line is a paragraph already: rules read sentences, not pages
 
 
+# OCR's confusions of letters and digits, mended where only one reading is a word or a number:
+# a zero inside a word of letters ("CARCIN0MA", "P0SITIVE"), a letter O inside a number or
+# before its percent sign ("9O%"), an l or I before digits and a percent sign ("l5%").
+ZERO_IN_WORD = re.compile(r"\b[A-Za-z]+(?:0[A-Za-z]+)+\b")
+O_IN_NUMBER = re.compile(r"(?<=\d)[Oo](?=\d|%|\s*%)")
+L_IN_NUMBER = re.compile(r"(?<![A-Za-z])[lI](?=\d+(?:\.\d+)?\s*%)")
+
+
+def _ocr_mended(text: str) -> str:
+    if "0" in text:
+        text = ZERO_IN_WORD.sub(lambda m: m.group(0).replace("0", "O"), text)
+    if "O" in text or "o" in text:
+        text = O_IN_NUMBER.sub("0", text)
+    if "%" in text:
+        text = L_IN_NUMBER.sub("1", text)
+    return text
+
+
 def _joined(page: str) -> list[str]:
     """A page's lines as a report means them: a dot leader is a label's colon ("ER ....
     POSITIVE" is "ER: POSITIVE"), a gap of columns stays a gap (three spaces), and a line
@@ -86,7 +104,7 @@ def _joined(page: str) -> list[str]:
     line again."""
     out: list[str] = []
     for raw in lines_of(page):
-        text = raw.strip()
+        text = _ocr_mended(raw.strip())
         if ".." in text or ". ." in text or "…" in text:
             text = re.sub(r"\s*(?:\.\s?){3,}\s*|\s*…+\s*(?=[A-Z0-9<>])", ": ", text)
         if "|" in text:  # a pipe table's cells are columns
@@ -102,6 +120,7 @@ def _joined(page: str) -> list[str]:
                 (
                     re.match(r"[a-z(]", text)
                     and not re.search(r"[.:;]$", out[-1])
+                    and not (text.startswith("(") and out[-1].endswith(")"))  # a remark below
                     and not out[-1].isupper()  # a heading in capitals is not wrapped prose
                 )
                 or out[-1].endswith(",")  # a list or a sentence going on
@@ -115,7 +134,9 @@ def _joined(page: str) -> list[str]:
 
 
 PATIENT_LINE = re.compile(
-    r"^(?:patient(?:\s+name)?|name)\s*:\s*(?P<name>[A-Za-z][A-Za-z' ,.-]{2,60}?)"
+    r"^(?:case\s*#?\s*\d+\s*[-–:]\s*(?:\((?:different|another|other|new) patient\)\s*)?)?"
+    r"(?:(?:patient(?:\s+of\s+record)?(?:\s+name)?|name)\s*:\s*|(?<=\)\s))"
+    r"(?P<name>[A-Za-z][A-Za-z' ,.-]{2,60}?)"
     r"(?=\s{2,}|\s+(?:MRN|MR|DOB|Age|Sex|Hospital|Medical)\b|$)",
     re.IGNORECASE,
 )
@@ -307,6 +328,13 @@ def _her2(text: str) -> str:
     if not found:
         return ""
     after = text[found.end() :]
+    method = re.match(
+        r"\s*\((?:by\s+)?(?:immunohistochemistry|IHC|ISH|FISH|in situ hybridi[sz]ation)\)",
+        after,
+        re.I,
+    )
+    if method and not re.search(r"ISH|hybridi", method.group(0), re.I):
+        after = after[method.end() :]  # "HER2 (by immunohistochemistry): Negative (Score 1+)"
     ish = HER2_ISH.search(after)
     if found.group(0).upper() == "ERBB2" and not ish:
         return ""  # a mutation panel's "ERBB2 not detected" says nothing of HER2 status
@@ -587,6 +615,10 @@ TNM = re.compile(
     r"(?P<n>(?:y?[cpr]|yp|yc)?N[0-3xXO](?:mi|[a-c])?(?:\((?:sn|i[+-]|mol[+-])\))?)"
     r"(?:\s*,?\s*(?P<m>(?:[cp])?M[01xXO][a-c]?))?(?![A-Za-z0-9])"
 )
+# How the nodes were examined ("pN0(sn)", "pN0(i-)"): the category is "pN0".
+N_SUFFIX = re.compile(r"\((?:sn|i[+-]|mol[+-])\)")
+# A synoptic report's descriptors line: "TNM Descriptors: y (post-treatment)" makes its pT ypT.
+DESCRIPTORS = re.compile(r"^\s*TNM descriptors?\s*:\s*(?P<d>[ymr](?:\s*,\s*[ymr])*)\b", re.I)
 # OCR reads a zero as the letter O: "pT1 NO MX", "pT2, pNO". Taken as 0 only after a staged T,
 # where "NO" cannot be the word.
 OCR_ZERO = re.compile(r"(?<=[NM])O")
@@ -596,7 +628,7 @@ def _tnm(text: str) -> str:
     found = TNM.search(text)
     if not found:
         return ""
-    t, n, m = found.group("t"), found.group("n"), found.group("m")
+    t, n, m = found.group("t"), N_SUFFIX.sub("", found.group("n")), found.group("m")
     if "O" in f"{n}{m or ''}":
         if not re.match(r"y?[cpr]", t):
             return ""  # "T2 NO evidence": not a staging read by OCR
@@ -749,7 +781,7 @@ HISTOLOGY = re.compile(
 )
 NOT_A_DIAGNOSIS = re.compile(
     r"negative for|no evidence of|no residual|free of|benign|without|suspicious|atypical|"
-    r"probable|possible|presumed|suspected|questionable|likely|"
+    r"probable|possible|presumed|suspected|questionable|likely|involvement\b.*\bby\b|involved by|"
     r"cannot be excluded|metastatic|lymph nodes?|\bnode\b|compatible with known|known|"
     r"synoptic|protocol|\bCAP\b|template|checklist|\bversus\b|\bvs\b|differential",
     re.IGNORECASE,
@@ -758,7 +790,9 @@ SITES = (
     r"(?:left|right|bilateral)\s+breast", r"breast,\s*(?:left|right)\b", r"breast",
     r"(?:lung,\s*)?(?:left|right)\s+(?:upper|middle|lower)\s+lobe(?:,?\s+(?:of\s+)?(?:the\s+)?lung)?",
     r"(?-i:RUL|RML|RLL|LUL|LLL)",
-    r"(?:left|right)\s+lung", r"lung", r"(?:ascending|descending|transverse|sigmoid|right|left)\s+colon",
+    r"(?:left|right)\s+lung", r"lung",
+    r"(?:right|left)\s+colon\s*\((?:ascending|descending|transverse|sigmoid)(?=\))",
+    r"(?:ascending|descending|transverse|sigmoid|right|left)\s+colon",
     r"colon,?\s+(?:ascending|descending|transverse|sigmoid)", r"cecum", r"rectum", r"rectosigmoid",
     r"prostate", r"pancreas", r"(?:left|right)\s+ovary", r"ovary", r"stomach", r"esophagus",
     r"(?:left|right)\s+kidney", r"kidney,\s*(?:left|right)\b", r"urinary bladder", r"bladder", r"thyroid", r"liver", r"cervix", r"endometrium",
@@ -803,6 +837,8 @@ def _histology_name(found: re.Match[str], text: str) -> str:
     name = found.group(1).lower()
     if name == "melanoma":
         return "malignant melanoma"
+    if name == "endometrioid carcinoma":
+        return "endometrioid adenocarcinoma"  # one tumour, two names
     if name.endswith("adenocarcinoma") and re.match(r",?\s*acinar type", text[found.end() :], re.I):
         return "acinar adenocarcinoma"
     subtype = re.match(
@@ -816,7 +852,7 @@ def _histology_name(found: re.Match[str], text: str) -> str:
 def _site_name(text: str) -> str:
     """One name for one place: "breast, right" is "right breast"; a lobe is "… lobe of lung"."""
     name = " ".join(text.lower().replace(",", ", ").split()).replace(" ,", ",").rstrip(",")
-    colon = re.match(r"colon, (\w+)$", name)
+    colon = re.match(r"colon, (\w+)$", name) or re.match(r"(?:right|left) colon \((\w+)\)?$", name)
     if colon:
         return f"{colon.group(1)} colon"
     if name == "bladder":
@@ -835,7 +871,7 @@ def _site_name(text: str) -> str:
 NOTTINGHAM_TOTAL = re.compile(
     r"\b(?:total|overall|nottingham|combined|sum)\s+score\s*[:=]?\s*(?:of\s*)?(?P<a>[3-9])\b(?!\s*/\s*[0-8]\b|\s*\+)|"
     r"=\s*(?:total\s+)?score\s*(?P<b>[3-9])\b|\bscore\s*(?P<c>[3-9])\s*/\s*9\b|\((?P<d>[3-9])/9\)|"
-    r"mitos[ie]s\s*(?:count\s*)?\d\s*(?:[;,]\s*(?:total\s+)?score\s*|=\s*(?:total\s*)?)(?P<e>[3-9])\b|"
+    r"mitos[ie]s\s*(?:count\s*)?\d\s*(?:[;,]\s*(?:total\s+)?score\s*|=\s*(?:total\s*)?|[-–;,]\s*total\s*[:=]?\s*)(?P<e>[3-9])\b|"
     r"\bT\s*[1-3]\s*,?\s*P\s*[1-3]\s*,?\s*M\s*[1-3]\s*[;,]?\s*(?:total|score|sum)\s*[:=]?\s*(?P<f>[3-9])\b|"
     r"\b[1-3]\s*\+\s*[1-3]\s*\+\s*[1-3]\s*=\s*(?P<h>[3-9])\b|"
     r"^\s*total(?:\s+score)?\s*[:=]\s*(?P<g>[3-9])\b(?!\s*(?:/\s*[0-8]\b|%|mm|cm|cores?|nodes?))",
@@ -968,6 +1004,7 @@ def extract(pages: Sequence[str]) -> list[Fact]:
     page = 0
     receptor: tuple[FactKind, int] | None = None  # the receptor a synoptic block is about
     specimen_site: tuple[str, Line] | None = None  # "Specimen: Lung, right lower lobe, …"
+    descriptor = ""  # "y" or "r", from a synoptic report's "TNM Descriptors:" line
     for number, line in enumerate(_lines(pages)):
         if line.page != page:
             page, topic = line.page, None
@@ -984,6 +1021,16 @@ def extract(pages: Sequence[str]) -> list[Fact]:
                 )
         if STAIN_LIST.search(line.text):
             continue  # "ER-C. PR-C. HER2-. NEG CONT.": stains ordered, with their controls
+        described = DESCRIPTORS.match(line.text)
+        if described:
+            descriptor = (
+                "y"
+                if "y" in described.group("d").lower()
+                else "r"
+                if "r" in described.group("d").lower()
+                else ""
+            )
+            continue
         if specimen_site is None and _specimen_site(line.text):
             specimen_site = (_specimen_site(line.text), line)
         if UNTICKED.search(line.text):
@@ -995,7 +1042,11 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             # "RESULT: AMPLIFIED" under HER2 ISH; "[x] Positive" under Estrogen Receptor (ER)
             line = Line(line.page, f"{topic} {TICKED.sub('', line.text)}")
         low = line.text.lower()
-        if "gleason" in low and GLEASON_COLUMN.search(line.text):
+        if (
+            "gleason" in low
+            and GLEASON_COLUMN.search(line.text)
+            and not re.search(r"\d\s*\+\s*\d", line.text)  # a header names, it scores nothing
+        ):
             gleason_table = True  # a cores table: "CORE  LOCATION  DIAGNOSIS  GLEASON  GG …"
             continue
         if gleason_table:
@@ -1058,9 +1109,18 @@ def extract(pages: Sequence[str]) -> list[Fact]:
                 (kind, rule) for kind, rule, words in LINE_RULES if any(w in low for w in words)
             ]
             categories = _categories(text) if re.search("[TNM](?:is|[0-4xXO])", text) else []
+            if descriptor:
+                categories = [
+                    (descriptor + p, part, descriptor + c) for p, part, c in categories if p == "p"
+                ] + [c for c in categories if c[0] != "p"]
             if not rules and not categories and not any(w in low for w in OTHER_WORDS):
                 continue  # nothing any rule reads: no need to judge the sentence
             found = _sentence(text, low, rules, prostate)
+            if descriptor:
+                found = [
+                    (kind, _with_descriptor(value, descriptor) if kind is FactKind.TNM else value)
+                    for kind, value in found
+                ]
             proteins = _mmr_proteins(text)
             said.clear()
             _diagnosis(text, line, LABEL_LINE.match(text), diagnosis_block, pending_site, note)
@@ -1096,6 +1156,11 @@ def extract(pages: Sequence[str]) -> list[Fact]:
     return _settled(facts, ratios, totals, shares)
 
 
+def _with_descriptor(value: str, descriptor: str) -> str:
+    """A pathologic staging under "TNM Descriptors: y": "pT1c pN1a" is "ypT1c ypN1a"."""
+    return re.sub(r"(?<![A-Za-z])p(?=[TN])", descriptor + "p", value)
+
+
 def _primary_specimen(facts: list[Fact], pages: Sequence[str]) -> bool:
     """Whether the specimen's place is the cancer's primary site: the record diagnoses a
     cancer, names no primary site itself, and speaks of no metastasis."""
@@ -1128,7 +1193,7 @@ def _specimen_site(text: str) -> str:
 # A synoptic receptor block: its first line names the receptor, the lines below give its share.
 RECEPTOR_OPENS = re.compile(
     r"^\s*(?:[-•*]\s*)?(estrogen receptor|oestrogen receptor|progesterone receptor|ER|PR|PgR)\b"
-    r"(?:\s*\((?:ER|PR|PgR)\))?\s*:",
+    r"(?:\s*\((?:ER|PR|PgR)\))?(?:\s+status)?\s*:",
     re.IGNORECASE,
 )
 RECEPTOR_BLOCK = 3  # lines
@@ -1277,7 +1342,9 @@ def _diagnosis(
         add(FactKind.PRIMARY_SITE, _site_name(after.group(1)), line)
     elif before:  # "right breast invasive ductal carcinoma"
         add(FactKind.PRIMARY_SITE, _site_name(before.group(1)), line)
-    elif pending_site and re.fullmatch(r"[-•*\s]*(?:[A-Za-z]+\s+){0,2}", text[: histology.start()]):
+    elif pending_site and re.fullmatch(
+        r"[-•*\s]*(?:[A-Za-z-]+\s+){0,2}", text[: histology.start()]
+    ):
         # the line under "Left breast, biopsy:" ("- Invasive ductal carcinoma", "Prostatic
         # acinar adenocarcinoma in 3 of 12 cores")
         add(FactKind.PRIMARY_SITE, pending_site, line)
