@@ -328,13 +328,13 @@ def _her2(text: str) -> str:
     if not found:
         return ""
     after = text[found.end() :]
-    method = re.match(
+    by = re.match(
         r"\s*\((?:by\s+)?(?:immunohistochemistry|IHC|ISH|FISH|in situ hybridi[sz]ation)\)",
         after,
-        re.I,
+        re.IGNORECASE,
     )
-    if method and not re.search(r"ISH|hybridi", method.group(0), re.I):
-        after = after[method.end() :]  # "HER2 (by immunohistochemistry): Negative (Score 1+)"
+    if by and not re.search(r"ISH|hybridi", by.group(0), re.IGNORECASE):
+        after = after[by.end() :]  # "HER2 (by immunohistochemistry): Negative (Score 1+)"
     ish = HER2_ISH.search(after)
     if found.group(0).upper() == "ERBB2" and not ish:
         return ""  # a mutation panel's "ERBB2 not detected" says nothing of HER2 status
