@@ -28,6 +28,7 @@ from packet.models import (
 from packet.opening import open_pdf, pypdf_reader, repaired_copy, usable_pages
 from packet.reading import PACKET_CREATOR, looks_like_pdf
 from packet.scan import scan_folder
+from packet.stopping import signals_held
 from packet.workers import parallel_map
 
 
@@ -152,12 +153,14 @@ class EarlyReaders:
         self._thread = threading.Thread(target=self._open_all, name="packet-open", daemon=True)
 
     def __enter__(self) -> EarlyReaders:
-        self._thread.start()
+        with signals_held():  # a stop signal must wake the main thread, never reach this one
+            self._thread.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         self._stop.set()
-        self._thread.join()
+        # Stopped or failed: the file under way is not waited for (the thread is a daemon).
+        self._thread.join(timeout=None if kind is None else 1)
         self._readers.clear()
         self._files.close()
 
