@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pypdf import PageObject, PdfReader
 
+from packet import stopping
 from packet.caregiver import load_caregiver_files
 from packet.convert import image_to_pdf, text_to_pdf
 from packet.index import FolderIndex
@@ -26,9 +27,9 @@ from packet.models import (
     record_order,
 )
 from packet.opening import open_pdf, pypdf_reader, repaired_copy, usable_pages
-from packet.reading import PACKET_CREATOR, looks_like_pdf
+from packet.reading import PACKET_CREATOR, TOO_SLOW, looks_like_pdf
 from packet.scan import scan_folder
-from packet.stopping import signals_held
+from packet.stopping import TookTooLong, signals_held, time_limit
 from packet.workers import parallel_map
 
 
@@ -242,6 +243,9 @@ def open_sources(
                     plan.sources.append(source)
                 elif doc.kind in (FileKind.IMAGE, FileKind.TEXT):
                     pdf = converted[path]
+                    if pdf is None:
+                        plan.failed.append((doc, TOO_SLOW))
+                        continue
                     if isinstance(pdf, Exception):
                         raise pdf
                     plan.sources.append(
@@ -253,11 +257,17 @@ def open_sources(
     return plan
 
 
-def _convert(job: tuple[FileKind, Path, tuple[float, float]]) -> bytes | Exception:
-    """A photo or text file as PDF bytes; the exception, not raised, when it cannot be."""
+def _convert(job: tuple[FileKind, Path, tuple[float, float]]) -> bytes | Exception | None:
+    """A photo or text file as PDF bytes; the exception, not raised, when it cannot be; None
+    when it ran past the time limit of one record."""
     kind, path, paper = job
     try:
-        return image_to_pdf(path, paper) if kind is FileKind.IMAGE else text_to_pdf(path, paper)
+        with time_limit(stopping.RECORD_SECONDS):
+            if kind is FileKind.IMAGE:
+                return image_to_pdf(path, paper)
+            return text_to_pdf(path, paper)
+    except TookTooLong:
+        return None
     except Exception as exc:  # reported by the caller, with the document's name
         return exc
 

@@ -125,6 +125,10 @@ def signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+# Processor time one record may take to be read and understood, or turned into pages (a
+# minute: a 300-page chart takes seconds). A reader that runs on past it (a pattern or a parser
+# caught by hostile bytes) costs that record only: it is left out with a fix, the rest goes on.
+RECORD_SECONDS = 60.0
 RETRY_SECONDS = 1.0  # a TookTooLong dropped by a finalizer is raised again this much later
 _limited = False
 

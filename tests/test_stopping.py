@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -258,3 +259,92 @@ except stopping.Stopped as stop:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
     )
     assert done.stdout.strip() == "cleaned up 130", done.stderr
+
+
+@pytest.fixture
+def a_runaway_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`runaway.pdf` sends its reader into a loop (as hostile bytes once sent the facts and date
+    patterns); the limit of one record is cut to half a second. Forked workers inherit both."""
+    import packet.index
+    import packet.stopping
+
+    real_read = packet.index.read_file
+
+    def read_file(path: Path, *args: Any, **kwargs: Any) -> Any:
+        while path.name == "runaway.pdf":
+            pass
+        return real_read(path, *args, **kwargs)
+
+    monkeypatch.setattr(packet.index, "read_file", read_file)
+    monkeypatch.setattr(packet.stopping, "RECORD_SECONDS", 0.5)
+
+
+@pytest.mark.usefixtures("a_runaway_record")
+@pytest.mark.parametrize("workers", [False, True])
+def test_a_record_that_reads_for_too_long_is_left_out_and_the_rest_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool
+) -> None:
+    import packet.index
+    from packet.build import BuildOptions, build_packet
+    from packet.check import check_folder
+    from packet.models import DocumentStatus, ProblemKind
+
+    if workers:
+        if (os.cpu_count() or 1) < 2 or not sys.platform.startswith("linux"):
+            pytest.skip("worker processes start only on several cores, on Linux")
+        monkeypatch.setattr(packet.index, "PARALLEL_FROM", 2)
+    root = records_folder(tmp_path)
+    for name in ("a visit.pdf", "runaway.pdf", "z visit.pdf"):
+        make_pdf(root / name, CONSULT_TEXT + f"\n{name}")
+    started = time.monotonic()
+    report, _ = check_folder(root)
+    assert time.monotonic() - started < 60
+    slow = [p for p in report.problems if p.kind is ProblemKind.TOO_SLOW]
+    assert [p.path for p in slow] == ["runaway.pdf"]
+    assert "took too long to read" in slow[0].message
+    assert "save it as PDF" in slow[0].fix
+    status = {d.path: (d.status, d.reason) for d in report.documents}
+    assert status["runaway.pdf"] == (DocumentStatus.EXCLUDED, "took too long to read")
+    assert status["a visit.pdf"][0] is status["z visit.pdf"][0] is DocumentStatus.INCLUDED
+
+    result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    assert result.documents == 2
+    assert ("runaway.pdf", "took too long to read") in result.left_out
+
+
+def test_a_time_limit_ends_when_its_work_does() -> None:
+    from packet.stopping import TookTooLong, time_limit
+
+    with time_limit(0.2):
+        sum(range(1000))
+    deadline = time.process_time() + 0.5
+    while time.process_time() < deadline:  # no late alarm once the work is done
+        pass
+    with pytest.raises(TookTooLong), time_limit(0.2):
+        while True:
+            pass
+
+
+def test_a_text_file_that_converts_for_too_long_is_left_out_of_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import packet.sources
+    import packet.stopping
+    from packet.build import BuildOptions, build_packet
+
+    real_convert = packet.sources.text_to_pdf
+
+    def text_to_pdf(path: Path, *args: Any) -> bytes:
+        while path.name == "runaway.txt":
+            pass
+        return real_convert(path, *args)
+
+    monkeypatch.setattr(packet.sources, "text_to_pdf", text_to_pdf)
+    monkeypatch.setattr(packet.stopping, "RECORD_SECONDS", 0.5)
+    root = records_folder(tmp_path)
+    make_pdf(root / "visit.pdf", CONSULT_TEXT)
+    (root / "runaway.txt").write_text(CONSULT_TEXT, encoding="utf-8")
+    result = build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    assert result.documents == 1
+    assert ("runaway.txt", "took too long to read") in result.left_out
+    assert any(p.path == "runaway.txt" and "took too long" in p.message for p in result.problems)
