@@ -348,3 +348,34 @@ def test_a_text_file_that_converts_for_too_long_is_left_out_of_the_build(
     assert result.documents == 1
     assert ("runaway.txt", "took too long to read") in result.left_out
     assert any(p.path == "runaway.txt" and "took too long" in p.message for p in result.problems)
+
+
+def test_a_build_stopped_between_volumes_leaves_none_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file under the output's name is a whole packet: the first volumes of a stopped build
+    # are removed with it.
+    from PIL import Image
+
+    import packet.build
+    from packet.build import BuildOptions, build_packet
+    from packet.stopping import Stopped
+
+    root = records_folder(tmp_path)
+    for n in range(4):  # photos of noise: about 0.5 MB each once converted
+        image = Image.effect_noise((1600, 1200), 60).convert("RGB")
+        image.save(root / f"Labs 2026-03-0{n + 1}.jpg", quality=95)
+    real_assemble = packet.build.assemble
+    assembled: list[object] = []
+
+    def stopped_at_the_second(volume: Any, *args: Any) -> Any:
+        assembled.append(volume)
+        if len(assembled) == 2:
+            raise Stopped(signal.SIGTERM)
+        return real_assemble(volume, *args)
+
+    monkeypatch.setattr(packet.build, "assemble", stopped_at_the_second)
+    with pytest.raises(Stopped):
+        build_packet(root, BuildOptions(output=tmp_path / "p.pdf", max_size=1_000_000, ocr=False))
+    assert len(assembled) == 2
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*.part"))
