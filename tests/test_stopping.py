@@ -379,3 +379,21 @@ def test_a_build_stopped_between_volumes_leaves_none_of_them(
         build_packet(root, BuildOptions(output=tmp_path / "p.pdf", max_size=1_000_000, ocr=False))
     assert len(assembled) == 2
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*.part"))
+
+
+def test_an_interruption_inside_the_library_is_the_same_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Called without packet.launch (as tests and other programs do), Ctrl-C is Python's own
+    # KeyboardInterrupt: the same line and exit code.
+    from typer.testing import CliRunner
+
+    import packet.cli
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(packet.cli, "check_folder", interrupted)
+    result = CliRunner().invoke(packet.cli.app, ["check", str(records_folder(tmp_path))])
+    assert result.exit_code == 130
+    assert result.output.strip() == "Stopped."
