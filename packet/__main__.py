@@ -1,5 +1,5 @@
 """`python -m packet` runs the command line."""
 
-from packet.cli import main
+from packet.launch import main
 
 main()

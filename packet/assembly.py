@@ -37,6 +37,7 @@ from packet.stamp import (
     number_width,
     stamp_page,
 )
+from packet.stopping import signals_held
 from packet.volumes import Volume
 
 
@@ -205,26 +206,37 @@ def _part(target: Path, pid: int) -> Path:
     return target.with_name(f".{target.name}.{pid}.part")
 
 
-def write_atomically(writer: PdfWriter, target: Path, replace: bool) -> None:
+def write_atomically(
+    writer: PdfWriter, target: Path, replace: bool, placed: set[Path] | None = None
+) -> None:
     """Written beside `target` and moved into place whole. Without `replace`, an output that
-    appeared meanwhile (another build to the same path) is never replaced: FileExistsError."""
+    appeared meanwhile (another build to the same path) is never replaced: FileExistsError.
+    `placed`: gets `target` the moment it is in place, so that a run stopped at that moment
+    knows which files it would leave behind."""
     temporary = _part(target, os.getpid())
     try:
         with temporary.open("wb") as f:
             writer.write(f)
-        if replace:
-            os.replace(temporary, target)
-            return
-        try:
-            os.link(temporary, target)  # fails if the target exists: exclusive and atomic
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links (FAT, exFAT): nearly as good
-            if target.exists():
-                raise FileExistsError(target) from None
-            os.replace(temporary, target)
+        with signals_held():
+            _move_into_place(temporary, target, replace)
+            if placed is not None:
+                placed.add(target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _move_into_place(temporary: Path, target: Path, replace: bool) -> None:
+    if replace:
+        os.replace(temporary, target)
+        return
+    try:
+        os.link(temporary, target)  # fails if the target exists: exclusive and atomic
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links (FAT, exFAT): nearly as good
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(temporary, target)
 
 
 def remove_stale_parts(target: Path) -> None:

@@ -211,14 +211,19 @@ def build_packet(
         early.release()
         stack.enter_context(_collector_paused())
         written: set[Path] = set()  # this run's own files may be replaced when it packs again
-        while True:
-            try:
-                outputs, notes = _write_volumes(
-                    plan, report, settings, target, options, written, progress, today
-                )
-                break
-            except RecordFailed as failure:  # that record is repaired or left out; lay out again
-                plan.recover(failure)
+        try:
+            while True:
+                try:
+                    outputs, notes = _write_volumes(
+                        plan, report, settings, target, options, written, progress, today
+                    )
+                    break
+                except RecordFailed as failure:  # that record is repaired or left out; again
+                    plan.recover(failure)
+        except BaseException:  # stopped or failed with volumes written: no half packet is left
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
     left_out = _left_out(report, plan)
     problems = list(report.problems) + [
         Problem(path=doc.path, kind=ProblemKind.CORRUPT_PDF, severity=Severity.ERROR, message=f"This file could not go into the packet ({reason}).",
@@ -279,7 +284,9 @@ def _write_volumes(
             if progress:
                 progress(0, 0, f"writing {path.name}")
             try:
-                write_atomically(writer, path, replace=options.force or path in written)
+                write_atomically(
+                    writer, path, replace=options.force or path in written, placed=written
+                )
             except FileExistsError as exc:
                 raise UsageError(
                     f"{path} was created by another program while this packet was being built.",

@@ -9,7 +9,6 @@ import gc
 import json
 import logging
 import re
-import signal
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -30,6 +29,8 @@ from packet.index import Progress as ProgressCallback
 from packet.init import init_folder
 from packet.models import ProblemKind
 from packet.paths import safe_name
+from packet.stopping import install as install_stop_signals
+from packet.stopping import signals_held
 from packet.terminal import comparison_table, counts, report_view, short_status, timeline_table
 from packet.words import plural
 
@@ -73,8 +74,9 @@ def run(action: Callable[[], T], verbose: bool, as_json: bool = False) -> T:
         return action()
     except PacketError as exc:
         fail(exc.exit_code, exc.message, exc.hint, as_json)
-    except KeyboardInterrupt:
-        fail(ExitCode.INCOMPLETE, "Stopped.", "Nothing in the records folder was changed.")
+    except KeyboardInterrupt:  # a stop signal is `Stopped`, which packet.launch reports
+        err.print("Stopped.", highlight=False, markup=False)
+        raise typer.Exit(130) from None
     except OSError as exc:  # the system refused something packet needs as a whole
         if verbose:
             raise
@@ -107,14 +109,17 @@ def progress_bar(label: str) -> Iterator[ProgressCallback | None]:
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(
+    bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.fields[count]}"),
         TimeRemainingColumn(),  # from the pace so far: scans take seconds a page
         console=err,
         transient=True,
-    ) as bar:
+    )
+    with signals_held():  # its refresh thread leaves the stop signals to the main thread
+        bar.start()
+    with bar:
         task = bar.add_task(label, total=None, count="")
 
         def update(done: int, total: int, what: str) -> None:
@@ -483,20 +488,14 @@ def parse_size(text: str) -> int:
     return int(float(match.group(1)) * SIZE_UNITS[unit])
 
 
-def _interrupted(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main() -> None:
-    """The `packet` command. Each run is one short process, so Python's cycle collector is left
-    off, and what remains at the end is frozen rather than freed: a packet's hundreds of
-    thousands of PDF objects are then neither walked again and again while it is made nor
-    freed one by one at exit (a second of a 7-second build, measured)."""
+    """The command line, once packet.launch has handled the stop signals. Each run is one
+    short process, so Python's cycle collector is left off, and what remains at the end is
+    frozen rather than freed: a packet's hundreds of thousands of PDF objects are then neither
+    walked again and again while it is made nor freed one by one at exit (a second of a
+    7-second build, measured)."""
+    install_stop_signals()  # already done when started as `packet`; not if called otherwise
     gc.disable()
-    for name in ("SIGTERM", "SIGHUP"):  # stopped by the system or a closed terminal: as Ctrl-C,
-        number = getattr(signal, name, None)  # so that temporary files are removed and workers
-        if number is not None and signal.getsignal(number) is signal.SIG_DFL:  # stopped (but
-            signal.signal(number, _interrupted)  # `nohup`'s choice to ignore SIGHUP stands)
     try:
         app()
     finally:

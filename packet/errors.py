@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad arguments, a folder that does not exist, an output that already exists
     CAREGIVER_FILE = 3  # packet.toml or another caregiver file cannot be used as written
     IDENTITY = 4  # build: packet.toml's patient contradicts what the records agree on
+    # Stopped by a signal: 128 + its number (130 Ctrl-C, 143 SIGTERM), from packet.stopping.
 
 
 class PacketError(Exception):

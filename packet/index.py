@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from packet import stopping
 from packet.caregiver import (
     CATEGORY_PLACEHOLDER,
     DATE_PLACEHOLDER,
@@ -47,8 +48,9 @@ from packet.models import (
     Unread,
 )
 from packet.provenance import institution_of, mrn_of
-from packet.reading import FileReading, read_file, read_scan_in_full, sha256_of
+from packet.reading import FileReading, out_of_time, read_file, read_scan_in_full, sha256_of
 from packet.scan import FoundFile, scan_folder
+from packet.stopping import TookTooLong, time_limit
 from packet.unpack import expand
 from packet.words import plural
 from packet.workers import parallel_map
@@ -548,6 +550,15 @@ READ_IN_FULL = frozenset(
 
 
 def _read_job(job: ReadJob) -> tuple[FileReading, Understanding | None]:
+    limit = stopping.RECORD_SECONDS
+    try:
+        with time_limit(limit):
+            return _read_and_understand(job)
+    except TookTooLong:
+        return out_of_time(job.path, job.relative, limit), None
+
+
+def _read_and_understand(job: ReadJob) -> tuple[FileReading, Understanding | None]:
     reading = read_file(job.path, job.relative, job.passwords, job.ocr, job.layout, job.cache)
     usable = reading.usable and reading.kind in (FileKind.PDF, FileKind.IMAGE, FileKind.TEXT)
     if not usable:

@@ -103,6 +103,7 @@ class ProblemKind(StrEnum):
     SETTINGS_UNREADABLE = "settings_unreadable"  # packet.toml has a syntax error
     ARCHIVE = "archive"  # a zip, email or document inside which something could not be read
     TOO_LARGE = "too_large"  # more than packet puts in a packet from one file
+    TOO_SLOW = "too_slow"  # reading it ran past the time limit of one record
 
 
 # The sources of a category that are the record's own content or the family's word; any other

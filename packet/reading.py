@@ -30,6 +30,7 @@ __all__ = [
     "is_locked_pdf",
     "looks_like_pdf",
     "open_heif_too",
+    "out_of_time",
     "read_file",
     "sha256_of",
     "sniff",
@@ -195,6 +196,38 @@ def read_file(
     if ocr and reading.usable and scanned:
         _read_by_ocr(path, passwords, reading, use_cache)
     return reading
+
+
+TOO_SLOW = "took too long to read"
+
+
+def out_of_time(path: Path, relative: str, seconds: float) -> FileReading:
+    """The reading of a file whose reading ran past the time limit: left out, with a fix."""
+    try:
+        with path.open("rb") as f:
+            stat = os.fstat(f.fileno())
+            kind, size, modified = (
+                sniff(f.read(2048), path.suffix.lower()),
+                stat.st_size,
+                stat.st_mtime_ns,
+            )
+    except OSError:
+        kind, size, modified = FileKind.OTHER, 0, 0
+    return FileReading(
+        kind=kind,
+        size=size,
+        modified_ns=modified,
+        usable=False,
+        exclusion=TOO_SLOW,
+        problem=problem(
+            relative,
+            ProblemKind.TOO_SLOW,
+            f"This file {TOO_SLOW}: packet stopped after {seconds:g} seconds of work on it "
+            "and left it out; the rest of the packet is made without it.",
+            "Open it and save it as PDF (or print it to a new PDF), put the copy in the records "
+            "folder and take this one out.",
+        ),
+    )
 
 
 def _unsupported(head: bytes, suffix: str, relative: str, reading: FileReading) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pypdf import PageObject, PdfReader
 
+from packet import stopping
 from packet.caregiver import load_caregiver_files
 from packet.convert import image_to_pdf, text_to_pdf
 from packet.index import FolderIndex
@@ -27,8 +28,9 @@ from packet.models import (
     record_order,
 )
 from packet.opening import open_pdf, pypdf_reader, repaired_copy, usable_pages
-from packet.reading import PACKET_CREATOR, looks_like_pdf
+from packet.reading import PACKET_CREATOR, TOO_SLOW, looks_like_pdf
 from packet.scan import scan_folder
+from packet.stopping import TookTooLong, signals_held, time_limit
 from packet.workers import parallel_map
 
 
@@ -153,12 +155,14 @@ class EarlyReaders:
         self._thread = threading.Thread(target=self._open_all, name="packet-open", daemon=True)
 
     def __enter__(self) -> EarlyReaders:
-        self._thread.start()
+        with signals_held():  # a stop signal must wake the main thread, never reach this one
+            self._thread.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         self._stop.set()
-        self._thread.join()
+        # Stopped or failed: the file under way is not waited for (the thread is a daemon).
+        self._thread.join(timeout=None if kind is None else 1)
         self._readers.clear()
         self._files.close()
 
@@ -240,6 +244,9 @@ def open_sources(
                     plan.sources.append(source)
                 elif doc.kind in (FileKind.IMAGE, FileKind.TEXT):
                     pdf = converted[path]
+                    if pdf is None:
+                        plan.failed.append((doc, TOO_SLOW))
+                        continue
                     if isinstance(pdf, Exception):
                         raise pdf
                     plan.sources.append(
@@ -253,14 +260,17 @@ def open_sources(
 
 def _convert(
     job: tuple[FileKind, Path, tuple[float, float], tuple[Box, ...]],
-) -> bytes | Exception:
+) -> bytes | Exception | None:
     """A photo (with what OCR read on it) or text file as PDF bytes; the exception, not
-    raised, when it cannot be."""
+    raised, when it cannot be; None when it ran past the time limit of one record."""
     kind, path, paper, words = job
     try:
-        if kind is FileKind.IMAGE:
-            return image_to_pdf(path, paper, words)
-        return text_to_pdf(path, paper)
+        with time_limit(stopping.RECORD_SECONDS):
+            if kind is FileKind.IMAGE:
+                return image_to_pdf(path, paper, words)
+            return text_to_pdf(path, paper)
+    except TookTooLong:
+        return None
     except Exception as exc:  # reported by the caller, with the document's name
         return exc
 

@@ -2,6 +2,7 @@
 
 Forked workers start at once with everything already imported. Below a few items, on one
 core, or where forking is not safe (everywhere but Linux), the work runs in this process.
+A run that is stopped, or fails, kills its workers rather than wait for them.
 """
 
 from __future__ import annotations
@@ -14,12 +15,19 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
+from packet.stopping import for_a_worker, signals_held
+
 T = TypeVar("T")
 R = TypeVar("R")
 MAX_WORKERS = 4
 
 
 PR_SET_PDEATHSIG = 1
+
+
+def _start_worker(parent: int) -> None:
+    for_a_worker()
+    _die_with_parent(parent)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -36,6 +44,9 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+_running: set[ProcessPoolExecutor] = set()
+
+
 def parallel_map(
     function: Callable[[T], R], items: Iterable[T], enough: bool, chunksize: int = 1
 ) -> Iterator[R]:
@@ -48,10 +59,35 @@ def parallel_map(
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("fork"),
-        initializer=_die_with_parent,
+        initializer=_start_worker,
         initargs=(os.getpid(),),
     )
+    _running.add(pool)
     try:
-        yield from pool.map(function, items, chunksize=chunksize)
+        with signals_held():  # the workers are forked, and the pool's threads started, here
+            results = pool.map(function, items, chunksize=chunksize)
+        yield from results
+    except BaseException:  # stopped, or the caller gave up: no waiting for chunks under way
+        _end(pool)
+        raise
+    else:
+        pool.shutdown()
     finally:
-        pool.shutdown(cancel_futures=True)
+        _running.discard(pool)
+
+
+def end_all() -> None:
+    """Kill every worker of this process: the run is stopping, and a map whose caller was
+    interrupted between two results may not be closed until the process exits."""
+    for pool in list(_running):
+        _end(pool)
+    _running.clear()
+
+
+def _end(pool: ProcessPoolExecutor) -> None:
+    processes = list((pool._processes or {}).values())  # the pool has no public way to kill
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)

@@ -729,57 +729,6 @@ def test_a_part_file_left_by_a_killed_build_is_cleaned_up(tmp_path: Path) -> Non
     assert not stale.exists()
 
 
-def _children(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        found |= {int(c) for c in (task / "children").read_text().split()}
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "State:\tZ" not in status  # a zombie has ended; only its entry is left
-
-
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads Linux's /proc")
-@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
-def test_workers_end_with_the_packet_process_and_leave_nothing(tmp_path: Path, how: str) -> None:
-    import signal
-    import subprocess
-    import time
-
-    if (os.cpu_count() or 1) < 2:
-        pytest.skip("worker processes start only on several cores")
-    root = records_folder(tmp_path)
-    source = make_pdf(tmp_path / "visit.pdf", CONSULT_TEXT, "second page")
-    for n in range(600):
-        (root / f"visit {n:03d}.pdf").write_bytes(source.read_bytes() + b"%" + str(n).encode())
-    process = subprocess.Popen(
-        [sys.executable, "-m", "packet", "build", str(root), "-o", str(tmp_path / "p.pdf")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    workers: set[int] = set()
-    deadline = time.monotonic() + 60
-    while not workers and time.monotonic() < deadline and process.poll() is None:
-        workers = _children(process.pid)
-        time.sleep(0.02)
-    if not workers:
-        process.kill()
-        pytest.skip("the build finished before its workers could be seen")
-    process.send_signal(getattr(signal, how))
-    process.wait(timeout=60)
-    deadline = time.monotonic() + 10
-    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(_alive(w) for w in workers)
-    if how == "SIGTERM":
-        assert not list(tmp_path.glob(".p.pdf.*.part"))
-
-
 def test_a_pdf_followed_by_zeros_is_merged_without_reading_the_zeros(tmp_path: Path) -> None:
     # An unfinished pre-allocated download: the PDF, then (here 5 MB, in the wild 2 GB of)
     # zeros. pypdf looked for the end marker backwards a line at a time: 245 s and 4.2 GB.
