@@ -43,9 +43,10 @@ from packet.models import (
     ProblemKind,
     Severity,
 )
-from packet.provenance import institution_of, mrn_of
+from packet.provenance import Letterhead, institution_of, letterhead_of, mrn_of
 from packet.reading import FileReading, read_file, read_scan_in_full, sha256_of
 from packet.scan import FoundFile, scan_folder
+from packet.specimens import accessions_of, specimen_of
 from packet.unpack import expand
 from packet.words import plural
 from packet.workers import parallel_map
@@ -99,6 +100,9 @@ class Understanding:
     mrn: str = ""
     facts: tuple[Fact, ...] = ()
     read_fully: bool = False  # a scan whose pages were all read by OCR for its facts
+    letterhead: Letterhead = field(default_factory=Letterhead)
+    accessions: tuple[str, ...] = ()
+    specimen: str = ""
 
 
 def understand(job: ReadJob, reading: FileReading) -> Understanding:
@@ -136,14 +140,19 @@ def understand(job: ReadJob, reading: FileReading) -> Understanding:
     title = (override.title if override and override.title else "") or make_title(
         category, heading, reading.text, job.relative
     )
+    institution = institution_of(reading.text) if category is not Category.ADMINISTRATIVE else ""
+    tissue = category in (Category.PATHOLOGY, Category.BIOMARKERS)
     return Understanding(
         category,
         category_evidence,
         day,
         date_evidence,
         title,
-        institution_of(reading.text) if category is not Category.ADMINISTRATIVE else "",
+        institution,
         mrn_of(reading.text),
+        letterhead=letterhead_of(reading.text, institution),
+        accessions=tuple(accessions_of(reading.text)) if tissue else (),
+        specimen=specimen_of(reading.text) if tissue else "",
     )
 
 
@@ -447,6 +456,10 @@ def index_folder(
                     known.title,
                 )
                 doc.institution, doc.mrn = known.institution, known.mrn
+                doc.institution_address = known.letterhead.address
+                doc.institution_phone = known.letterhead.phone
+                doc.institution_fax = known.letterhead.fax
+                doc.accessions, doc.specimen = list(known.accessions), known.specimen
                 doc.facts = list(known.facts)
         index.documents.append(doc)
         if doc.status is DocumentStatus.INCLUDED and reading.text:
