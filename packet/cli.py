@@ -476,6 +476,14 @@ def request(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the output file if it exists.")
     ] = False,
+    force_identity: Annotated[
+        bool,
+        typer.Option(
+            "--force-identity",
+            help="Write although the records agree on a date of birth that packet.toml "
+            "contradicts (when packet.toml is right).",
+        ),
+    ] = False,
     ocr: Ocr = None,
     no_cache: NoCache = False,
     verbose: Verbose = False,
@@ -489,7 +497,9 @@ def request(
     """
     from packet.letters import RequestOptions, write_requests  # reportlab: only for writing
 
-    options = RequestOptions(output=output, force=force, ocr=ocr, cache=not no_cache)
+    options = RequestOptions(
+        output=output, force=force, force_identity=force_identity, ocr=ocr, cache=not no_cache
+    )
     with progress_bar("Writing request letters") as progress:
         result = run(lambda: write_requests(folder, options, progress), verbose)
     if result.output is None:

@@ -18,7 +18,12 @@ from reportlab.lib.pagesizes import letter as LETTER_PAPER
 from reportlab.pdfgen.canvas import Canvas
 
 from packet.assembly import remove_stale_parts, write_atomically
-from packet.build import _check_output, _refuse_unreadable_settings, _require_patient
+from packet.build import (
+    _check_output,
+    _refuse_identity_conflict,
+    _refuse_unreadable_settings,
+    _require_patient,
+)
 from packet.caregiver import PacketSettings
 from packet.check import check_folder, require_folder
 from packet.errors import UsageError, output_error
@@ -52,6 +57,7 @@ SHORT: dict[RequestKind, str] = {
 class RequestOptions:
     output: Path | None = None  # default: FOLDER-requests.pdf in the current folder
     force: bool = False
+    force_identity: bool = False  # write although packet.toml's date of birth contradicts records
     ocr: bool | None = None  # as for `check`: read scans when Tesseract is installed
     cache: bool = True
 
@@ -88,6 +94,8 @@ def write_requests(
     settings = index.caregiver.settings
     _require_patient(folder, settings, report.problems)
     _refuse_unreadable_settings(report.problems)
+    # a letter with a date of birth the institution's records contradict would be refused
+    _refuse_identity_conflict(report.problems, options.force_identity)
     letters = plan_letters(index, report)
     if not letters:
         return RequestResult(output=None, letters=[], pages=0, report=report)
@@ -263,6 +271,8 @@ def _body(letter: Letter, settings: PacketSettings) -> list[Block]:
 
 
 def _signature(settings: PacketSettings) -> list[Block]:
+    """The signature, and the patient's when someone else writes: one block, never split from
+    the note that says why the patient signs."""
     contact, patient = settings.contact, settings.patient
     sign = Block(before=22)
     sign.lines.append(Line(f"Signature: {BLANK}        Date: {BLANK[:18]}", TEXT))
@@ -273,25 +283,19 @@ def _signature(settings: PacketSettings) -> list[Block]:
     elif _is_patient(settings):
         who += " (the patient)"
     sign.lines.append(Line(who, TEXT - 0.5, False, 0, MUTED))
-    blocks = [sign]
     if not _is_patient(settings):
         note = _para(
             "Note: I am writing on the patient's behalf. If your office needs a signed HIPAA "
             "authorization from the patient, or proof that I am the patient's personal "
             "representative, please tell me; the patient may sign here to authorize this "
             "release.",
-            before=16,
             size=TEXT - 1,
             color=MUTED,
         )
-        blocks.append(note)
-        patient_sign = Block(before=14)
-        patient_sign.lines.append(Line(f"Patient's signature: {BLANK}   Date: {BLANK[:18]}", TEXT))
-        patient_sign.lines.append(
-            Line(patient.name or f"Patient: {BLANK}", TEXT - 0.5, False, 0, MUTED)
-        )
-        blocks.append(patient_sign)
-    return blocks
+        sign.lines += [Line("", 8), *note.lines, Line("", 8)]
+        sign.lines.append(Line(f"Patient's signature: {BLANK}   Date: {BLANK[:18]}", TEXT))
+        sign.lines.append(Line(patient.name or f"Patient: {BLANK}", TEXT - 0.5, False, 0, MUTED))
+    return [sign]
 
 
 def _header(letter: Letter, settings: PacketSettings) -> list[Block]:
@@ -357,6 +361,9 @@ def render_letters(letters: list[Letter], settings: PacketSettings) -> tuple[byt
         pages = _pages(blocks)
         for page_number, page in enumerate(pages, start=1):
             y = HEIGHT - MARGIN
+            if page_number > 1:  # a page that comes loose still says whose letter it is
+                canvas.setFillColor(MUTED)
+                draw(canvas, MARGIN, y + 18, f"{SUBJECTS[letter.kind]} (continued)", TEXT - 1)
             for block in page:
                 y -= block.before
                 for line in block.lines:

@@ -363,3 +363,41 @@ def test_every_example_in_inits_packet_toml_reads_without_a_problem(tmp_path: Pa
     place = data.settings.institutions["Lakeside Medical Center"]
     assert place.fax == "555-0101" and place.records is not None
     assert data.settings.second_opinion.address and data.settings.contact.address
+
+
+def test_no_letter_carries_a_birth_date_the_records_contradict_unless_forced(
+    tmp_path: Path,
+) -> None:
+    root = records(tmp_path)
+    toml = (root / "packet.toml").read_text(encoding="utf-8")
+    (root / "packet.toml").write_text(toml.replace("1961-04-02", "1961-02-04"), encoding="utf-8")
+    out = tmp_path / "letters.pdf"
+    code, output = request(str(root), "-o", str(out), "--no-ocr")
+    assert code == 4, output
+    assert "1961-04-02" in output and not out.exists()
+    code, output = request(str(root), "-o", str(out), "--no-ocr", "--force-identity")
+    assert code == 0, output
+    assert "February 4, 1961" in letters_of(out)[0]
+
+
+def test_a_long_letter_runs_onto_numbered_pages_with_its_signature_whole(tmp_path: Path) -> None:
+    root = records(tmp_path)
+    for number in range(1, 19):
+        make_pdf(
+            root / "more" / f"case {number}.pdf",
+            LAKESIDE_BIOPSY.replace("S26-01187", f"S26-{number:05d}").replace(
+                "02/10/2026", f"03/{number:02d}/2026"
+            ),
+        )
+    out = tmp_path / "letters.pdf"
+    code, output = request(str(root), "-o", str(out), "--no-ocr")
+    assert code == 0, output
+    pages = [p.extract_text() for p in PdfReader(out).pages]
+    lakeside = [t for t in pages if "Slides and blocks — Lakeside Medical Center" in t]
+    assert len(lakeside) >= 2
+    assert f"Page 1 of {len(lakeside)}" in lakeside[0]
+    assert f"Page {len(lakeside)} of {len(lakeside)}" in lakeside[-1]
+    text = "".join(lakeside)
+    assert all(f"S26-{n:05d}" in text for n in range(1, 19))
+    assert "Signature:" in lakeside[-1] and "Patient's signature" in lakeside[-1]
+    assert "Signature:" not in "".join(lakeside[:-1])
