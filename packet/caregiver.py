@@ -296,6 +296,12 @@ def _pydantic_message(error: ValidationError) -> str:
     parts = []
     for e in error.errors():
         where = ".".join(str(p) for p in e["loc"])
+        if e["type"] == "extra_forbidden":  # a key of an [institutions."…"] table
+            known = [*InstitutionEntry.model_fields]
+            parts.append(
+                f"{where}: packet does not know it. {_did_you_mean(str(e['loc'][-1]), known)}"
+            )
+            continue
         parts.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
     return "; ".join(parts)
 

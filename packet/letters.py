@@ -35,8 +35,8 @@ from packet.reading import PACKET_CREATOR
 from packet.requests import Letter, long_date, plan_letters
 
 WIDTH, HEIGHT = LETTER_PAPER
-MARGIN = 66.0
-BOTTOM = 60.0  # above the footer band
+MARGIN = 60.0
+BOTTOM = 44.0  # above the footer band
 TEXT = 10.5
 LEADING = 1.38
 BLANK = "_" * 34  # a line for the family to fill in by hand

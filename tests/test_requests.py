@@ -343,7 +343,7 @@ def test_a_mistyped_institution_key_loses_only_itself(tmp_path: Path) -> None:
     assert places["St. Mary's Hospital"].slides is not None  # a name with a dot is one name
     assert places["St. Mary's Hospital"].slides.requested == dt.date(2026, 11, 2)
     [problem] = data.problems
-    assert "adress" in problem.message
+    assert "adress" in problem.message and "Did you mean `address`?" in problem.message
 
 
 def test_every_example_in_inits_packet_toml_reads_without_a_problem(tmp_path: Path) -> None:
