@@ -298,7 +298,9 @@ def test_check_shows_when_each_request_is_due_and_flags_the_overdue(tmp_path: Pa
     root = records(
         tmp_path,
         f'\n[checklist.slides]\nstatus = "pending"\nrequested = {sent.isoformat()}\n'
-        f'\n[institutions."Hilltop Hospital".records]\nrequested = {late.isoformat()}\n',
+        f'\n[institutions."Hilltop Hospital".records]\nrequested = {late.isoformat()}\n'
+        f"\n[checklist.imaging_files]\nrequested = {late.isoformat()}\n"
+        f"received = {sent.isoformat()}\n",
     )
     before = fingerprint(root)
     result = runner.invoke(app, ["check", str(root), "--no-ocr"])
@@ -308,6 +310,9 @@ def test_check_shows_when_each_request_is_due_and_flags_the_overdue(tmp_path: Pa
     assert "records from Hilltop Hospital" in closing
     assert f"due by {(late + dt.timedelta(days=30)).isoformat()}" in closing
     assert "Awaited: Slides / tissue blocks" in result.output
+    # what came is said once, under its item, and neither awaited nor overdue
+    assert f"requested on {late.isoformat()} — received on {sent.isoformat()}" in result.output
+    assert "Scan files (DICOM)" not in closing
 
     as_json = runner.invoke(app, ["check", str(root), "--json", "--no-ocr"])
     requests = {r["about"]: r for r in json.loads(as_json.stdout)["requests"]}
