@@ -117,6 +117,7 @@ class Contact(BaseModel):
     relationship: str = ""  # to the patient: "son", "wife", "self"
     phone: str = ""
     email: str = ""
+    address: str = ""  # where records may be mailed back: the request letters print it
 
 
 class Referring(BaseModel):
@@ -131,14 +132,46 @@ class Referring(BaseModel):
 
 
 class SecondOpinion(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)
 
     center: str = ""
     doctor: str = ""
     appointment: dt.date | str | None = None
+    # Where slides and discs are sent: the request letters print them.
+    address: str = ""
+    contact: str = ""  # the person or office at the center who receives them
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
 
 
-class ChecklistEntry(BaseModel):
+def _a_date(value: Any) -> Any:
+    """A date written in quotes ("2026-12-01") is read as one; anything else is left for
+    pydantic to refuse with a clear message."""
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            raise ValueError(f"'{value}' is not a date; write it like 2026-12-01")
+        return parsed
+    return value
+
+
+class Tracked(BaseModel):
+    """What the family asked for and when: a request is due 30 days after it was sent (the
+    HIPAA right of access), and once received it is no longer asked for."""
+
+    requested: dt.date | None = None
+    received: dt.date | None = None
+
+    @field_validator("requested", "received", mode="before")
+    @classmethod
+    def _dates(cls, value: Any) -> Any:
+        return _a_date(value)
+
+
+class ChecklistEntry(Tracked):
     status: ItemStatus | None = None
     note: str = ""
 
@@ -190,6 +223,21 @@ class Reading(BaseModel):
     date_order: DateOrder = DateOrder.MONTH_FIRST
 
 
+class InstitutionEntry(BaseModel):
+    """An institution the records name, as the family knows it: where to write, and what was
+    asked of it (one table per letter: slides, records, imaging)."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+    address: str = ""
+    phone: str = ""
+    fax: str = ""
+    department: str = ""  # "Health Information Management": whom the letters are addressed to
+    slides: Tracked | None = None
+    records: Tracked | None = None
+    imaging: Tracked | None = None
+
+
 class PacketSettings(BaseModel):
     """packet.toml as a whole."""
 
@@ -201,6 +249,7 @@ class PacketSettings(BaseModel):
     opinion: list[Opinion] = Field(default_factory=list)
     passwords: dict[str, str] = Field(default_factory=dict)
     reading: Reading = Field(default_factory=Reading)
+    institutions: dict[str, InstitutionEntry] = Field(default_factory=dict)
 
 
 class DocumentOverride(BaseModel):
@@ -272,6 +321,12 @@ def _pydantic_message(error: ValidationError) -> str:
     parts = []
     for e in error.errors():
         where = ".".join(str(p) for p in e["loc"])
+        if e["type"] == "extra_forbidden":  # a key of an [institutions."…"] table
+            known = [*InstitutionEntry.model_fields]
+            parts.append(
+                f"{where}: packet does not know it. {_did_you_mean(str(e['loc'][-1]), known)}"
+            )
+            continue
         parts.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
     return "; ".join(parts)
 
@@ -329,13 +384,23 @@ def load_settings(folder: Path, data: CaregiverData) -> None:
     data.problems.extend(_unknown_keys(raw, text))
     # Each section, and each checklist entry, stands on its own: one bad value loses only itself.
     settings = PacketSettings()
-    sections: list[tuple[str, Any]] = [(k, v) for k, v in raw.items() if k != "checklist"]
+    sections: list[tuple[str, Any]] = [
+        (k, v) for k, v in raw.items() if k not in ("checklist", "institutions")
+    ]
     sections += [(f"checklist.{k}", v) for k, v in (raw.get("checklist") or {}).items()]
+    places = raw.get("institutions")
+    if isinstance(places, dict):  # a name may hold dots ("St. Mary's"): nested by hand
+        sections += [(f"institutions.{k}", v) for k, v in places.items()]
+    elif places is not None:
+        sections.append(("institutions", places))
     for key, value in sections:
         try:
-            partial = PacketSettings.model_validate(_nest(key, value))
+            section, _, name = key.partition(".")
+            nested = {section: {name: value}} if section == "institutions" and name else None
+            partial = PacketSettings.model_validate(nested or _nest(key, value))
         except ValidationError as exc:
-            fields = [e["loc"][1] for e in exc.errors() if len(e["loc"]) > 1]
+            deep = 2 if key.startswith("institutions.") else 1  # past the institution's name
+            fields = [e["loc"][deep] for e in exc.errors() if len(e["loc"]) > deep]
             line = _line_of(text, str(fields[0])) if fields else _line_of(text, "", key)
             data.problems.append(
                 _problem(
@@ -347,17 +412,20 @@ def load_settings(folder: Path, data: CaregiverData) -> None:
                 )
             )
             # The rest of the section is still used: one bad date of birth must not lose the name.
-            bad = {e["loc"][1] for e in exc.errors() if len(e["loc"]) > 1}
-            if not isinstance(value, dict) or not bad or "." in key:
+            bad = {e["loc"][deep] for e in exc.errors() if len(e["loc"]) > deep}
+            if not isinstance(value, dict) or not bad or ("." in key and not nested):
                 continue
+            kept = {k: v for k, v in value.items() if k not in bad}
             try:
                 partial = PacketSettings.model_validate(
-                    _nest(key, {k: v for k, v in value.items() if k not in bad})
+                    {section: {name: kept}} if nested else _nest(key, kept)
                 )
             except ValidationError:
                 continue
         if key.startswith("checklist."):
             settings.checklist.update(partial.checklist)
+        elif key.startswith("institutions."):
+            settings.institutions.update(partial.institutions)
         elif key in PacketSettings.model_fields:
             setattr(settings, key, getattr(partial, key))
     data.settings = settings

@@ -22,6 +22,7 @@ from packet.models import (
 )
 from packet.ocr import wanted as ocr_wanted
 from packet.reading import is_locked_pdf
+from packet.requests import tracked_requests
 from packet.scan import scan_folder
 from packet.summary import clinical_summary
 from packet.timeline import consistency_problems, merged_timeline
@@ -170,6 +171,7 @@ def build_report(index: FolderIndex) -> Report:
         problems=problems,
         summary=clinical_summary(documents, timeline, index.studies),
         other_studies=index.other_studies,
+        requests=tracked_requests(index.caregiver.settings, index.today),
     )
 
 

@@ -467,6 +467,84 @@ def build(
         out.print(str(path), highlight=False)
 
 
+@app.command()
+def request(
+    folder: Folder,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Where to write the letters (default: FOLDER-requests.pdf here, never inside "
+            "FOLDER).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the output file if it exists.")
+    ] = False,
+    force_identity: Annotated[
+        bool,
+        typer.Option(
+            "--force-identity",
+            help="Write although the records agree on a date of birth that packet.toml "
+            "contradicts (when packet.toml is right).",
+        ),
+    ] = False,
+    ocr: Ocr = None,
+    no_cache: NoCache = False,
+    verbose: Verbose = False,
+) -> None:
+    """Write ready-to-sign letters asking for what the packet still needs.
+
+    One letter per institution and kind: slides and blocks to each pathology department, scans
+    on disc to imaging departments, missing records (HIPAA right of access) to the institution
+    most likely to hold them. Print, sign, send, then note the date in packet.toml so that
+    `packet check` can say when each is due. Example: packet request my-records
+    """
+    from packet.letters import RequestOptions, write_requests  # reportlab: only for writing
+
+    options = RequestOptions(
+        output=output, force=force, force_identity=force_identity, ocr=ocr, cache=not no_cache
+    )
+    with progress_bar("Writing request letters") as progress:
+        result = run(lambda: write_requests(folder, options, progress), verbose)
+    if result.output is None:
+        err.print(
+            "Nothing to ask for: the checklist has no missing records, and the slides and scans "
+            "are present, sent or received. No file was written.",
+            highlight=False,
+            markup=False,
+        )
+        return
+    err.print(
+        f"[green]Wrote[/] {escape(str(result.output))}: "
+        f"{plural(len(result.letters), 'letter')}, {plural(result.pages, 'page')}",
+        highlight=False,
+    )
+    for letter in result.letters:
+        where = letter.recipient.institution or "an institution to fill in"
+        missing = [
+            what
+            for what, value in (
+                ("address", letter.recipient.address),
+                ("fax", letter.recipient.fax),
+            )
+            if not value
+        ]
+        err.print(
+            f"  {letter.kind.value} — {escape(where)}"
+            + (f" [yellow](write in its {' and '.join(missing)})[/]" if missing else ""),
+            highlight=False,
+        )
+    err.print(
+        "Sign each letter and send it; then note the day in packet.toml, like:\n"
+        f"  {escape('[' + result.letters[0].tracker + ']')}\n  requested = YYYY-MM-DD\n"
+        "and, once it has come, received = YYYY-MM-DD. `packet check` then shows when each is due.",
+        highlight=False,
+    )
+    out.print(str(result.output), highlight=False)
+
+
 SIZE_UNITS = {
     "": 1_000_000,
     "b": 1,

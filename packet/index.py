@@ -47,9 +47,10 @@ from packet.models import (
     Severity,
     Unread,
 )
-from packet.provenance import institution_of, mrn_of
+from packet.provenance import Letterhead, institution_of, letterhead_of, mrn_of
 from packet.reading import FileReading, out_of_time, read_file, read_scan_in_full, sha256_of
 from packet.scan import FoundFile, scan_folder
+from packet.specimens import accessions_of, specimen_of
 from packet.stopping import TookTooLong, time_limit
 from packet.unpack import expand
 from packet.words import plural
@@ -105,6 +106,9 @@ class Understanding:
     facts: tuple[Fact, ...] = ()
     read_fully: bool = False  # a scan whose pages were all read by OCR for its facts
     text_layer: tuple[tuple[Box, ...], ...] = ()  # where OCR found each page's words
+    letterhead: Letterhead = field(default_factory=Letterhead)
+    accessions: tuple[str, ...] = ()
+    specimen: str = ""
 
 
 def understand(job: ReadJob, reading: FileReading) -> Understanding:
@@ -142,14 +146,19 @@ def understand(job: ReadJob, reading: FileReading) -> Understanding:
     title = (override.title if override and override.title else "") or make_title(
         category, heading, reading.text, job.relative
     )
+    institution = institution_of(reading.text) if category is not Category.ADMINISTRATIVE else ""
+    tissue = category in (Category.PATHOLOGY, Category.BIOMARKERS)
     return Understanding(
         category,
         category_evidence,
         day,
         date_evidence,
         title,
-        institution_of(reading.text) if category is not Category.ADMINISTRATIVE else "",
+        institution,
         mrn_of(reading.text),
+        letterhead=letterhead_of(reading.text, institution),
+        accessions=tuple(accessions_of(reading.text)) if tissue else (),
+        specimen=specimen_of(reading.text) if tissue else "",
     )
 
 
@@ -451,6 +460,10 @@ def index_folder(
                     known.title,
                 )
                 doc.institution, doc.mrn = known.institution, known.mrn
+                doc.institution_address = known.letterhead.address
+                doc.institution_phone = known.letterhead.phone
+                doc.institution_fax = known.letterhead.fax
+                doc.accessions, doc.specimen = list(known.accessions), known.specimen
                 doc.facts = list(known.facts)
                 doc.text_layer = known.text_layer
         index.documents.append(doc)

@@ -344,6 +344,13 @@ class Document(BaseModel):
     # For a scan read in full by OCR: each page's words and where they sit, so that the packet
     # can carry them as an invisible, searchable text layer. Never in the JSON report.
     text_layer: tuple[tuple[Box, ...], ...] = ()
+    # What the letterhead prints under the institution's name, for the request letters.
+    institution_address: str = ""
+    institution_phone: str = ""
+    institution_fax: str = ""
+    # A pathology report's case numbers and specimen: the slides and blocks are asked for by them.
+    accessions: list[str] = Field(default_factory=list)
+    specimen: str = ""
 
     @property
     def evidence(self) -> list[str]:
@@ -543,6 +550,28 @@ class IgnoredFile(BaseModel):
     reason: str
 
 
+class RequestKind(StrEnum):
+    """The letters `packet request` writes: one per institution and kind."""
+
+    SLIDES = "slides"  # slides and blocks, to a pathology department
+    RECORDS = "records"  # missing records, under the right of access
+    IMAGING = "imaging"  # the scans on disc, to an imaging department
+
+
+class TrackedRequest(BaseModel):
+    """Something the family asked for, as packet.toml records it, with the day it is due."""
+
+    about: str  # where packet.toml says it: "checklist.slides", 'institutions."X".records'
+    label: str  # "Slides / tissue blocks", "records from Lakeside Medical Center"
+    item: str | None = None  # the checklist item it is for, when it is for one
+    institution: str = ""
+    kind: RequestKind | None = None
+    requested: dt.date
+    received: dt.date | None = None
+    due: dt.date  # the right of access allows 30 days
+    overdue: bool = False  # past due and not received (as of the day of the check)
+
+
 class Report(BaseModel):
     """The result of `packet check`: what is there, what is missing and what to do."""
 
@@ -563,6 +592,7 @@ class Report(BaseModel):
     # Why `build` would stop, and the exit code it would stop with (0: it would not).
     build_refusal: str = ""
     build_refusal_code: int = 0
+    requests: list[TrackedRequest] = Field(default_factory=list)  # what packet.toml says was asked
 
     @property
     def missing_required(self) -> list[ChecklistItem]:

@@ -172,3 +172,51 @@ def care_so_far(places: list[tuple[str, str, date | None]]) -> list[Institution]
     ]
     out.sort(key=lambda i: (i.first is None, i.first or date.min, i.name))
     return out
+
+
+STREET = re.compile(
+    r"^(?:\d{1,6}[A-Z]?\s+\S.*|p\.?\s*o\.?\s*box\s+\d.*|.*\b(?:street|st\.|avenue|ave\.?|road|"
+    r"rd\.|boulevard|blvd\.?|drive|dr\.|lane|ln\.|way|parkway|pkwy\.?|plaza|suite|ste\.?)\s.*)$",
+    re.IGNORECASE,
+)
+PHONE_NUMBER = r"(?P<number>\+?\(?\d[\d\s().-]{5,18}\d)"
+FAX = re.compile(rf"\bfax\b\.?\s*(?:no\.?|number|#)?\s*:?\s*{PHONE_NUMBER}", re.IGNORECASE)
+PHONE = re.compile(
+    rf"\b(?:tel|telephone|phone|ph)\b\.?\s*(?:no\.?|number|#)?\s*:?\s*{PHONE_NUMBER}", re.IGNORECASE
+)
+SEPARATOR = re.compile(r"\s+(?:[·|•]|[-–—]\s)\s*|\s{2,}")
+PATIENT_BLOCK = re.compile(r"\b(patient|name|dob|date of birth|mrn)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """Where an institution's letterhead says it is: the lines printed under its name."""
+
+    address: str = ""
+    phone: str = ""
+    fax: str = ""
+
+
+def letterhead_of(text: str, institution: str) -> Letterhead:
+    """The address, phone and fax printed with the letterhead that names `institution`: the
+    two lines under it, never past the patient block (whose address is the patient's)."""
+    if not institution:
+        return Letterhead()
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:HEAD_LINES]
+    key = institution_key(institution)
+    start = next((n for n, line in enumerate(lines) if key in institution_key(line)), None)
+    if start is None:
+        return Letterhead()
+    address, phone, fax = "", "", ""
+    for line in lines[start : start + 3]:
+        if PATIENT_BLOCK.search(line) and line is not lines[start]:
+            break
+        found_fax, found_phone = FAX.search(line), PHONE.search(line)
+        fax = fax or (found_fax.group("number").strip() if found_fax else "")
+        phone = phone or (found_phone.group("number").strip() if found_phone else "")
+        if line is lines[start] or address:
+            continue
+        first = SEPARATOR.split(line)[0].strip(" ,;")
+        if STREET.match(first) and not FAX.search(first) and not PHONE.search(first):
+            address = first
+    return Letterhead(address=address, phone=phone, fax=fax)

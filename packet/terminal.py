@@ -29,6 +29,7 @@ from packet.models import (
     LineFor,
     Report,
     Severity,
+    TrackedRequest,
     record_order,
 )
 from packet.opinions import NOT_STATED, compare, doctors
@@ -178,6 +179,9 @@ def checklist_view(report: Report, verbose: bool = False) -> Listing:
         lines = [Line(first, style if word else "")]
         if item.note:
             lines.append(Line(f"Your note: {item.note}"))
+        for asked in report.requests:
+            if asked.item == item.id:
+                lines.append(Line(request_words(asked), "red" if asked.overdue else ""))
         if verbose:
             lines.extend(Line(path, "dim", path=True) for path in item.documents)
         # the files to confirm, always: what the name says, nothing in the record says
@@ -408,9 +412,33 @@ def short_status(item: ChecklistItem) -> str:
     return f"{name} (unverified)" if item.status is ItemStatus.UNVERIFIED else name
 
 
+def request_words(asked: TrackedRequest) -> str:
+    """ "requested on 2026-12-01 — due by 2026-12-31", and of whom when packet.toml says."""
+    who = f"{asked.label}: " if asked.institution else ""
+    said = f"{who}requested on {asked.requested.isoformat()}"
+    if asked.received:
+        return f"{said} — received on {asked.received.isoformat()}"
+    return f"{said} — due by {asked.due.isoformat()}" + (", overdue" if asked.overdue else "")
+
+
+def requests_summary(report: Report) -> Text:
+    """The closing lines on what was asked and has not come: the overdue first, in red."""
+    text = Text()
+    waiting = [r for r in report.requests if not r.received]
+    for asked in sorted(waiting, key=lambda r: (not r.overdue, r.due)):
+        when = f"requested on {asked.requested.isoformat()} — due by {asked.due.isoformat()}"
+        if asked.overdue:
+            text.append(f"Overdue: {asked.label}, {when}. ", style="bold red")
+            text.append("Call them, or send the letter again (packet request).\n")
+        else:
+            text.append(f"Awaited: {asked.label}, {when}.\n")
+    return text
+
+
 def summary(report: Report) -> Text:
     missing = report.missing_required
     text = Text(counts(report) + "\n")
+    text.append_text(requests_summary(report))
     if missing:
         text.append(
             "Missing required: " + ", ".join(short_status(i) for i in missing) + ". ",
