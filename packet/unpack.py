@@ -23,7 +23,6 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -137,12 +136,67 @@ def _expand_one(found: FoundFile, depth: int, result: Unpacked) -> None:
         _expand_zip(found, depth, result)
     elif mail.looks_like_email(head, found.path.suffix.lower()):
         _expand_email(found, depth, result)
-    elif ccda.looks_like_ccda(head):
-        if _as_text(found, ccda.to_text, ".md", result):
-            with suppress(Exception):  # the pages are there; the coded entries are a help
-                result.facts[found.relative] = ccda.facts(found.path)
+    elif ccda.recognize(found.path, head):
+        _expand_ccda(found, depth, result)
+    elif _stylesheet(found.path, head):
+        result.containers.append((found, STYLESHEET))
     else:
         result.files.append(found)
+
+
+STYLESHEET = "a stylesheet that shows a C-CDA in a browser (the portal's packaging), not a record"
+
+
+def _stylesheet(path: Path, head: bytes) -> bool:
+    """The `CDA.xsl` a portal ships beside its C-CDA files: packaging, not a damaged record."""
+    return path.suffix.lower() in (".xsl", ".xslt") and b"stylesheet" in head.lower()
+
+
+def _expand_ccda(found: FoundFile, depth: int, result: Unpacked) -> None:
+    """A C-CDA read once: its text stands in for it, its coded entries are kept, and the files
+    it embeds (an unstructured document's PDF) are records of their own, like attachments."""
+    read: list[ccda.Reading] = []
+
+    def render(path: Path) -> str:
+        read.append(ccda.read(path))
+        return read[0].text
+
+    if not _as_text(found, render, ".md", result):
+        return
+    reading = read[0]
+    result.facts[found.relative] = reading.facts
+    for message, fix in reading.problems:
+        result.problems.append(_problem(found.relative, message, fix, Severity.WARNING))
+    if reading.embedded and depth >= MAX_DEPTH:
+        result.problems.append(
+            _problem(
+                found.relative,
+                "This C-CDA sits too deep inside emails or archives; the document it embeds "
+                "is not opened.",
+                "Take it out of the archive or email and put it in the records folder.",
+            )
+        )
+        return
+    _attachments(found, reading.embedded, depth, result)
+
+
+def _attachments(
+    found: FoundFile, files: list[tuple[str, bytes]], depth: int, result: Unpacked
+) -> None:
+    """Files carried inside a file (an email's attachments, a C-CDA's embedded document), each
+    accounted for as a member: `letter.eml/report.pdf`, `summary.xml/attachment.pdf`."""
+    budget = [MAX_TOTAL]
+    for number, (name, payload) in enumerate(files, start=1):
+        shown, _ = _member_path(found.relative, name or f"attachment {number}")
+        shown = unique_path(shown, result.taken)
+        if len(payload) > budget[0]:
+            _excluded(result, found, shown, "attachment too large")
+            continue
+        budget[0] -= len(payload)
+        target = _slot()
+        saved = target / (_plain_stem(shown) + PurePosixPath(name or "").suffix[:10])
+        saved.write_bytes(payload)
+        _expand_one(FoundFile(saved, shown), depth + 1, result)
 
 
 def _is_office_file(path: Path) -> bool:
@@ -428,15 +482,4 @@ def _expand_email(found: FoundFile, depth: int, result: Unpacked) -> None:
             )
         )
         return
-    budget = [MAX_TOTAL]
-    for number, (name, payload) in enumerate(message.attachments, start=1):
-        shown, _ = _member_path(found.relative, name or f"attachment {number}")
-        shown = unique_path(shown, result.taken)
-        if len(payload) > budget[0]:
-            _excluded(result, found, shown, "attachment too large")
-            continue
-        budget[0] -= len(payload)
-        target = _slot()
-        saved = target / (_plain_stem(shown) + PurePosixPath(name or "").suffix[:10])
-        saved.write_bytes(payload)
-        _expand_one(FoundFile(saved, shown), depth + 1, result)
+    _attachments(found, message.attachments, depth, result)
