@@ -23,7 +23,7 @@ from packet.classify import classify, make_title, tidy_title
 from packet.dates import DateOrder, clinical_date, date_from_name
 from packet.dicom import DicomHeader, summarize_studies
 from packet.facts import extract as extract_facts
-from packet.formats.ccda import Facts, page_of
+from packet.formats.ccda import DOCUMENT_TYPES, Facts, page_of
 from packet.formats.pdf import page_texts
 from packet.identity import Identity, Match, compare, header_identity
 from packet.models import (
@@ -715,11 +715,18 @@ def _note_scanned(index: FolderIndex, ocr: bool) -> None:
         )
 
 
+TYPE_TITLES = frozenset(DOCUMENT_TYPES.values())
+
+
 def _apply_coded(doc: Document, coded: Facts, override: DocumentOverride | None) -> None:
     """What a C-CDA's header and coded entries say, over what its rendered text suggested: its
     own title, its author's organization and MRN, and its coded diagnoses and results."""
     if coded.title and not (override and override.title):
         doc.title = tidy_title(coded.title) or doc.title
+    elif coded.organization and not (override and override.title) and doc.title in TYPE_TITLES:
+        # a title that only names the type, as most summaries' do: whose summary it is tells
+        # one contents row from the next
+        doc.title = tidy_title(f"{doc.title} — {coded.organization}") or doc.title
     if coded.organization and doc.category is not Category.ADMINISTRATIVE:
         doc.institution = coded.organization
     doc.mrn = coded.mrn or doc.mrn

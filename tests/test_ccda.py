@@ -102,6 +102,11 @@ RESULTS = f"""<entry><organizer classCode="BATTERY" moodCode="EVN">
     <effectiveTime value="20260212"/>
     <value xsi:type="PQ" value="12.9" unit="g/dL"/>
   </observation></component>
+  <component><observation classCode="OBS" moodCode="EVN">
+    <code code="33914-3" codeSystem="{LOINC}" displayName="eGFR"/>
+    <effectiveTime value="20260212"/>
+    <value xsi:type="PQ" value="38" unit="mL/min/1.73m2"/>
+  </observation></component>
 </organizer></entry>"""
 
 PROSTATECTOMY = f"""<entry><procedure classCode="PROC" moodCode="EVN">
@@ -113,10 +118,13 @@ PLANNED = f"""<entry><procedure classCode="PROC" moodCode="INT">
   <statusCode code="active"/><effectiveTime value="20261012"/></procedure></entry>"""
 
 
-def _medication(name: str, status: str, negated: bool = False, rxnorm: str = "10324") -> str:
+def _medication(
+    name: str, status: str, negated: bool = False, rxnorm: str = "10324", ended: str = ""
+) -> str:
     negation = ' negationInd="true"' if negated else ""
+    high = f'<high value="{ended}"/>' if ended else ""
     return f"""<entry><substanceAdministration classCode="SBADM" moodCode="EVN"{negation}>
-      <statusCode code="{status}"/><effectiveTime xsi:type="IVL_TS"><low value="20260301"/></effectiveTime>
+      <statusCode code="{status}"/><effectiveTime xsi:type="IVL_TS"><low value="20260301"/>{high}</effectiveTime>
       <doseQuantity value="1"/>
       <consumable><manufacturedProduct><manufacturedMaterial>
         <code code="{rxnorm}" codeSystem="{RXNORM}" displayName="{name}"/>
@@ -135,7 +143,8 @@ def _coded_summary() -> str:
                 "10160-0",
                 "Medications",
                 _medication("Tamoxifen 20 MG Oral Tablet", "active")
-                + _medication("Ondansetron 4 MG Oral Tablet", "completed", rxnorm="312086")
+                + _medication("Ondansetron 4 MG Oral Tablet", "completed", ended="20260310")
+                + _medication("Letrozole 2.5 MG Oral Tablet", "suspended", rxnorm="199224")
                 + _medication("No Known Medications", "active", rxnorm="")
                 + _medication("Warfarin 5 MG Oral Tablet", "active", negated=True),
             ),
@@ -276,11 +285,14 @@ def test_coded_entries_reach_the_cover_summary_timeline_checklist_and_medication
     assert ("2025-03-04", "surgery", "Radical prostatectomy") in events
     assert ("2026-02-12", "test", "Estrogen receptor Positive") in events
     assert ("2026-02-12", "test", "Lab results: Breast cancer markers panel") in events
+    assert not any(e.description.startswith("eGFR") for e in report.timeline)  # kidneys'
+    assert FactKind.EGFR not in kinds
     assert not any("Colonoscopy" in e.description for e in report.timeline)  # only planned
     operative = next(i for i in report.checklist if i.id == "operative")
     assert operative.required and "Radical prostatectomy" in operative.detail
     medications = {m.name: m for m in report.medications}
-    assert list(medications) == ["Tamoxifen 20 MG Oral Tablet"]  # active, current, not negated
+    # taken now: not ended, not suspended, not a negation, not given once in hospital
+    assert list(medications) == ["Tamoxifen 20 MG Oral Tablet"]
     assert [
         medications["Tamoxifen 20 MG Oral Tablet"].source,
         *medications["Tamoxifen 20 MG Oral Tablet"].also,

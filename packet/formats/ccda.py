@@ -341,7 +341,12 @@ def read(path: Path) -> Reading:
     person = _name(author.find(f"{NS}assignedPerson/{NS}name")) if author is not None else ""
     organization = _organization(root)
     mrn = _mrn(role)
-    facts = Facts(organization=organization, mrn=mrn)
+    made = root.find(f"{NS}effectiveTime")
+    facts = Facts(
+        organization=organization,
+        mrn=mrn,
+        made=hl7_date(made.get("value", "") or "") if made is not None else "",
+    )
     facts.title = _own_title(title, kind, organization)
 
     lines = [f"# {(kind or title or 'Clinical document').upper()}"]

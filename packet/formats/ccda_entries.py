@@ -65,12 +65,14 @@ NO_KNOWN_ALLERGY_CODES = {"716186003", "409137002", "428607008", "429625007"}
 # Results that an oncologist looks for by name: the summary's facts (read through the same
 # engine as text, `packet.facts`) and the timeline; other labs reach the timeline by day.
 ONCOLOGY_RESULT = re.compile(
-    r"estrogen|oestrogen|progesterone|\bER\b|\bPR\b|HER-?2|ERBB2|Ki-?67|EGFR|\bALK\b|ROS1|"
-    r"PD-?L1|KRAS|NRAS|BRAF|microsatellite|\bMSI\b|mismatch repair|MLH1|MSH2|MSH6|PMS2|"
-    r"prostate specific|\bPSA\b|\bCEA\b|carcinoembryonic|CA[- ]?(15-3|27[.-]29|125|19-9)|"
-    r"cancer antigen|alpha[- ]?fetoprotein|\bAFP\b|BRCA|gleason",
+    r"estrogen receptor|oestrogen receptor|progesterone receptor|HER-?2|ERBB2|Ki-?67|ROS1|"
+    r"PD-?L1|KRAS|NRAS|BRAF|microsatellite|mismatch repair|MLH1|MSH2|MSH6|PMS2|"
+    r"prostate specific|carcinoembryonic|CA[- ]?(15-3|27[.-]29|125|19-9)\b|cancer antigen|"
+    r"alpha[- ]?fetoprotein|BRCA|gleason",
     re.IGNORECASE,
 )
+# Gene and marker symbols, by their case: "eGFR" is the kidneys', "ALK PHOS" the liver's.
+ONCOLOGY_SYMBOL = re.compile(r"\b(EGFR|ALK(?!\s*PHOS)|PSA|CEA|AFP|MSI)\b")
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ class Facts:
     """What a C-CDA states in its header and its coded entries, for packet's models."""
 
     title: str = ""  # the document's own title, when it says more than its type
+    made: str = ""  # the day the document was made (its effectiveTime), YYYY-MM-DD
     organization: str = ""  # the author's organization (or the custodian's)
     mrn: str = ""
     medications: list[RecordMedication] = field(default_factory=list)
@@ -166,8 +169,8 @@ def high_of(element: Any) -> str:
 
 
 def coded_name(element: Any, references: dict[str, str]) -> str:
-    """A coded concept's words: its original text, the narrative it points at (#ref), or its
-    display name, whichever the vendor filled in."""
+    """A coded concept's words: the narrative its original text points at (#ref), its original
+    text, or its display name, whichever the vendor filled in."""
     if element is None:
         return ""
     original = element.find(f"{NS}originalText")
@@ -273,6 +276,10 @@ def _allergy(entry: Any, references: dict[str, str], found: Facts) -> str:
             if "2.16.840.1.113883.10.20.22.4.9" in roots:
                 reaction = coded_name(related.find(f"{NS}value"), references)
                 break
+        if reaction.casefold() == substance.casefold() and material is not None:
+            # the substance's reference points at its reaction's cell (NIST's penicillin reads
+            # "Hives"): its display name is the substance
+            substance = material.get("displayName") or substance
         found.allergies.append(RecordAllergy(substance, reaction))
         return f"{substance} — reaction: {reaction}" if reaction else substance
     return ""
@@ -344,7 +351,7 @@ def _results(entry: Any, references: dict[str, str], found: Facts) -> list[str]:
         interpretation = observation.find(f"{NS}interpretationCode")
         flag = interpretation.get("code", "") if interpretation is not None else ""
         shown = f"{value} ({flag})" if flag in ("H", "L", "HH", "LL", "A", "AA") else value
-        oncology = bool(ONCOLOGY_RESULT.search(name))
+        oncology = bool(ONCOLOGY_RESULT.search(name) or ONCOLOGY_SYMBOL.search(name))
         found.results.append(RecordResult(name, shown, day, oncology, panel))
         lines.append(
             f"{'  ' if panel else ''}- {name}: {shown}{f' ({day})' if day and not panel_day else ''}"
@@ -383,11 +390,13 @@ def _medication(entry: Any, loinc: str, references: dict[str, str], found: Facts
         elif not started:
             started, ended = low_of(time), high_of(time)
     status = _status(given)
+    # Vendors mark a medicine taken now "active" or, as often, "completed" (the order is);
+    # one that has ended says so by its end date. Aborted, suspended or held: not taken now.
     current = (
         loinc in CURRENT_MEDICATIONS
-        and status in ("active", "")
+        and status in ("active", "completed", "")
         and (given.get("moodCode") or "EVN") in ("EVN", "INT")
-        and not (status == "" and ended)
+        and not (ended and found.made and ended < found.made)
     )
     found.medications.append(RecordMedication(name, dose_text, how_often, started, status, current))
     details = ", ".join(p for p in (dose_text, how_often, status) if p)
