@@ -389,9 +389,14 @@ def _own_title(title: str, kind: str, organization: str) -> str:
     if organization and _fold(title).startswith(_fold(organization)):
         title = title[len(organization) :].lstrip(" :-–—|,")
     title = title.strip()
-    if not title or GENERIC_TITLES.match(title) or _fold(title) == _fold(kind):
+    if not title or GENERIC_TITLES.match(title) or _kind_of(title) == _kind_of(kind):
         return ""
     return title
+
+
+def _kind_of(title: str) -> str:
+    """A title less the words every type shares: "Operative Report" is "Operative note"."""
+    return _fold(re.sub(r"\b(note|report|document|record)s?\b", "", title, flags=re.IGNORECASE))
 
 
 def _fold(text: str) -> str:
