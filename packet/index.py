@@ -23,7 +23,7 @@ from packet.classify import classify, make_title, tidy_title
 from packet.dates import DateOrder, clinical_date, date_from_name
 from packet.dicom import DicomHeader, summarize_studies
 from packet.facts import extract as extract_facts
-from packet.formats.ccda import DOCUMENT_TYPES, Facts, page_of
+from packet.formats.ccda import DOCUMENT_TYPES, Facts
 from packet.formats.pdf import page_texts
 from packet.identity import Identity, Match, compare, header_identity
 from packet.models import (
@@ -730,17 +730,17 @@ def _apply_coded(doc: Document, coded: Facts, override: DocumentOverride | None)
     if coded.organization and doc.category is not Category.ADMINISTRATIVE:
         doc.institution = coded.organization
     doc.mrn = coded.mrn or doc.mrn
-    doc.facts += coded_facts(coded, doc.pages)
+    doc.facts += coded_facts(coded)
 
 
-def coded_facts(coded: Facts, pages: int) -> list[Fact]:
+def coded_facts(coded: Facts) -> list[Fact]:
     """A C-CDA's cancer diagnoses and oncology results as the clinical summary's facts: each
     coded item read through the same engine as text ("Estrogen receptor: Positive"), and a
     diagnosis row with its codes."""
     found: list[Fact] = []
     for problem in coded.problems:
         if problem.cancer:
-            page = page_of(problem.line, pages)
+            page = problem.page
             quote = f"coded problem: {problem.described}"[:200]
             found.append(
                 Fact(kind=FactKind.DIAGNOSIS, value=problem.described, page=page, quote=quote)
@@ -751,7 +751,7 @@ def coded_facts(coded: Facts, pages: int) -> list[Fact]:
             ]
     for result in coded.results:
         if result.oncology:
-            page = page_of(result.line, pages)
+            page = result.page
             line = f"{result.name}: {result.value}"
             found += [
                 f.model_copy(update={"page": page, "quote": f"coded result: {line}"[:200]})

@@ -7,6 +7,7 @@ The fixtures are built here, shaped like the vendors' (HL7's templates and codes
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -84,6 +85,11 @@ PROBLEM = f"""<entry><act classCode="ACT" moodCode="EVN"><statusCode code="activ
           displayName="Malignant neoplasm of unspecified site of left female breast"/></value>
   </observation></entryRelationship></act></entry>"""
 
+STAGING_FINDING = f"""<entry><act classCode="ACT" moodCode="EVN"><entryRelationship typeCode="SUBJ">
+  <observation classCode="OBS" moodCode="EVN"><templateId root="2.16.840.1.113883.10.20.22.4.4"/>
+    <value xsi:type="CD" code="261653007" codeSystem="{SNOMED}" displayName="Tumor stage T2c"/>
+  </observation></entryRelationship></act></entry>"""
+
 HYPERTENSION = f"""<entry><act classCode="ACT" moodCode="EVN"><entryRelationship typeCode="SUBJ">
   <observation classCode="OBS" moodCode="EVN"><templateId root="2.16.840.1.113883.10.20.22.4.4"/>
     <value xsi:type="CD" code="38341003" codeSystem="{SNOMED}" displayName="Hypertension"/>
@@ -136,7 +142,7 @@ def _coded_summary() -> str:
     sections = "".join(
         [
             _section("48765-2", "Allergies", ALLERGY),
-            _section("11450-4", "Problems", PROBLEM + HYPERTENSION),
+            _section("11450-4", "Problems", PROBLEM + STAGING_FINDING + HYPERTENSION),
             _section("30954-2", "Results", RESULTS),
             _section("47519-4", "Procedures", PROSTATECTOMY + PLANNED),
             _section(
@@ -279,6 +285,8 @@ def test_coded_entries_reach_the_cover_summary_timeline_checklist_and_medication
     assert doc.institution == "Lakeside Cancer Center" and doc.mrn == "MRN4471"  # never the SSN
     kinds = {f.kind: f.value for f in doc.facts}
     assert "ICD-10-CM C50.912" in kinds[FactKind.DIAGNOSIS]
+    # a staging finding or hypertension is no cancer diagnosis
+    assert [f.kind for f in doc.facts].count(FactKind.DIAGNOSIS) == 1
     assert kinds[FactKind.ER] == "positive"
     assert "Lakeside Cancer Center" in {c.name for c in report.summary.care}
     events = {(str(e.date), e.type, e.description) for e in report.timeline}
@@ -303,3 +311,23 @@ def test_coded_entries_reach_the_cover_summary_timeline_checklist_and_medication
     assert "Penicillin G (Hives)" in cover and "not stated" not in cover
     summary = "\n".join(p.extract_text() for p in pages[1:3])
     assert "Diagnosis (coded)" in summary and "C50.912" in summary
+
+
+def test_a_coded_diagnosis_cites_the_page_it_is_written_on(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    long = "".join(f"<paragraph>Visit {n}: seen, well, no change.</paragraph>" for n in range(90))
+    body = _section("10164-2", "History of present illness", "", long) + _section(
+        "11450-4", "Problems", PROBLEM
+    )
+    (root / "summary.xml").write_text(
+        _header(body=f"<component><structuredBody>{body}</structuredBody></component>")
+    )
+    build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
+    pages = [p.extract_text() for p in PdfReader(tmp_path / "p.pdf").pages]
+    summary = next(p for p in pages if p.startswith("Clinical summary"))
+    cited = re.search(r"Diagnosis \(coded\).*?p\. (\d+)", summary, re.S)
+    assert cited, summary
+    assert int(cited.group(1)) > 1 + next(
+        n for n, p in enumerate(pages) if p.startswith("CONTINUITY OF CARE")
+    )  # not the record's first page
+    assert "Malignant neoplasm of left breast" in pages[int(cited.group(1)) - 1]

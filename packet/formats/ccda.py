@@ -57,7 +57,10 @@ MAX_PROLOG = 1_000_000  # bytes of comments and instructions before the root, re
 MAX_EMBEDDED = 20  # files embedded in one document (nonXMLBody, observationMedia)
 MAX_EMBEDDED_BYTES = 100_000_000  # all of them together, once decoded
 SHORT_SERVICE = 31  # days: a service period this short is a visit or a procedure, not a life
-LINES_PER_PAGE = 60  # of the rendered text, for the page a coded item is cited on
+# The rendered text's layout on a Letter page (convert.text_to_pdf): 10-point lines 13.5 points
+# apart, about 100 characters to a line, from 738 points down to 60; for the page an item of
+# the coded entries is cited on.
+PAGE_TOP, PAGE_BOTTOM, LINE_HEIGHT, HEADING_HEIGHT, LINE_CHARACTERS = 738.0, 60.0, 13.5, 16.2, 100
 
 # LOINC document codes, and the heading a clinician would give such a document.
 DOCUMENT_TYPES = {
@@ -380,7 +383,31 @@ def read(path: Path) -> Reading:
         if value is not None:
             _embedded(value, reading, "image")
     reading.text = "\n".join(lines).strip() + "\n"
+    pages = pages_of(lines)
+    facts.problems = [replace(p, page=pages[min(p.line, len(pages) - 1)]) for p in facts.problems]
+    facts.results = [replace(r, page=pages[min(r.line, len(pages) - 1)]) for r in facts.results]
     return reading
+
+
+def pages_of(lines: list[str]) -> list[int]:
+    """The page (from 1) each line of the rendered text falls on, laid out as the packet lays it."""
+    y, page, found = PAGE_TOP, 1, []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            y -= 6
+            found.append(page)
+            continue
+        heading = stripped.startswith("#")
+        if heading:
+            y -= 4
+        height = HEADING_HEIGHT if heading else LINE_HEIGHT
+        for _ in range(max(1, -(-len(line) // LINE_CHARACTERS))):
+            if y - height < PAGE_BOTTOM:
+                page, y = page + 1, PAGE_TOP
+            y -= height
+        found.append(page)
+    return found
 
 
 def _own_title(title: str, kind: str, organization: str) -> str:
@@ -423,9 +450,19 @@ def _section(section: Any, references: dict[str, str], lines: list[str], reading
             line if line.startswith((" ", "-")) or line.endswith(":") else f"- {line}"
             for line in coded
         ]
-    # the page each coded item is cited on: where its section begins on the rendered text
-    facts.problems[counts[0] :] = [replace(p, line=at) for p in facts.problems[counts[0] :]]
-    facts.results[counts[1] :] = [replace(r, line=at) for r in facts.results[counts[1] :]]
+
+    # the line each coded item is cited on: the first of its section that names it, or the
+    # section's first
+    def line_of(name: str) -> int:
+        words = name.casefold()
+        return next((n for n in range(at, len(lines)) if words in lines[n].casefold()), at)
+
+    facts.problems[counts[0] :] = [
+        replace(p, line=line_of(p.name)) for p in facts.problems[counts[0] :]
+    ]
+    facts.results[counts[1] :] = [
+        replace(r, line=line_of(r.name)) for r in facts.results[counts[1] :]
+    ]
 
 
 def _unstructured(body: Any, lines: list[str], reading: Reading) -> None:
@@ -511,10 +548,6 @@ def _embedded(element: Any, reading: Reading, stem: str) -> None:
     suffix = next((s for magic, s in EMBEDDED_SUFFIX.items() if payload.startswith(magic)), "")
     suffix = suffix or MEDIA_SUFFIX.get((element.get("mediaType") or "").lower(), ".bin")
     reading.embedded.append((f"{stem}{suffix}", payload))
-
-
-def page_of(line: int, pages: int) -> int:
-    return max(1, min(pages or 1, line // LINES_PER_PAGE + 1))
 
 
 # Kept for the readers that take only a C-CDA's coded entries.

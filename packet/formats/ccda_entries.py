@@ -108,7 +108,8 @@ class RecordProblem:
     codes: tuple[str, ...]  # "SNOMED CT 254837009", "ICD-10-CM C50.912"
     day: str
     cancer: bool
-    line: int = 0  # the line of the rendered text it is written on
+    line: int = 0  # the line of the rendered text it is written under (its section's first)
+    page: int = 1  # the page of the rendered record that line falls on
 
     @property
     def described(self) -> str:
@@ -122,7 +123,8 @@ class RecordResult:
     day: str
     oncology: bool  # a receptor, mutation or tumor marker result
     panel: str = ""  # the battery it was reported in ("CBC W Auto Differential panel")
-    line: int = 0  # the line of the rendered text it is written on
+    line: int = 0  # the line of the rendered text it is written under (its section's first)
+    page: int = 1  # the page of the rendered record that line falls on
 
 
 @dataclass
@@ -305,8 +307,13 @@ def _problem(entry: Any, references: dict[str, str], found: Facts) -> str:
     return ""
 
 
+# A staging finding filed as a problem ("Tumor stage T2c", "T3: Colon/rectum tumor invades…"):
+# a T category alone, not a diagnosis.
+STAGING_FINDING = re.compile(r"^\s*(?:tumou?r\s+)?stage\b|^\s*[cpy]?T(?:[0-4]|is|x)[a-d]?\b", re.I)
+
+
 def _is_cancer(name: str, codes: tuple[str, ...]) -> bool:
-    if NOT_A_DIAGNOSIS.search(name):
+    if NOT_A_DIAGNOSIS.search(name) or STAGING_FINDING.search(name):
         return False
     for code in codes:
         system, _, value = code.rpartition(" ")
