@@ -155,15 +155,25 @@ def _stylesheet(path: Path, head: bytes) -> bool:
 def _expand_ccda(found: FoundFile, depth: int, result: Unpacked) -> None:
     """A C-CDA read once: its text stands in for it, its coded entries are kept, and the files
     it embeds (an unstructured document's PDF) are records of their own, like attachments."""
-    read: list[ccda.Reading] = []
-
-    def render(path: Path) -> str:
-        read.append(ccda.read(path))
-        return read[0].text
-
-    if not _as_text(found, render, ".md", result):
+    try:
+        reading = ccda.read(found.path)
+    except Exception as exc:  # damaged or hostile XML: listed with what to do, never a crash
+        too_large = found.path.stat().st_size > ccda.MAX_CCDA
+        result.containers.append((found, "a C-CDA document that could not be read"))
+        result.problems.append(
+            _problem(
+                found.relative,
+                f"This C-CDA health summary is larger than packet reads ({ccda.MAX_CCDA:,} bytes)."
+                if too_large
+                else f"This C-CDA health summary cannot be read ({_error_name(exc)}): it is "
+                "damaged, cut short, or holds XML packet refuses (a DTD or entities).",
+                "Download it again from the portal, or ask the portal or the practice for the "
+                "same record as a PDF.",
+            )
+        )
         return
-    reading = read[0]
+    if not _as_text(found, lambda _: reading.text, ".md", result):
+        return
     result.facts[found.relative] = reading.facts
     for message, fix in reading.problems:
         result.problems.append(_problem(found.relative, message, fix, Severity.WARNING))

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import base64
 import re
+import zlib
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from packet.build import BuildOptions, build_packet
 from packet.check import check_folder
+from packet.formats import ccda
 from packet.formats.ccda import read
 from packet.models import Category, DocumentStatus, FactKind
 
@@ -331,3 +334,33 @@ def test_a_coded_diagnosis_cites_the_page_it_is_written_on(tmp_path: Path) -> No
         n for n, p in enumerate(pages) if p.startswith("CONTINUITY OF CARE")
     )  # not the record's first page
     assert "Malignant neoplasm of left breast" in pages[int(cited.group(1)) - 1]
+
+
+def test_a_compressed_embedded_pdf_is_inflated_within_limits_and_damage_has_a_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = records_folder(tmp_path)
+    pdf = make_pdf(tmp_path / "path.pdf", PATHOLOGY_TEXT).read_bytes()
+
+    def unstructured(payload: bytes) -> str:
+        encoded = base64.b64encode(zlib.compress(payload)).decode()
+        return _header(
+            "11526-1",
+            "Surgical pathology",
+            '<component><nonXMLBody><text mediaType="application/pdf" representation="B64" '
+            f'compression="DF">{encoded}</text></nonXMLBody></component>',
+        )
+
+    (root / "report.xml").write_text(unstructured(pdf))
+    (root / "bomb.xml").write_text(unstructured(b"\0" * 3_000_000))
+    (root / "cut.xml").write_text(_coded_summary()[:900])
+    monkeypatch.setattr(ccda, "MAX_EMBEDDED_BYTES", 2_000_000)
+    report = _report(root)
+    docs = {d.path: d for d in report.documents}
+    assert docs["report.xml/attachment.pdf"].category is Category.PATHOLOGY
+    assert not any(d.startswith("bomb.xml/") for d in docs)
+    bomb = next(p for p in report.problems if p.path == "bomb.xml")
+    assert "unpacks to more than packet takes" in bomb.message and "PDF" in bomb.fix
+    cut = next(p for p in report.problems if p.path == "cut.xml")
+    assert "cannot be read" in cut.message and "Download it again" in cut.fix
+    assert docs["cut.xml"].status is DocumentStatus.EXCLUDED

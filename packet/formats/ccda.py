@@ -506,7 +506,14 @@ def _payload(element: Any, reading: Reading) -> bytes | None:
             inflater = zlib.decompressobj(47 if element.get("compression") == "GZ" else 15)
             payload = inflater.decompress(payload, MAX_EMBEDDED_BYTES)
             if inflater.unconsumed_tail:
-                raise ValueError("too large")
+                reading.problems.append(
+                    (
+                        "A document embedded in this C-CDA unpacks to more than packet takes "
+                        f"({MAX_EMBEDDED_BYTES:,} bytes); it is not in the packet.",
+                        "Ask the portal or the practice for that document as a PDF.",
+                    )
+                )
+                return None
     except (binascii.Error, zlib.error, ValueError):
         reading.problems.append(
             (
