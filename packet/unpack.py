@@ -149,7 +149,10 @@ STYLESHEET = "a stylesheet that shows a C-CDA in a browser (the portal's packagi
 
 def _stylesheet(path: Path, head: bytes) -> bool:
     """The `CDA.xsl` a portal ships beside its C-CDA files: packaging, not a damaged record."""
-    return path.suffix.lower() in (".xsl", ".xslt") and b"stylesheet" in head.lower()
+    # XML named as XSLT (its namespace may sit behind a long comment of revision history)
+    return path.suffix.lower() in (".xsl", ".xslt") and (
+        b"/xsl/transform" in head.lower() or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    )
 
 
 def _expand_ccda(found: FoundFile, depth: int, result: Unpacked) -> None:

@@ -199,7 +199,8 @@ def test_the_stylesheet_beside_a_ccda_is_packaging_not_a_damaged_record(tmp_path
     root = records_folder(tmp_path)
     (root / "summary.xml").write_text(_coded_summary(), encoding="utf-8")
     (root / "CDA.xsl").write_text(
-        '<?xml version="1.0"?>\n<xsl:stylesheet version="1.0" '
+        '<?xml version="1.0"?>\n<!--\n' + "  Revision History: updated.\n" * 300 + "-->\n"
+        '<xsl:stylesheet version="1.0" '
         'xmlns:xsl="http://www.w3.org/1999/XSL/Transform"></xsl:stylesheet>\n',
         encoding="utf-8",
     )
