@@ -220,7 +220,7 @@ class Fact(BaseModel):
 
 
 FACT_LABELS: dict[FactKind, str] = {
-    FactKind.DIAGNOSIS: "Diagnosis (coded)",
+    FactKind.DIAGNOSIS: "Coded diagnosis",  # no brackets: `check` shortens "(ER)"-style labels
     FactKind.PRIMARY_SITE: "Primary site",
     FactKind.HISTOLOGY: "Histology",
     FactKind.GRADE: "Grade",

@@ -314,7 +314,7 @@ def test_coded_entries_reach_the_cover_summary_timeline_checklist_and_medication
     cover = pages[0].extract_text()
     assert "Penicillin G (Hives)" in cover and "not stated" not in cover
     summary = "\n".join(p.extract_text() for p in pages[1:3])
-    assert "Diagnosis (coded)" in summary and "C50.912" in summary
+    assert "Coded diagnosis" in summary and "C50.912" in summary
 
 
 def test_a_coded_diagnosis_cites_the_page_it_is_written_on(tmp_path: Path) -> None:
@@ -329,7 +329,7 @@ def test_a_coded_diagnosis_cites_the_page_it_is_written_on(tmp_path: Path) -> No
     build_packet(root, BuildOptions(output=tmp_path / "p.pdf"))
     pages = [p.extract_text() for p in PdfReader(tmp_path / "p.pdf").pages]
     summary = next(p for p in pages if p.startswith("Clinical summary"))
-    cited = re.search(r"Diagnosis \(coded\).*?p\. (\d+)", summary, re.S)
+    cited = re.search(r"Coded diagnosis.*?p\. (\d+)", summary, re.S)
     assert cited, summary
     assert int(cited.group(1)) > 1 + next(
         n for n, p in enumerate(pages) if p.startswith("CONTINUITY OF CARE")
