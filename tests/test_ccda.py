@@ -365,3 +365,15 @@ def test_a_compressed_embedded_pdf_is_inflated_within_limits_and_damage_has_a_fi
     cut = next(p for p in report.problems if p.path == "cut.xml")
     assert "cannot be read" in cut.message and "Download it again" in cut.fix
     assert docs["cut.xml"].status is DocumentStatus.EXCLUDED
+
+
+def test_a_coded_date_that_is_no_day_is_no_date(tmp_path: Path) -> None:
+    root = records_folder(tmp_path)
+    odd = PROSTATECTOMY.replace('value="20250304"', 'value="20251399"')
+    body = _section("47519-4", "Procedures", odd)
+    (root / "summary.xml").write_text(
+        _header(body=f"<component><structuredBody>{body}</structuredBody></component>")
+    )
+    report = _report(root)  # a month 13 was a crash in the timeline
+    assert not any("prostatectomy" in e.description for e in report.timeline)
+    assert "Radical prostatectomy" in read(root / "summary.xml").text

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 NS = "{urn:hl7-org:v3}"
@@ -153,9 +154,12 @@ def text_of(element: Any) -> str:
 def hl7_date(value: str) -> str:
     """HL7 time stamps (20260210143000-0500) as ISO dates; "" when not a whole day."""
     digits = value[:8]
-    if len(digits) == 8 and digits.isdigit() and digits[4:6] != "00" and digits[6:] != "00":
-        return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
-    return ""
+    if len(digits) != 8 or not digits.isascii() or not digits.isdigit():
+        return ""
+    try:  # a real day: vendors write 00 for an unknown month or day, and worse
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:])).isoformat()
+    except ValueError:
+        return ""
 
 
 def low_of(element: Any) -> str:
