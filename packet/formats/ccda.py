@@ -37,6 +37,7 @@ from packet.formats.ccda_entries import (
     read_section,
     text_of,
 )
+from packet.formats.ccda_narrative import block_lines
 
 __all__ = [
     "Facts",
@@ -203,88 +204,6 @@ def _name(element: Any) -> str:
     return " ".join(p for p in [*given, family] if p) or text_of(element)
 
 
-# Narrative block: elements that end a line, and those that hold a line's words.
-_BLOCKS = {"paragraph", "caption", "footnote", "item", "tr", "table", "list", "br"}
-
-
-class _Lines:
-    """Lines of a narrative block: words gather until a break or a block ends the line."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.words: list[str] = []
-
-    def add(self, text: str | None) -> None:
-        if text:
-            self.words.append(text)
-
-    def end(self, prefix: str = "") -> None:
-        line = " ".join("".join(self.words).split())
-        self.words.clear()
-        if line:
-            self.lines.append(prefix + line)
-
-
-def _walk(element: Any, out: _Lines, depth: int = 0) -> None:
-    out.add(element.text)
-    for child in element:
-        tag = local(child.tag)
-        if tag == "br":
-            out.end()
-        elif tag == "table":
-            out.end()
-            _table(child, out.lines)
-        elif tag == "list":
-            out.end()
-            _list(child, out.lines, depth)
-        elif tag in ("paragraph", "caption", "footnote"):
-            out.end()
-            _walk(child, out, depth)
-            out.end()
-        elif tag in ("renderMultiMedia", "linkHtml") and not text_of(child):
-            pass
-        else:  # content, sup, sub, linkHtml, footnoteRef: words within the line
-            _walk(child, out, depth)
-        out.add(child.tail)
-
-
-def _block_lines(element: Any, depth: int = 0) -> list[str]:
-    out = _Lines()
-    _walk(element, out, depth)
-    out.end()
-    return out.lines
-
-
-def _cell(cell: Any) -> str:
-    """A table cell as one piece: its lines (an address over three lines) kept apart."""
-    return "; ".join(_block_lines(cell))
-
-
-def _table(table: Any, lines: list[str]) -> None:
-    caption = table.find(f"{NS}caption")
-    if caption is not None and text_of(caption):
-        lines.append(text_of(caption))
-    for row in table.iter(f"{NS}tr"):
-        cells = [_cell(c) for c in row if local(c.tag) in ("td", "th")]
-        if any(cells):
-            lines.append(" | ".join(cells))
-    lines.append("")
-
-
-def _list(element: Any, lines: list[str], depth: int) -> None:
-    caption = element.find(f"{NS}caption")
-    if caption is not None and text_of(caption):
-        lines.append(text_of(caption))
-    for item in element.findall(f"{NS}item"):
-        parts = _block_lines(item, depth + 1)
-        if parts:
-            indent = "  " * depth
-            lines.append(f"{indent}- {parts[0]}")
-            lines += [p if p.lstrip().startswith("- ") else f"{indent}  {p}" for p in parts[1:]]
-    if depth == 0:
-        lines.append("")
-
-
 def _when(root: Any, birth: str) -> str:
     """The clinical date: the visit's (an encounter), a short service (a procedure), else the
     day the document was made — never the date of birth, never the start of a long period."""
@@ -438,7 +357,7 @@ def _section(section: Any, references: dict[str, str], lines: list[str], reading
     facts = reading.facts
     counts = (len(facts.problems), len(facts.results))
     coded = read_section(section, loinc, references, facts)
-    written = _block_lines(narrative) if narrative is not None else []
+    written = block_lines(narrative) if narrative is not None else []
     if not heading and not written and not coded:
         return
     lines += ["", f"## {heading or 'Section'}"]
