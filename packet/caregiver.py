@@ -697,7 +697,7 @@ def load_medications(folder: Path, data: CaregiverData) -> None:
                 )
             )
             continue
-        fields = {k: row.get(k, "") for k in Medication.model_fields}
+        fields = {k: row.get(k, "") for k in Medication.model_fields if k != "also"}
         data.medications.append(Medication.model_validate(fields))
     data.files.append(
         CaregiverFile(path=MEDICATIONS_CSV, role="medications", rows=len(data.medications))

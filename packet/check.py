@@ -9,7 +9,13 @@ from pathlib import Path
 from packet.caregiver import DATE_PLACEHOLDER, csv_row, load_caregiver_files
 from packet.checklist import CHECKLIST, evaluate_checklist
 from packet.errors import ExitCode, UsageError
-from packet.index import FolderIndex, Progress, index_folder, record_medications
+from packet.index import (
+    FolderIndex,
+    Progress,
+    index_folder,
+    record_allergies,
+    record_medications,
+)
 from packet.models import (
     ChecklistItem,
     DocumentOut,
@@ -170,6 +176,7 @@ def build_report(index: FolderIndex) -> Report:
         ignored=index.ignored,
         problems=problems,
         summary=clinical_summary(documents, timeline, index.studies),
+        allergies=record_allergies(index),
         other_studies=index.other_studies,
         requests=tracked_requests(index.caregiver.settings, index.today),
     )

@@ -92,6 +92,17 @@ def _surgery_known(index: FolderIndex) -> str | None:
         return "timeline.csv has a surgery"
     if any(d.category is Category.OPERATIVE for d in index.included):
         return "an operative note is in the folder"
+    included = {d.path for d in index.included}
+    coded = sorted(
+        (e.day, e.description)
+        for path, facts in index.facts.items()
+        if path in included
+        for e in facts.events
+        if e.kind == "surgery"
+    )
+    if coded:
+        day, description = coded[-1]
+        return f"a record codes a surgery ('{description}', {day})"
     return None
 
 

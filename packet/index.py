@@ -21,22 +21,24 @@ from packet.caregiver import (
     csv_row,
     load_caregiver_files,
 )
-from packet.classify import classify, make_title
+from packet.classify import classify, make_title, tidy_title
 from packet.dates import DateOrder, clinical_date, date_from_name
 from packet.dicom import DicomHeader, summarize_studies
 from packet.facts import extract as extract_facts
-from packet.formats.ccda import Facts
+from packet.formats.ccda import DOCUMENT_TYPES, Facts
 from packet.formats.pdf import page_texts
 from packet.identity import Identity, Match, compare, header_identity
 from packet.models import (
     OTHER_PATIENT_RECORD,
     OTHER_PATIENT_STUDY,
+    Allergy,
     Box,
     Category,
     Document,
     DocumentStatus,
     Evidence,
     Fact,
+    FactKind,
     FileKind,
     IgnoredFile,
     ImagingStudy,
@@ -466,6 +468,9 @@ def index_folder(
                 doc.accessions, doc.specimen = list(known.accessions), known.specimen
                 doc.facts = list(known.facts)
                 doc.text_layer = known.text_layer
+            coded = index.facts.get(item.relative)
+            if coded is not None:  # a C-CDA's header and entries: stronger than its text
+                _apply_coded(doc, coded, override)
         index.documents.append(doc)
         if doc.status is DocumentStatus.INCLUDED and reading.text:
             found_id = header_identity(reading.text, data.settings.reading.date_order)
@@ -772,19 +777,99 @@ def _note_scanned(index: FolderIndex, ocr: bool) -> None:
         )
 
 
+TYPE_TITLES = frozenset(DOCUMENT_TYPES.values())
+
+
+def _apply_coded(doc: Document, coded: Facts, override: DocumentOverride | None) -> None:
+    """What a C-CDA's header and coded entries say, over what its rendered text suggested: its
+    own title, its author's organization and MRN, and its coded diagnoses and results."""
+    if coded.title and not (override and override.title):
+        doc.title = tidy_title(coded.title) or doc.title
+    elif coded.organization and not (override and override.title) and doc.title in TYPE_TITLES:
+        # a title that only names the type, as most summaries' do: whose summary it is tells
+        # one contents row from the next
+        doc.title = tidy_title(f"{doc.title} — {coded.organization}") or doc.title
+    if coded.organization and doc.category is not Category.ADMINISTRATIVE:
+        doc.institution = coded.organization
+    doc.mrn = coded.mrn or doc.mrn
+    doc.facts += coded_facts(coded)
+
+
+def coded_facts(coded: Facts) -> list[Fact]:
+    """A C-CDA's cancer diagnoses and oncology results as the clinical summary's facts: each
+    coded item read through the same engine as text ("Estrogen receptor: Positive"), and a
+    diagnosis row with its codes."""
+    found: list[Fact] = []
+    for problem in coded.problems:
+        if problem.cancer:
+            page = problem.page
+            quote = f"coded problem: {problem.described}"[:200]
+            found.append(
+                Fact(kind=FactKind.DIAGNOSIS, value=problem.described, page=page, quote=quote)
+            )
+            found += [
+                f.model_copy(update={"page": page, "quote": quote})
+                for f in extract_facts([f"Diagnosis: {problem.name}"])
+            ]
+    for result in coded.results:
+        if result.oncology:
+            page = result.page
+            line = f"{result.name}: {result.value}"
+            found += [
+                f.model_copy(update={"page": page, "quote": f"coded result: {line}"[:200]})
+                for f in extract_facts([line])
+            ]
+    return list(dict.fromkeys(found))
+
+
+def _folded(name: str) -> str:
+    return " ".join(re.sub(r"[^\w.]+", " ", name.casefold()).split())
+
+
 def record_medications(index: FolderIndex) -> list[Medication]:
-    """Medications listed in the coded entries of included records (C-CDA), with their source."""
+    """The current medications coded in included records (C-CDA): active ones in a list of
+    current medicines, never a negation ("no known medications"), one given in hospital or no
+    longer taken. One row per medicine: the same one in several records keeps every source."""
     included = {d.path for d in index.included}
-    return [
-        Medication(
-            name=m.name,
-            dose=m.dose,
-            how_often=m.how_often,
-            started=m.started,
-            notes=m.status if m.status not in ("", "active") else "",
-            source=path,
-        )
-        for path, facts in sorted(index.facts.items())
-        if path in included
-        for m in facts.medications
-    ]
+    merged: dict[str, Medication] = {}
+    for path, facts in sorted(index.facts.items()):
+        if path not in included:
+            continue
+        for m in facts.medications:
+            if not m.current:
+                continue
+            key = _folded(m.name)
+            if key in merged:
+                known = merged[key]
+                if path != known.source and path not in known.also:
+                    known.also.append(path)
+                continue
+            merged[key] = Medication(
+                name=m.name,
+                dose=m.dose,
+                how_often=m.how_often,
+                started=m.started,
+                source=path,
+            )
+    return list(merged.values())
+
+
+def record_allergies(index: FolderIndex) -> list[Allergy]:
+    """The allergies coded in included records, each with every record that codes it; "no known
+    allergies" as one entry of its own (a record that says so is an answer too)."""
+    included = {d.path for d in index.included}
+    merged: dict[str, Allergy] = {}
+    for path, facts in sorted(index.facts.items()):
+        if path not in included:
+            continue
+        for allergy in facts.allergies:
+            key = _folded(allergy.substance)
+            if key not in merged:
+                merged[key] = Allergy(
+                    substance=allergy.substance, reaction=allergy.reaction, sources=[]
+                )
+            if path not in merged[key].sources:
+                merged[key].sources.append(path)
+            if allergy.reaction and not merged[key].reaction:
+                merged[key].reaction = allergy.reaction
+    return sorted(merged.values(), key=lambda a: (not a.substance, a.substance.casefold()))

@@ -185,6 +185,7 @@ class Problem(BaseModel):
 class FactKind(StrEnum):
     """What an oncologist asks first about a cancer, read from the records (the clinical summary)."""
 
+    DIAGNOSIS = "diagnosis"  # a coded cancer diagnosis, with its codes (a C-CDA's problem list)
     PRIMARY_SITE = "primary_site"  # "left breast", "right upper lobe of lung"
     HISTOLOGY = "histology"  # "invasive ductal carcinoma"
     GRADE = "grade"  # "grade 2 (Nottingham 6/9)"
@@ -220,6 +221,7 @@ class Fact(BaseModel):
 
 
 FACT_LABELS: dict[FactKind, str] = {
+    FactKind.DIAGNOSIS: "Coded diagnosis",  # no brackets: `check` shortens "(ER)"-style labels
     FactKind.PRIMARY_SITE: "Primary site",
     FactKind.HISTOLOGY: "Histology",
     FactKind.GRADE: "Grade",
@@ -535,6 +537,21 @@ class Medication(BaseModel):
     started: str = ""
     notes: str = ""
     source: str = ""  # empty: medications.csv; else the record it was read from
+    also: list[str] = Field(default_factory=list)  # other records that list it too
+
+
+class Allergy(BaseModel):
+    """An allergy coded in the records, with every record that codes it."""
+
+    substance: str  # "" when the records code no known allergies
+    reaction: str = ""
+    sources: list[str] = Field(default_factory=list)
+
+    @property
+    def in_words(self) -> str:
+        if not self.substance:
+            return "no known allergies"
+        return f"{self.substance} ({self.reaction})" if self.reaction else self.substance
 
 
 class CaregiverFile(BaseModel):
@@ -587,6 +604,7 @@ class Report(BaseModel):
     ignored: list[IgnoredFile]
     problems: list[Problem]
     summary: ClinicalSummary = Field(default_factory=ClinicalSummary)
+    allergies: list[Allergy] = Field(default_factory=list)  # coded in the records
     # Studies that name another patient: left out, never counted, listed, or described as hers.
     other_studies: list[ImagingStudy] = Field(default_factory=list)
     # Why `build` would stop, and the exit code it would stop with (0: it would not).

@@ -6,6 +6,7 @@ included. Page numbers come from the builder, so the contents match the stamps.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,6 +34,7 @@ from packet.models import (
     CATEGORY_LABELS,
     OTHER_PATIENT_RECORD,
     OTHER_PATIENT_STUDY,
+    Allergy,
     Category,
     ChecklistItem,
     DocumentOut,
@@ -265,8 +267,11 @@ def _joined(*parts: str, sep: str = " · ") -> str:
     return sep.join(p.strip() for p in parts if p and p.strip())
 
 
-def cover_rows(settings: PacketSettings, prepared_on: date) -> list[tuple[str, str]]:
-    """Who the patient is and whom to call, as the family gave it in packet.toml."""
+def cover_rows(
+    settings: PacketSettings, prepared_on: date, allergies: Sequence[Allergy] = ()
+) -> list[tuple[str, str]]:
+    """Who the patient is and whom to call, as the family gave it in packet.toml; the allergies
+    the records code beside the family's."""
     patient, contact, referring = settings.patient, settings.contact, settings.referring
     opinion = settings.second_opinion
     appointment = opinion.appointment
@@ -278,7 +283,8 @@ def cover_rows(settings: PacketSettings, prepared_on: date) -> list[tuple[str, s
         # the family's words, not the records': the clinical summary gives the records' own
         ("Diagnosis (family)", patient.diagnosis),
         ("Stage (family)", patient.stage),
-        ("Allergies (family)", patient.allergies or "not stated — ask"),
+        ("Allergies (family)", patient.allergies or ("" if allergies else "not stated — ask")),
+        ("Allergies (records)", _allergies(allergies)),
         ("Treating doctor", patient.treating_doctor),
         (
             "Referring doctor",
@@ -305,6 +311,17 @@ def cover_rows(settings: PacketSettings, prepared_on: date) -> list[tuple[str, s
     ]  # fmt: skip
 
 
+def _allergies(allergies: Sequence[Allergy]) -> str:
+    """The records' allergies in one line: "Penicillin G (hives); Codeine (nausea)"; when one
+    record codes none and another codes some, both are said."""
+    coded = [a for a in allergies if a.substance]
+    said = "; ".join(a.in_words for a in coded)
+    if any(not a.substance for a in allergies):
+        said = f"{said}; another record says no known allergies" if said else "no known allergies"
+    records = len({p for a in allergies for p in a.sources})
+    return f"{said} (coded in {plural(records, 'record')})" if said else ""
+
+
 def _cover(sections: _Sections, ctx: PacketContext) -> None:
     w = sections.start("cover", "Second-opinion records")
     patient = ctx.settings.patient
@@ -315,7 +332,7 @@ def _cover(sections: _Sections, ctx: PacketContext) -> None:
         draw(canvas, MARGIN, w.y - 26, line, 26, bold=True)
         w.y -= 34
     w.space(6)
-    rows = cover_rows(ctx.settings, ctx.prepared_on)
+    rows = cover_rows(ctx.settings, ctx.prepared_on, ctx.report.allergies)
     pages = sum(r.last - r.first + 1 for r in ctx.records)
     documents = len({r.doc.path for r in ctx.records})
     rows.append(("This packet", f"{documents} documents, {pages} pages of records"))
@@ -757,7 +774,13 @@ def _medications(sections: _Sections, ctx: PacketContext) -> None:
         [
             [m.name, m.dose, m.how_often, m.reason, m.started, m.notes]
             + (
-                [titles.get(m.source, "the records") if m.source else "the family"]
+                [
+                    "; ".join(
+                        dict.fromkeys(titles.get(p, "the records") for p in [m.source, *m.also])
+                    )
+                    if m.source
+                    else "the family"
+                ]
                 if from_records
                 else []
             )

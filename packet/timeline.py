@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from packet.formats.ccda import Facts
 from packet.index import FolderIndex
 from packet.models import (
     Category,
@@ -93,21 +94,14 @@ def merged_timeline(index: FolderIndex) -> list[TimelineEvent]:
     for path, facts in sorted(index.facts.items()):
         if path not in included:
             continue
-        for found in facts.events:  # procedures and visits coded in a C-CDA record
-            day = date.fromisoformat(found.day)
-            # A coded procedure may be a scan, a test or an operation: "other" claims none of
-            # them (a surgery would make packet ask for its operative note).
-            kind = TimelineType.VISIT if found.kind == "visit" else TimelineType.OTHER
-            if any(
-                e.description.lower() == found.description.lower() and _day(e) == day
-                for e in events
-            ):
+        for day, kind, description in coded_events(facts):
+            if any(e.description.lower() == description.lower() and _day(e) == day for e in events):
                 continue
             events.append(
                 TimelineEvent(
                     date=PartialDate.of(day),
                     type=kind,
-                    description=found.description,
+                    description=description,
                     source=path,
                     documents=[path],
                 )
@@ -117,6 +111,45 @@ def merged_timeline(index: FolderIndex) -> list[TimelineEvent]:
         events,
         key=lambda e: (e.date.sort_key, not e.source.startswith("timeline.csv"), e.description),
     )
+
+
+# A coded procedure named as an operation is a surgery, a biopsy a test; any other may be a
+# scan, a test or an operation: "other" claims none of them.
+CODED_EVENT_TYPES = {
+    "visit": TimelineType.VISIT,
+    "surgery": TimelineType.SURGERY,
+    "biopsy": TimelineType.TEST,
+    "result": TimelineType.TEST,
+}
+
+
+def coded_events(facts: Facts) -> list[tuple[date, TimelineType, str]]:
+    """A C-CDA's coded procedures and visits, its oncology results one by one ("PSA 6.2
+    ng/mL") and its other results as one event a day ("Lab results: CBC panel; lipid panel")."""
+    found = [
+        (
+            date.fromisoformat(e.day),
+            CODED_EVENT_TYPES.get(e.kind, TimelineType.OTHER),
+            e.description,
+        )
+        for e in facts.events
+    ]
+    panels: dict[str, list[str]] = {}
+    for result in facts.results:
+        if not result.day:
+            continue
+        if result.oncology:
+            found.append(
+                (date.fromisoformat(result.day), TimelineType.TEST, f"{result.name} {result.value}")
+            )
+        else:
+            named = panels.setdefault(result.day, [])
+            if (result.panel or result.name) not in named:
+                named.append(result.panel or result.name)
+    for day, names in panels.items():
+        shown = "; ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        found.append((date.fromisoformat(day), TimelineType.TEST, f"Lab results: {shown}"))
+    return found
 
 
 _BIOPSY = re.compile(r"\b(biops\w*|fna|fine needle|core needle|aspirat\w*|excision)\b", re.I)

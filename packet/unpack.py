@@ -24,7 +24,6 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -159,12 +158,79 @@ def _expand_one(found: FoundFile, depth: int, result: Unpacked) -> None:
         _expand_zip(found, depth, result)
     elif mail.looks_like_email(head, found.path.suffix.lower()):
         _expand_email(found, depth, result)
-    elif ccda.looks_like_ccda(head):
-        if _as_text(found, ccda.to_text, ".md", result):
-            with suppress(Exception):  # the pages are there; the coded entries are a help
-                result.facts[found.relative] = ccda.facts(found.path)
+    elif ccda.recognize(found.path, head):
+        _expand_ccda(found, depth, result)
+    elif _stylesheet(found.path, head):
+        result.containers.append((found, STYLESHEET))
     else:
         result.files.append(found)
+
+
+STYLESHEET = "a stylesheet that shows a C-CDA in a browser (the portal's packaging), not a record"
+
+
+def _stylesheet(path: Path, head: bytes) -> bool:
+    """The `CDA.xsl` a portal ships beside its C-CDA files: packaging, not a damaged record."""
+    # XML named as XSLT (its namespace may sit behind a long comment of revision history)
+    return path.suffix.lower() in (".xsl", ".xslt") and (
+        b"/xsl/transform" in head.lower() or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    )
+
+
+def _expand_ccda(found: FoundFile, depth: int, result: Unpacked) -> None:
+    """A C-CDA read once: its text stands in for it, its coded entries are kept, and the files
+    it embeds (an unstructured document's PDF) are records of their own, like attachments."""
+    try:
+        reading = ccda.read(found.path)
+    except Exception as exc:  # damaged or hostile XML: listed with what to do, never a crash
+        too_large = found.path.stat().st_size > ccda.MAX_CCDA
+        result.containers.append((found, "a C-CDA document that could not be read"))
+        result.problems.append(
+            _problem(
+                found.relative,
+                f"This C-CDA health summary is larger than packet reads ({ccda.MAX_CCDA:,} bytes)."
+                if too_large
+                else f"This C-CDA health summary cannot be read ({_error_name(exc)}): it is "
+                "damaged, cut short, or holds XML packet refuses (a DTD or entities).",
+                "Download it again from the portal, or ask the portal or the practice for the "
+                "same record as a PDF.",
+            )
+        )
+        return
+    if not _as_text(found, lambda _: reading.text, ".md", result):
+        return
+    result.facts[found.relative] = reading.facts
+    for message, fix in reading.problems:
+        result.problems.append(_problem(found.relative, message, fix, Severity.WARNING))
+    if reading.embedded and depth >= MAX_DEPTH:
+        result.problems.append(
+            _problem(
+                found.relative,
+                "This C-CDA sits too deep inside emails or archives; the document it embeds "
+                "is not opened.",
+                "Take it out of the archive or email and put it in the records folder.",
+            )
+        )
+        return
+    _attachments(found, reading.embedded, depth, result)
+
+
+def _attachments(
+    found: FoundFile, files: list[tuple[str, bytes]], depth: int, result: Unpacked
+) -> None:
+    """Files carried inside a file (an email's attachments, a C-CDA's embedded document), each
+    accounted for as a member: `letter.eml/report.pdf`, `summary.xml/attachment.pdf`."""
+    for number, (name, payload) in enumerate(files, start=1):
+        shown, _ = _member_path(found.relative, name or f"attachment {number}")
+        shown = unique_path(shown, result.taken)
+        if len(payload) > result.budget:
+            _over_budget(result, found, shown)
+            continue
+        result.budget -= len(payload)
+        suffix = PurePosixPath(name or "").suffix[:10]
+        saved = _saved(payload, _plain_stem(shown) + suffix, result, found, shown)
+        if saved is not None:
+            _expand_one(FoundFile(saved, shown), depth + 1, result)
 
 
 def _is_office_file(path: Path) -> bool:
@@ -476,17 +542,7 @@ def _expand_email(found: FoundFile, depth: int, result: Unpacked) -> None:
             )
         )
         return
-    for number, (name, payload) in enumerate(message.attachments, start=1):
-        shown, _ = _member_path(found.relative, name or f"attachment {number}")
-        shown = unique_path(shown, result.taken)
-        if len(payload) > result.budget:
-            _over_budget(result, found, shown)
-            continue
-        result.budget -= len(payload)
-        suffix = PurePosixPath(name or "").suffix[:10]
-        saved = _saved(payload, _plain_stem(shown) + suffix, result, found, shown)
-        if saved is not None:
-            _expand_one(FoundFile(saved, shown), depth + 1, result)
+    _attachments(found, message.attachments, depth, result)
 
 
 def _saved(

@@ -232,6 +232,6 @@ def test_the_summary_shows_post_therapy_staging_first_from_the_pathology_report(
     yp = re.search(r"TNM, post-therapy pathologic \(ypTNM\) ypT1c ypN1a p\. (\d+)", summary)
     assert yp, summary
     assert "lumpectomy" in texts[int(yp.group(1)) - 1].lower()  # the pathology report itself
-    # the note's pTNM comes after, citing the note
+    # the note's pTNM comes after, citing the note by its own title (its C-CDA <title>)
     assert summary.index("ypTNM") < summary.index("pathologic (pTNM) pT2 pN1a p.")
-    assert re.search(r"pathologic \(pTNM\) pT2 pN1a p\. \d+ · Progress note", summary)
+    assert re.search(r"pathologic \(pTNM\) pT2 pN1a p\. \d+ · Oncology Follow-up Visit", summary)
