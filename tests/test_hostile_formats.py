@@ -516,3 +516,58 @@ def test_a_memo_with_email_like_first_lines_is_read_as_text_whole(tmp_path: Path
     for line in ("From: Dr. Rivera", "Subject: Ana Example", "Patient: Ana Example", "Plan:"):
         assert line in text
     assert doc.status is DocumentStatus.INCLUDED
+
+
+def _with_transfer_syntax(path: Path, uid: bytes) -> None:
+    """The file meta group's transfer syntax replaced (its group length left as it was)."""
+    data = bytearray(path.read_bytes())
+    at = data.index(struct.pack("<HH", 0x0002, 0x0010))
+    length = struct.unpack_from("<H", data, at + 6)[0]
+    uid += b"\0" * (len(uid) % 2)
+    data[at + 6 : at + 8 + length] = struct.pack("<H", len(uid)) + uid
+    path.write_bytes(bytes(data))
+
+
+def _huge_length(path: Path, tag: tuple[int, int]) -> None:
+    """One long-form element's 4-byte length set to 0xFFFFFFF0 (about 4 GB)."""
+    data = bytearray(path.read_bytes())
+    at = data.index(struct.pack("<HH", *tag))
+    struct.pack_into("<I", data, at + 8, 0xFFFFFFF0)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", ["deflate syntax", "4 GB element"])
+def test_a_scan_file_found_by_the_fuzz_test_costs_only_itself(tmp_path: Path, damage: str) -> None:
+    """Found by tests/benchmarks/fuzz_formats.py: a file that says its data is deflated when it
+    is not (zlib.error), and one element announcing 4 GB (pydicom asked the file for 4 GB, and
+    Python allocates that before reading: MemoryError under a memory limit)."""
+    import tracemalloc
+
+    from packet.dicom import read_header
+
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    damaged = make_dicom(root / "disc" / "IM1", instance=1)
+    make_dicom(root / "disc" / "IM2", instance=2)
+    if damage == "deflate syntax":
+        _with_transfer_syntax(damaged, b"1.2.840.10008.1.2.1.99")  # deflated explicit VR
+    else:
+        ds_tag = (0x0008, 0x0016)  # SOP Class UID, made a long-form value of 4 GB
+        data = bytearray(damaged.read_bytes())
+        at = data.index(struct.pack("<HH", *ds_tag))
+        data[at + 4 : at + 6] = b"OB"
+        damaged.write_bytes(bytes(data[: at + 8]) + b"\0\0\0\0" + bytes(data[at + 8 :]))
+        _huge_length(damaged, ds_tag)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError):  # damaged, or no study left once read as far as it goes
+            read_header(damaged, "disc/IM1")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50_000_000, f"{peak:,} bytes"  # the 4 GB were never asked for
+    report, _ = check_folder(root)
+    assert {d.path: d.reason for d in report.documents}["disc/IM1"] == "damaged scan file"
+    [study] = report.imaging_studies
+    assert study.images == 1
+    _check_and_build(root, tmp_path)
