@@ -571,3 +571,20 @@ def test_a_scan_file_found_by_the_fuzz_test_costs_only_itself(tmp_path: Path, da
     [study] = report.imaging_studies
     assert study.images == 1
     _check_and_build(root, tmp_path)
+
+
+def test_a_zip_of_an_unknown_version_is_listed_as_damaged(tmp_path: Path) -> None:
+    """Found by the fuzz test: zipfile raises NotImplementedError for a central directory
+    entry whose 'version needed' is one it does not know; Word's check for its own parts
+    let it escape and stop both commands."""
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    path = _word_document(root / "letter.docx", 3)
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    struct.pack_into("<H", data, central + 6, 149)  # version needed to extract: 14.9
+    path.write_bytes(bytes(data))
+    status = _status(root)
+    assert status["letter.docx"] == (DocumentStatus.EXCLUDED, "damaged Word document")
+    assert status["consult.pdf"][0] is DocumentStatus.INCLUDED
+    _check_and_build(root, tmp_path)
