@@ -608,3 +608,29 @@ def test_an_email_whose_content_type_is_huge_is_parsed_in_seconds(tmp_path: Path
     message = mail.read(path)
     assert time.perf_counter() - started < 5  # unbounded: about 120 s
     assert "Content-Type" in message.cut and "Hello" in message.text
+
+
+def test_a_reader_that_fails_in_a_way_no_one_foresaw_costs_only_its_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one guard of a record's reading: whatever escapes a format's own handling makes that
+    record unreadable, with a fix, and the others are read."""
+    from packet import index
+
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    (root / "note.txt").write_text("Lakeside Oncology\nA note\n")
+    real = index.read_file
+
+    def failing(path: Path, relative: str, *args: object, **kwargs: object) -> object:
+        if relative == "note.txt":
+            raise MemoryError
+        return real(path, relative, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index, "read_file", failing)
+    status = _status(root)
+    assert status["note.txt"][0] is DocumentStatus.EXCLUDED
+    assert status["consult.pdf"][0] is DocumentStatus.INCLUDED
+    report, _ = check_folder(root)
+    [problem] = [p for p in report.problems if p.path == "note.txt"]
+    assert "MemoryError" in problem.message and problem.fix
