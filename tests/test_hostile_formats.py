@@ -634,3 +634,18 @@ def test_a_reader_that_fails_in_a_way_no_one_foresaw_costs_only_its_record(
     report, _ = check_folder(root)
     [problem] = [p for p in report.problems if p.path == "note.txt"]
     assert "MemoryError" in problem.message and problem.fix
+
+
+def test_a_word_longer_than_many_lines_is_broken_in_a_moment() -> None:
+    """Found by the fuzz test: an email's 16,000-letter Cc header became one word on its page,
+    and breaking it measured it from its whole length down a letter at a time (20 s)."""
+    import time
+
+    from packet.layout import width_of, wrap
+
+    started = time.perf_counter()
+    lines = wrap("a" * 16_000 + " end", 400, 10)
+    assert time.perf_counter() - started < 2
+    assert "".join(lines[:-1]) + lines[-1].removesuffix(" end") == "a" * 16_000
+    assert all(width_of(line, 10) <= 400 for line in lines)
+    assert width_of(lines[0] + "a", 10) > 400  # each line as full as it can be
