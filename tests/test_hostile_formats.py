@@ -649,3 +649,24 @@ def test_a_word_longer_than_many_lines_is_broken_in_a_moment() -> None:
     assert "".join(lines[:-1]) + lines[-1].removesuffix(" end") == "a" * 16_000
     assert all(width_of(line, 10) <= 400 for line in lines)
     assert width_of(lines[0] + "a", 10) > 400  # each line as full as it can be
+
+
+def test_an_email_whose_address_header_the_parser_fails_on_keeps_its_attachments(
+    tmp_path: Path,
+) -> None:
+    """The stdlib's header parser raises IndexError on an address followed by an open quote;
+    that cost the whole email and its attachments ('could not be read'). The header is shown
+    as written instead."""
+    root = records_folder(tmp_path)
+    pdf = _pdf_bytes(tmp_path, "src.pdf", CONSULT_TEXT)
+    (root / "mail.eml").write_text(
+        'From: a@example.com\nTo: =?utf-8?q?a?=@x, "\nSubject: results\nMIME-Version: 1.0\n'
+        'Content-Type: multipart/mixed; boundary="B"\n\n'
+        "--B\nContent-Type: text/plain\n\nThe report.\n"
+        + _mime_pdf(pdf, "report.pdf", "--B")
+        + "--B--\n",
+        encoding="utf-8",
+    )
+    status = _status(root)
+    assert status["mail.eml"][0] is DocumentStatus.INCLUDED
+    assert status["mail.eml/report.pdf"][0] is DocumentStatus.INCLUDED

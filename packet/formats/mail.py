@@ -17,7 +17,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from email import policy
+from email import errors, policy
 from email.message import EmailMessage, Message, MIMEPart
 from email.policy import EmailPolicy
 from email.utils import parsedate_to_datetime
@@ -214,6 +214,29 @@ def _bound_headers(message: Message) -> list[str]:
     return cut
 
 
+# What the stdlib's header parser has raised on malformed values, beside its own errors:
+# IndexError (a quoted string left open after an address), and the others of its bug reports.
+HEADER_ERRORS = (
+    errors.MessageError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    LookupError,
+    RecursionError,
+)
+
+
+def _header(message: Message, name: str) -> str:
+    """A header's value as the parser reads it, or as written when the parser fails on it: a
+    malformed From or To costs its own reading, not the email and its attachments."""
+    try:
+        return str(message.get(name, "") or "").strip()
+    except HEADER_ERRORS:
+        raw = next((value for key, value in message.raw_items() if key.lower() == name.lower()), "")
+        return " ".join(str(raw).split())
+
+
 def _iso_date(value: str) -> str:
     """An email's date header (Tue, 10 Feb 2026 09:30:00 -0500) as 2026-02-10 09:30."""
     try:
@@ -229,10 +252,10 @@ def read(path: Path) -> Email:
         message = email.message_from_binary_file(f, policy=BOUNDED)
     assert isinstance(message, EmailMessage)
     cut = _bound_headers(message)
-    subject = str(message.get("Subject", "") or "").strip()
+    subject = _header(message, "Subject")
     lines = [f"# Email: {subject}" if subject else "# Email"]
     for label in ("From", "To", "Cc", "Date"):  # the subject is the heading
-        value = str(message.get(label, "") or "").strip()
+        value = _header(message, label)
         if label == "Date" and value:
             value = _iso_date(value)
         if value:
