@@ -754,7 +754,11 @@ def account(records: Path, report: dict[str, object]) -> list[str]:
     assert isinstance(documents, list) and isinstance(ignored, list)
     listed = {d["path"]: d for d in documents}
     shown = set(listed) | {i["path"] for i in ignored}
-    lost: list[str] = []
+    lost = [
+        f"{d['path']} (not included, without a reason)"
+        for d in documents
+        if d["status"] != "included" and not d["reason"]
+    ]
     for path in sorted(records.rglob("*")):
         relative = path.relative_to(records).as_posix()
         if not path.is_file() or path.name in JUNK or relative == "packet.toml":
