@@ -11,14 +11,18 @@ length does not fit its representation; not a ValueError), NotImplementedError (
 value representation, e.g. one flipped byte), ValueError, KeyError, TypeError, struct.error,
 OverflowError (lengths and offsets out of range), EOFError and OSError (a file cut short),
 UnicodeError (a character set that does not decode), RecursionError (sequences nested
-thousands deep). `read_header` turns each of those into a ValueError saying the file is
+thousands deep), zlib.error (a deflated transfer syntax whose data is not deflate), MemoryError
+(an element announcing gigabytes: pydicom asks the file for that many bytes, and Python
+allocates them before reading; `_Capped` asks for no more than the file holds). `read_header` turns each of those into a ValueError saying the file is
 damaged; the whole reading of one file, not just the opening, sits under that one guard.
 """
 
 from __future__ import annotations
 
+import os
 import struct
 import warnings
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -152,7 +156,30 @@ def _damage() -> tuple[type[BaseException], ...]:
         OSError,
         UnicodeError,
         RecursionError,
+        zlib.error,
+        MemoryError,
     )
+
+
+class _Capped:
+    """The file as pydicom reads it, each read asking for no more than the file still holds:
+    an element whose damaged length says 4 GB would make Python allocate 4 GB to read it."""
+
+    def __init__(self, fp: BinaryIO) -> None:
+        self._fp = fp
+        self._size = os.fstat(fp.fileno()).st_size
+        self.name = fp.name
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            return self._fp.read()
+        return self._fp.read(max(0, min(size, self._size - self._fp.tell())))
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._fp.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._fp.tell()
 
 
 def _read_header(path: Path, relative: str) -> DicomHeader:
@@ -168,7 +195,7 @@ def _decode_header(path: Path, relative: str) -> DicomHeader:
     import pydicom  # imported here: most runs never meet a scan disc
 
     with path.open("rb") as fp:
-        ds = pydicom.dcmread(fp, stop_before_pixels=True, force=True)
+        ds = pydicom.dcmread(_Capped(fp), stop_before_pixels=True, force=True)
         truncated = _pixels_cut_off(fp, ds)
     if truncated:
         raise UnusableScan(

@@ -571,12 +571,40 @@ def _read_job(job: ReadJob) -> tuple[FileReading, Understanding | None]:
     limit = stopping.RECORD_SECONDS
     try:
         with time_limit(limit):
-            return _read_and_understand(job)
+            return _guarded(job)
     except TookTooLong:
         return out_of_time(job.path, job.relative, limit), None
 
 
-def _read_and_understand(job: ReadJob) -> tuple[FileReading, Understanding | None]:
+def _guarded(job: ReadJob) -> tuple[FileReading, Understanding | None]:
+    """One record read and understood under the one guard of its reading: whatever a reader
+    or the library under it raises on this file's bytes (each format's module names what it
+    expects; this is for what no one foresaw) makes this record unreadable, never the run."""
+    try:
+        return _read_one(job)
+    except Exception as exc:
+        try:
+            size = job.path.stat().st_size
+        except OSError:
+            size = 0
+        return FileReading(
+            kind=FileKind.OTHER,
+            size=size,
+            usable=False,
+            exclusion="could not be read (it may be damaged)",
+            problem=Problem(
+                path=job.relative,
+                kind=ProblemKind.UNREADABLE_FILE,
+                severity=Severity.ERROR,
+                message=f"packet could not read this file ({exc.__class__.__name__}); it may "
+                "be damaged.",
+                fix="Open it in the program that made it and save or print it as PDF, or copy "
+                "it again from where it came from.",
+            ),
+        ), None
+
+
+def _read_one(job: ReadJob) -> tuple[FileReading, Understanding | None]:
     reading = read_file(job.path, job.relative, job.passwords, job.ocr, job.layout, job.cache)
     usable = reading.usable and reading.kind in (FileKind.PDF, FileKind.IMAGE, FileKind.TEXT)
     if not usable:

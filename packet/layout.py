@@ -186,14 +186,29 @@ def wrap(
                 lines.append(line)
             line = ""
             while width_of(word, size, bold, standard) > width:
-                cut = len(word)
-                while cut > 1 and width_of(word[:cut], size, bold, standard) > width:
-                    cut -= 1
+                cut = _longest_fit(word, width, size, bold, standard)
                 lines.append(word[:cut])
                 word = word[cut:]
             line = word
         lines.append(line)
     return lines
+
+
+def _longest_fit(word: str, width: float, size: float, bold: bool, standard: bool) -> int:
+    """How many of the word's first characters fit the width (at least one), measuring only
+    prefixes about a line long: a 16,000-letter word measured from its whole length down, a
+    letter at a time, took 20 s to break into lines."""
+    fits, too_long = 1, 2  # a prefix that fits (one letter always goes) and one that may not
+    while too_long < len(word) and width_of(word[:too_long], size, bold, standard) <= width:
+        fits, too_long = too_long, too_long * 2
+    too_long = min(too_long, len(word))
+    while too_long - fits > 1:  # the widths of prefixes only grow: halve the gap
+        middle = (fits + too_long) // 2
+        if width_of(word[:middle], size, bold, standard) <= width:
+            fits = middle
+        else:
+            too_long = middle
+    return fits
 
 
 def plan_breaks(

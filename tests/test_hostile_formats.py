@@ -581,3 +581,157 @@ def test_a_full_temporary_disk_names_the_folder_and_costs_only_the_member(
         [problem] = [p for p in report.problems if p.path == shown]
         assert str(unpack._temp_folder().parent) in problem.message
         assert "TMPDIR" in problem.fix
+
+
+def _with_transfer_syntax(path: Path, uid: bytes) -> None:
+    """The file meta group's transfer syntax replaced (its group length left as it was)."""
+    data = bytearray(path.read_bytes())
+    at = data.index(struct.pack("<HH", 0x0002, 0x0010))
+    length = struct.unpack_from("<H", data, at + 6)[0]
+    uid += b"\0" * (len(uid) % 2)
+    data[at + 6 : at + 8 + length] = struct.pack("<H", len(uid)) + uid
+    path.write_bytes(bytes(data))
+
+
+def _huge_length(path: Path, tag: tuple[int, int]) -> None:
+    """One long-form element's 4-byte length set to 0xFFFFFFF0 (about 4 GB)."""
+    data = bytearray(path.read_bytes())
+    at = data.index(struct.pack("<HH", *tag))
+    struct.pack_into("<I", data, at + 8, 0xFFFFFFF0)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", ["deflate syntax", "4 GB element"])
+def test_a_scan_file_found_by_the_fuzz_test_costs_only_itself(tmp_path: Path, damage: str) -> None:
+    """Found by tests/benchmarks/fuzz_formats.py: a file that says its data is deflated when it
+    is not (zlib.error), and one element announcing 4 GB (pydicom asked the file for 4 GB, and
+    Python allocates that before reading: MemoryError under a memory limit)."""
+    import tracemalloc
+
+    from packet.dicom import read_header
+
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    damaged = make_dicom(root / "disc" / "IM1", instance=1)
+    make_dicom(root / "disc" / "IM2", instance=2)
+    if damage == "deflate syntax":
+        _with_transfer_syntax(damaged, b"1.2.840.10008.1.2.1.99")  # deflated explicit VR
+    else:
+        ds_tag = (0x0008, 0x0016)  # SOP Class UID, made a long-form value of 4 GB
+        data = bytearray(damaged.read_bytes())
+        at = data.index(struct.pack("<HH", *ds_tag))
+        data[at + 4 : at + 6] = b"OB"
+        damaged.write_bytes(bytes(data[: at + 8]) + b"\0\0\0\0" + bytes(data[at + 8 :]))
+        _huge_length(damaged, ds_tag)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError):  # damaged, or no study left once read as far as it goes
+            read_header(damaged, "disc/IM1")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50_000_000, f"{peak:,} bytes"  # the 4 GB were never asked for
+    report, _ = check_folder(root)
+    assert {d.path: d.reason for d in report.documents}["disc/IM1"] == "damaged scan file"
+    [study] = report.imaging_studies
+    assert study.images == 1
+    _check_and_build(root, tmp_path)
+
+
+def test_a_zip_of_an_unknown_version_is_listed_as_damaged(tmp_path: Path) -> None:
+    """Found by the fuzz test: zipfile raises NotImplementedError for a central directory
+    entry whose 'version needed' is one it does not know; Word's check for its own parts
+    let it escape and stop both commands."""
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    path = _word_document(root / "letter.docx", 3)
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    struct.pack_into("<H", data, central + 6, 149)  # version needed to extract: 14.9
+    path.write_bytes(bytes(data))
+    status = _status(root)
+    assert status["letter.docx"] == (DocumentStatus.EXCLUDED, "damaged Word document")
+    assert status["consult.pdf"][0] is DocumentStatus.INCLUDED
+    _check_and_build(root, tmp_path)
+
+
+def test_an_email_whose_content_type_is_huge_is_parsed_in_seconds(tmp_path: Path) -> None:
+    """Found by the fuzz test: the stdlib's parser reads each part's Content-Type while it
+    parses the message, before packet could cut it: 400 KB of addresses in it took two
+    minutes. Now it is cut (to 2,000 characters) whoever reads it first."""
+    import time
+
+    from packet.formats import mail
+
+    path = tmp_path / "m.eml"
+    path.write_text(
+        "Content-Type: " + "b@x.org, " * 45_000 + "\nFrom: a@example.com\nSubject: visit\n"
+        "MIME-Version: 1.0\n\nHello\n",
+        encoding="utf-8",
+    )
+    started = time.perf_counter()
+    message = mail.read(path)
+    assert time.perf_counter() - started < 5  # unbounded: about 120 s
+    assert "Content-Type" in message.cut and "Hello" in message.text
+
+
+def test_a_reader_that_fails_in_a_way_no_one_foresaw_costs_only_its_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one guard of a record's reading: whatever escapes a format's own handling makes that
+    record unreadable, with a fix, and the others are read."""
+    from packet import index
+
+    root = records_folder(tmp_path)
+    make_pdf(root / "consult.pdf", CONSULT_TEXT)
+    (root / "note.txt").write_text("Lakeside Oncology\nA note\n")
+    real = index.read_file
+
+    def failing(path: Path, relative: str, *args: object, **kwargs: object) -> object:
+        if relative == "note.txt":
+            raise MemoryError
+        return real(path, relative, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index, "read_file", failing)
+    status = _status(root)
+    assert status["note.txt"][0] is DocumentStatus.EXCLUDED
+    assert status["consult.pdf"][0] is DocumentStatus.INCLUDED
+    report, _ = check_folder(root)
+    [problem] = [p for p in report.problems if p.path == "note.txt"]
+    assert "MemoryError" in problem.message and problem.fix
+
+
+def test_a_word_longer_than_many_lines_is_broken_in_a_moment() -> None:
+    """Found by the fuzz test: an email's 16,000-letter Cc header became one word on its page,
+    and breaking it measured it from its whole length down a letter at a time (20 s)."""
+    import time
+
+    from packet.layout import width_of, wrap
+
+    started = time.perf_counter()
+    lines = wrap("a" * 16_000 + " end", 400, 10)
+    assert time.perf_counter() - started < 2
+    assert "".join(lines[:-1]) + lines[-1].removesuffix(" end") == "a" * 16_000
+    assert all(width_of(line, 10) <= 400 for line in lines)
+    assert width_of(lines[0] + "a", 10) > 400  # each line as full as it can be
+
+
+def test_an_email_whose_address_header_the_parser_fails_on_keeps_its_attachments(
+    tmp_path: Path,
+) -> None:
+    """The stdlib's header parser raises IndexError on an address followed by an open quote;
+    that cost the whole email and its attachments ('could not be read'). The header is shown
+    as written instead."""
+    root = records_folder(tmp_path)
+    pdf = _pdf_bytes(tmp_path, "src.pdf", CONSULT_TEXT)
+    (root / "mail.eml").write_text(
+        'From: a@example.com\nTo: =?utf-8?q?a?=@x, "\nSubject: results\nMIME-Version: 1.0\n'
+        'Content-Type: multipart/mixed; boundary="B"\n\n'
+        "--B\nContent-Type: text/plain\n\nThe report.\n"
+        + _mime_pdf(pdf, "report.pdf", "--B")
+        + "--B--\n",
+        encoding="utf-8",
+    )
+    status = _status(root)
+    assert status["mail.eml"][0] is DocumentStatus.INCLUDED
+    assert status["mail.eml/report.pdf"][0] is DocumentStatus.INCLUDED

@@ -45,8 +45,8 @@ def is_docx(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        return False  # what opening a damaged zip raises (see unpack.ZIP_ERRORS): not Word
 
 
 def to_text(path: Path) -> str:
