@@ -106,7 +106,10 @@ def _joined(page: str) -> list[str]:
     for raw in lines_of(page):
         text = _ocr_mended(raw.strip())
         if ".." in text or ". ." in text or "…" in text:
-            text = re.sub(r"\s*(?:\.\s?){3,}\s*|\s*…+\s*(?=[A-Z0-9<>])", ": ", text)
+            # a leader as OCR reads it too: "....i.:...", its dots broken by stray marks
+            text = re.sub(
+                r"\s*(?:\.\s?){3,}(?:[il|'`]?[.:·,]+)*\s*|\s*…+\s*(?=[A-Z0-9<>])", ": ", text
+            )
         if "|" in text:  # a pipe table's cells are columns
             text = re.sub(r"\s*\|\s*", "   ", text).strip()
         if "  " in text or "\t" in text:
