@@ -28,6 +28,7 @@ from packet.models import Box
 OCR_DPI = 300  # what Tesseract needs for 10-point print; a finer scan is read at 300
 MIN_DPI = 150  # a coarser scan is enlarged to this
 TOP_SHARE = 1 / 3  # of the first page: letterhead, title, patient, dates and the first sections
+PAGE_SECONDS = 90  # Tesseract's time for one page: a normal page takes a few seconds
 MAX_SIDE = 3500  # pixels; larger photos are reduced first (Tesseract gains nothing from more)
 INSTALL = (
     "Debian/Ubuntu: sudo apt install tesseract-ocr; macOS: brew install tesseract; "
@@ -163,10 +164,15 @@ def _read(image: Any) -> Reading:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
         data = pytesseract.image_to_data(
-            image, config="--psm 6 -c tessedit_do_invert=0", output_type=pytesseract.Output.DICT
+            image,
+            config="--psm 6 -c tessedit_do_invert=0",
+            output_type=pytesseract.Output.DICT,
+            timeout=PAGE_SECONDS,
         )
     except (pytesseract.TesseractError, OSError, RuntimeError):
-        return Reading("", 0, 0)  # a page Tesseract cannot read is a page without text
+        # a page Tesseract cannot read, or reads past the limit (pytesseract then kills it and
+        # raises RuntimeError), is a page without text
+        return Reading("", 0, 0)
     lines: dict[tuple[int, int, int], list[tuple[str, int, int, int]]] = {}
     words: list[tuple[str, float]] = []
     boxes: list[Box] = []
