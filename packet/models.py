@@ -205,6 +205,17 @@ class FactKind(StrEnum):
     GLEASON = "gleason"
     GRADE_GROUP = "grade_group"
     PSA = "psa"
+    # results the table of expected results (packet/data/expected.toml) asks for
+    MET = "met"
+    RET = "ret"
+    NTRK = "ntrk"
+    BRCA1 = "brca1"
+    BRCA2 = "brca2"
+    PALB2 = "palb2"
+    HRD = "hrd"
+    POLE = "pole"
+    P53 = "p53"
+    FGFR3 = "fgfr3"
 
 
 class Fact(BaseModel):
@@ -240,6 +251,16 @@ FACT_LABELS: dict[FactKind, str] = {
     FactKind.GLEASON: "Gleason score",
     FactKind.GRADE_GROUP: "Grade group",
     FactKind.PSA: "PSA",
+    FactKind.MET: "MET",
+    FactKind.RET: "RET",
+    FactKind.NTRK: "NTRK",
+    FactKind.BRCA1: "BRCA1",
+    FactKind.BRCA2: "BRCA2",
+    FactKind.PALB2: "PALB2",
+    FactKind.HRD: "Homologous recombination deficiency (HRD)",
+    FactKind.POLE: "POLE",
+    FactKind.P53: "p53",
+    FactKind.FGFR3: "FGFR3",
 }
 
 
