@@ -168,7 +168,9 @@ def build_report(index: FolderIndex) -> Report:
         caregiver_files=index.caregiver.files,
         ignored=index.ignored,
         problems=problems,
-        summary=clinical_summary(documents, timeline, index.studies),
+        summary=clinical_summary(
+            documents, timeline, index.studies, index.caregiver.settings.patient.diagnosis
+        ),
         other_studies=index.other_studies,
     )
 

@@ -231,7 +231,8 @@ def _percent_in(rest: str) -> str:
 
 # --- receptors -------------------------------------------------------------------------------
 
-CLONE = r"(?:\s+(?:SP1|SP2|6F11|1D5|EP1|1E2|16|PgR\s?636|EP2))?"  # a table's clone column
+# a table's clone column, or the clone in the marker's brackets: "Estrogen Receptor (ER, clone SP1)"
+CLONE = r"(?:\s+(?:SP1|SP2|6F11|1D5|EP1|1E2|16|PgR\s?636|EP2)|\s*\((?:ER|PR|PgR),\s*clone\s+[\w-]{1,10}\))?"
 RECEPTORS = {
     FactKind.ER: r"(?:estrogen receptors?|oestrogen receptors?|\bER\b)(?:\s*\((?:ER|SP1|6F11)\))?"
     + CLONE,
@@ -370,6 +371,7 @@ VARIANT = re.compile(
     re.IGNORECASE,
 )
 GENE_NEGATIVE = re.compile(
+    r"\bnegative for (?:(?:likely )?pathogenic |deleterious |germline )*(?:variants?|mutations?|alterations?)\b|"
     rf"\b(?:{NEGATIVE})\b|^\W*no\s+(?:[^\s,]+(?:,\s*|\s+(?:or|and|nor)\s+|\s+)){{1,8}}?"
     r"(?:fusions?|mutations?|alterations?|rearrangements?|variants?|amplifications?)"
     r"(?:\s+(?:were\s+|was\s+)?(?:detected|identified|found))?\b",
@@ -465,6 +467,12 @@ def _pdl1(text: str) -> str:
 
 
 # --- more results the expected-results table asks for -------------------------------------------
+
+
+def report_lines(page: str) -> list[str]:
+    """A page's lines as a report means them (dot leaders, columns, wrapped lines joined), for
+    the readers beside this one (`packet.pending`)."""
+    return _joined(page)
 
 
 def _gene_names(clause: str) -> str:
@@ -785,7 +793,7 @@ def _gleason(text: str) -> str:
 
 
 PSA_IN_TEXT = re.compile(
-    r"\b(?:PSA|prostate[- ]specific antigen)(?:\s+(?:level|value))?\s*(?:of|was|is|at|:|=)?\s*"
+    r"\b(?:PSA|prostate[- ]specific antigen)(?:\s+(?:level|value))?(?:\s+(?:at|on) (?:diagnosis|presentation|referral))?\s*(?:of|was|is|at|:|=)?\s*"
     r"(?P<v>\d{1,4}(?:\.\d{1,3})?)\s*ng/m[lL]\b",
     re.IGNORECASE,
 )

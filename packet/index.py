@@ -49,6 +49,7 @@ from packet.scan import FoundFile, scan_folder
 from packet.unpack import expand
 from packet.words import plural
 from packet.workers import parallel_map
+from packet.workup import pending_results, stated_diagnoses
 
 Progress = Callable[[int, int, str], None]  # (done, total, what); total 0: cannot be counted.
 # Never given record contents.
@@ -98,6 +99,8 @@ class Understanding:
     institution: str = ""
     mrn: str = ""
     facts: tuple[Fact, ...] = ()
+    pending: tuple[Fact, ...] = ()  # results it says are to come
+    diagnoses: tuple[Fact, ...] = ()  # the cancers its diagnosis lines name
     read_fully: bool = False  # a scan whose pages were all read by OCR for its facts
 
 
@@ -448,6 +451,8 @@ def index_folder(
                 )
                 doc.institution, doc.mrn = known.institution, known.mrn
                 doc.facts = list(known.facts)
+                doc.pending = list(known.pending)
+                doc.diagnoses = list(known.diagnoses)
         index.documents.append(doc)
         if doc.status is DocumentStatus.INCLUDED and reading.text:
             found_id = header_identity(reading.text, data.settings.reading.date_order)
@@ -569,7 +574,13 @@ def _read_job(job: ReadJob) -> tuple[FileReading, Understanding | None]:
             and reading.pages > 2
         ):
             pages = page_texts(job.path, job.passwords, FACT_PAGES) or pages
-        known = replace(known, facts=tuple(extract_facts(pages)), read_fully=read_fully)
+        known = replace(
+            known,
+            facts=tuple(extract_facts(pages)),
+            pending=tuple(pending_results(pages)),
+            diagnoses=tuple(stated_diagnoses(pages)),
+            read_fully=read_fully,
+        )
     return reading, known
 
 

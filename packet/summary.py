@@ -8,14 +8,17 @@ chooses.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from packet.caregiver import TIMELINE_CSV
+from packet.expected import assess
 from packet.facts import tnm_prefix
 from packet.models import (
     FACT_LABELS,
     CarePlace,
     Category,
     ClinicalSummary,
+    DiagnosisSource,
     DocumentOut,
     DocumentStatus,
     FactKind,
@@ -178,16 +181,24 @@ def _care(documents: list[DocumentOut], studies: list[ImagingStudy]) -> list[Car
 
 
 def clinical_summary(
-    documents: list[DocumentOut], timeline: list[TimelineEvent], studies: list[ImagingStudy]
+    documents: list[DocumentOut],
+    timeline: list[TimelineEvent],
+    studies: list[ImagingStudy],
+    diagnosis: str = "",
+    coded: Sequence[DiagnosisSource] = (),
 ) -> ClinicalSummary:
-    """The summary of the records that go into the packet."""
+    """The summary of the records that go into the packet. `diagnosis`: the family's, which
+    with the records' site and histology (and `coded`, the problems a health summary codes)
+    names the cancer whose expected results are looked for."""
     included = record_order(
         d
         for d in documents
         if d.status is DocumentStatus.INCLUDED and d.category not in NOT_CLINICAL
     )
+    facts = _facts(included)
     return ClinicalSummary(
-        facts=_facts(included),
+        facts=facts,
+        expected=assess(facts, included, diagnosis, coded),
         read_in_part=[_source(d) for d in included if d.read_in_part and d.category not in LISTS],
         dates=_dates(included, timeline),
         care=_care(included, studies),
