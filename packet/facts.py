@@ -497,6 +497,53 @@ GENE_TALK = re.compile(
 )
 
 
+# A germline panel's result given once for all its genes, and the genes listed apart:
+# "RESULT: NEGATIVE. No pathogenic or likely pathogenic variants identified." … "GENES ANALYZED:
+# APC, ATM, BARD1, BRCA1, BRCA2, …".
+PANEL_GENES = re.compile(
+    r"^\s*(?:genes?\s+(?:analy[sz]ed|tested|included|evaluated|examined|sequenced)|"
+    r"genes?\s+on\s+(?:this|the)\s+panel|panel\s+genes)\s*(?:\([^)]*\))?\s*:\s*(?P<genes>.*)$",
+    re.IGNORECASE,
+)
+PANEL_NEGATIVE = re.compile(
+    r"^\s*(?:overall\s+|final\s+)?(?:results?|interpretation)\s*:\s*negative\b|"
+    r"^\s*negative[.:]?\s+no\s+(?:pathogenic|clinically significant)|"
+    r"^\s*no\s+(?:pathogenic|deleterious)\s+(?:or\s+likely\s+pathogenic\s+)?(?:variants?|mutations?)\s+"
+    r"(?:were\s+|was\s+)?(?:identified|detected|found)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+PANEL_POSITIVE = re.compile(
+    r"\bpositive\b|(?<!no )(?<!or )(?:likely )?pathogenic variants? (?:was |were )?(?:identified|detected|found)(?! in none)",
+    re.IGNORECASE,
+)
+PANEL_KINDS = (FactKind.BRCA1, FactKind.BRCA2, FactKind.PALB2)
+
+
+def _panel_negatives(pages: Sequence[str], facts: list[Fact]) -> list[Fact]:
+    """The table's germline genes a negative panel lists as analysed, each "not detected", when
+    the record states no positive result at all; the genes it states apart keep their own."""
+    lines = [(n, line) for n, page in enumerate(pages, start=1) for line in _joined(page)]
+    negative = next(((n, t) for n, t in lines if PANEL_NEGATIVE.search(t)), None)
+    if negative is None or any(
+        PANEL_POSITIVE.search(t) and not PANEL_NEGATIVE.search(t) for _, t in lines
+    ):
+        return []
+    said = {f.kind for f in facts}
+    out = []
+    for row, (number, text) in enumerate(lines):
+        listed = PANEL_GENES.match(text)
+        if not listed:
+            continue
+        genes = listed.group("genes") or (lines[row + 1][1] if row + 1 < len(lines) else "")
+        for kind in PANEL_KINDS:
+            if kind not in said and re.search(rf"\b{GENES[kind]}\b", genes):
+                said.add(kind)
+                shown = text.strip() if listed.group("genes") else f"{text.strip()} {genes}"
+                quote = f"{negative[1].strip()} … {shown}"
+                out.append(Fact(kind=kind, value="not detected", page=number, quote=_quote(quote)))
+    return out
+
+
 HRD = re.compile(
     r"\b(?:HRD|homologous recombination deficiency|homologous recombination (?:repair )?status|"
     r"HR deficiency)\b(?:\s*\((?:HRD|GIS)\))?\s*(?:status|score|result|test)?\s*[:\-]?\s*"
@@ -1130,7 +1177,7 @@ def extract(pages: Sequence[str]) -> list[Fact]:
         )
     for value, line in _staging(staged, whole):
         add(FactKind.TNM, value, line)
-    return _settled(facts, ratios, totals, shares)
+    return _settled(facts, ratios, totals, shares) + _panel_negatives(pages, facts)
 
 
 RECEPTOR_SHARE = re.compile(

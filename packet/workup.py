@@ -120,7 +120,8 @@ def pending_results(pages: Sequence[str]) -> list[Fact]:
 DIAGNOSIS_LABEL = re.compile(
     r"^\s*(?:final |clinical |pathologic(?:al)? |working |oncologic |primary |cancer )?"
     r"(?:diagnos[ie]s|impression|assessment(?: and plan)?|tumou?r type|specimen|indication|"
-    r"problem|re)\s*[:\-]\s*(?P<text>.+)$",
+    r"problem|re|clinical information|clinical indication|reason for (?:testing|referral))"
+    r"\s*[:\-]\s*(?P<text>.+)$",
     re.IGNORECASE,
 )
 CANCER = re.compile(
