@@ -174,7 +174,18 @@ def _source(doc: DocumentOut, page: int, quote: str = "") -> FactSource:
     return FactSource(path=doc.path, page=page, title=doc.title, date=doc.date, quote=quote)
 
 
+STAGING = frozenset({FactKind.STAGE, FactKind.TNM})
+
+
 def _result(
+    spec: ResultSpec, facts: list[SummaryFact], documents: list[DocumentOut]
+) -> ExpectedResult:
+    result = _status(spec, facts, documents)
+    result.biomarker = bool(spec.kinds) and not set(spec.kinds) <= STAGING
+    return result
+
+
+def _status(
     spec: ResultSpec, facts: list[SummaryFact], documents: list[DocumentOut]
 ) -> ExpectedResult:
     values: list[FactValue] = []

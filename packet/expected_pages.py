@@ -102,7 +102,7 @@ def draw_expected(w: PageWriter, summary: ClinicalSummary, cite: Cite) -> None:
             links,
             link_column=3,
         )  # fmt: skip
-        sources = list(dict.fromkeys(r.source for r in cancer.results if r.source))
+        sources = list(dict.fromkeys(s for r in cancer.results for s in r.source.split("; ") if s))
         w.space(2)
         w.paragraph("Sources: " + "; ".join(sources) + ".", size=7.5, color=MUTED)
         w.space(10)
@@ -127,9 +127,14 @@ def expected_questions(summary: ClinicalSummary) -> list[str]:
 
 def pending_lines(summary: ClinicalSummary, cite: Callable[[FactSource], str]) -> list[str]:
     """The expected results a record says are to come, each with that record."""
+    by_record: dict[str, list[str]] = {}
+    for cancer in summary.expected:
+        for result in cancer.results:
+            if result.status is ExpectedStatus.PENDING:
+                by_record.setdefault(cite(result.pending[0]), []).append(_label(result))
     return [
-        f"{_label(result)} — pending: {cite(result.pending[0])} says it is to come."
-        for cancer in summary.expected
-        for result in cancer.results
-        if result.status is ExpectedStatus.PENDING
+        f"{', '.join(labels)} — pending: {where} says "
+        + ("it is" if len(labels) == 1 else "they are")
+        + " to come."
+        for where, labels in by_record.items()
     ]

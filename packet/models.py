@@ -328,6 +328,7 @@ class ExpectedResult(BaseModel):
     question: str = ""  # the center's, when not found
     ask: str = ""  # the family's line in `check`, when not found
     source: str = ""  # the public guidance that names it
+    biomarker: bool = True  # a result of the tumour or of a gene, not its staging or imaging
 
 
 class DiagnosisSource(BaseModel):
