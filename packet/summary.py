@@ -119,6 +119,8 @@ def _staging(values: list[FactValue], pathology: set[str]) -> list[SummaryFact]:
 def _differ(kind: FactKind, values: list[FactValue]) -> bool:
     """Records disagree: two values, not all read from one record (a biopsy's several cores, an
     IHC score beside its ISH result), and not a measure that moves over time (PSA)."""
+    if kind is FactKind.HER2:  # an equivocal IHC score is what an ISH test then settles
+        values = [v for v in values if not v.value.startswith("equivocal")] or values
     return kind not in SERIES and _disagree(values)
 
 
