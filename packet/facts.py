@@ -1019,7 +1019,7 @@ LINE_RULES: tuple[tuple[FactKind, LineRule, tuple[str, ...]], ...] = (
     (FactKind.HRD, _hrd, ("hrd", "homologous", "genomic instability")),
     (FactKind.P53, _p53, ("p53",)),
 )  # fmt: skip
-OTHER_WORDS = (
+OTHER_WORDS: tuple[str, ...] = (
     "+", "-", "egfr", "alk", "ros1", "ras", "braf", "grade group", "isup", "gg", "mlh1",
     "msh", "pms2", "mmr", "mismatch", "carcinoma", "lymphoma", "melanoma", "glioblastoma",
     "mesothelioma", "tumor", "tumour", "site", "histolog",
