@@ -2,7 +2,7 @@
 
     python tests/benchmarks/expected.py [--part tuned|held_out] [--show]
 
-tests/expected/held_out/ was written before the table and its readers and is never tuned on;
+tests/expected/held_out/ is written before the readers are next changed and is never tuned on (the first set, h*, was measured once and then moved to tuned/);
 tests/expected/tuned/ is what they were tuned on. Each `.txt` is one record (pages separated by
 a line `\\f`), its `.toml` the family's diagnosis (optional), the cancer the table should apply
 (`cancer`, "" when the table does not cover it), the expected results the record states
