@@ -558,6 +558,40 @@ GIS = re.compile(
 )
 
 
+HER2_BY_METHOD = re.compile(
+    r"\b(?:HER-?2(?:/neu)?|ERBB2)\b(?:\s*\([^)]{0,20}\))?\s+by\s+"
+    r"(?P<m>IHC|immunohistochemistry|F?ISH|in situ hybridi[sz]ation)\s*[:\-]\s*"
+    r"(?P<res>positive|negative|equivocal)\b(?:\s*\(\s*(?:score\s*)?(?P<score>[0-3])\s*\+?\s*\))?",
+    re.IGNORECASE,
+)
+
+
+def _her2_by_method(text: str) -> str:
+    """ "HER2 (ERBB2) by immunohistochemistry: Negative (Score 1+)" is "negative (IHC 1+)"."""
+    found = HER2_BY_METHOD.search(text)
+    if not found:
+        return ""
+    verdict = found.group("res").lower()
+    ihc = found.group("m").upper() in ("IHC", "IMMUNOHISTOCHEMISTRY")
+    score = found.group("score")
+    if ihc and score:
+        return f"{verdict} (IHC {'0' if score == '0' else score + '+'})"
+    return verdict
+
+
+def _no_stain(kind: FactKind) -> Callable[[str], str]:
+    """A receptor stated as no stained cells, "ER 0%", "PR 0%" (a triple-negative cancer's
+    shorthand), is negative."""
+    name = RECEPTORS[kind]
+    zero = re.compile(rf"{name}\s*[:\-]?\s*(?P<p><\s*1|0)\s*%", re.IGNORECASE)
+
+    def read(text: str) -> str:
+        found = zero.search(text)
+        return f"negative ({found.group('p').replace(' ', '')}%)" if found else ""
+
+    return read
+
+
 def _hrd(text: str) -> str:
     """ "HRD status: POSITIVE (Genomic Instability Score 61)" is "positive (GIS 61)"."""
     found = HRD.search(text)
@@ -1017,6 +1051,9 @@ LINE_RULES: tuple[tuple[FactKind, LineRule, tuple[str, ...]], ...] = (
     (FactKind.GLEASON, _gleason, ("gleason",)),
     (FactKind.PSA, _psa, ("psa", "prostate")),
     (FactKind.HRD, _hrd, ("hrd", "homologous", "genomic instability")),
+    (FactKind.HER2, _her2_by_method, ("her", "erbb2")),
+    (FactKind.ER, _no_stain(FactKind.ER), ("er", "estrogen", "oestrogen")),
+    (FactKind.PR, _no_stain(FactKind.PR), ("pr", "pgr", "progesterone")),
     (FactKind.P53, _p53, ("p53",)),
 )  # fmt: skip
 OTHER_WORDS: tuple[str, ...] = (
@@ -1083,7 +1120,11 @@ def extract(pages: Sequence[str]) -> list[Fact]:
             # "RESULT: AMPLIFIED" under HER2 ISH; "[x] Positive" under Estrogen Receptor (ER)
             line = Line(line.page, f"{topic} {TICKED.sub('', line.text)}")
         low = line.text.lower()
-        if "gleason" in low and GLEASON_COLUMN.search(line.text):
+        if (
+            "gleason" in low
+            and GLEASON_COLUMN.search(line.text)
+            and ("   " in line.text or line.text.isupper())  # columns, not a sentence naming a core
+        ):
             gleason_table = True  # a cores table: "CORE  LOCATION  DIAGNOSIS  GLEASON  GG …"
             continue
         if gleason_table:

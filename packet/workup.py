@@ -133,6 +133,17 @@ NOT_THE_PATIENTS = re.compile(
     re.IGNORECASE,
 )
 STATED_AT_MOST = 6
+# A heading: a label with nothing after it, or a line in capitals ("FINAL DIAGNOSIS:", "DIAGNOSIS").
+HEADING = re.compile(r"^\s*[A-Za-z][A-Za-z /&()-]{1,60}:\s*$|^\s*[A-Z][A-Z /&()-]{2,60}$")
+DIAGNOSIS_HEADING = re.compile(
+    r"^\s*(?:final |pathologic(?:al)? |our |revised |amended )?diagnos[ie]s\b", re.IGNORECASE
+)
+# A sentence that reports the diagnosis: "Core biopsy 03/28/2026 showed invasive ductal carcinoma".
+PROSE = re.compile(
+    r"\b(?:showed|shows|revealed|confirmed|consistent with|diagnosed with|diagnosis of|"
+    r"positive for)\s+(?P<text>[^.;]{3,160})",
+    re.IGNORECASE,
+)
 
 
 def stated_diagnoses(pages: Sequence[str]) -> list[Fact]:
@@ -141,11 +152,19 @@ def stated_diagnoses(pages: Sequence[str]) -> list[Fact]:
     summary's rows, which take only the site and histology the facts reader reads."""
     out: list[Fact] = []
     for number, page in enumerate(pages, start=1):
+        under = False  # the lines under "FINAL DIAGNOSIS:" state it, whatever their labels
         for line in report_lines(page):
             found = DIAGNOSIS_LABEL.match(line)
-            if not found:
+            if found is None and HEADING.match(line):
+                under = bool(DIAGNOSIS_HEADING.match(line))
                 continue
-            text = found.group("text").strip()
+            said = PROSE.search(line)
+            if found:
+                text = found.group("text").strip()
+            elif under or said:
+                text = said.group("text") if said and not under else line.strip()
+            else:
+                continue
             if CANCER.search(text) and not NOT_THE_PATIENTS.search(text):
                 value = text if len(text) <= QUOTE else text[: QUOTE - 1] + "…"
                 if all(f.value != value for f in out):
