@@ -18,7 +18,8 @@ QUOTE = 120
 
 # The words reports use for a test not yet resulted.
 WAITING = re.compile(
-    r"\b(?:pending|sent out|sent (?:to|for)|(?:has|have) been sent|submitted (?:to|for)|"
+    r"\b(?:pending|sent out|sent (?:to|for|today|on)|(?:has|have) been sent|(?:was|were) sent|"
+    r"submitted (?:to|for)|"
     r"to follow|will follow|will be (?:reported|issued|sent)|to be reported|reported separately|"
     r"separate report|in progress|awaited|awaiting|(?:has|have) been (?:ordered|requested)|"
     r"ordered|requested)\b",
@@ -129,7 +130,8 @@ CANCER = re.compile(
 )
 NOT_THE_PATIENTS = re.compile(
     r"history of|rule out|r/o|screening|suspicious|suspected|concern for|versus|\bvs\b|"
-    r"negative for|no evidence|family|mother|father|sister|brother|risk",
+    r"negative for|no evidence|family|mother|father|sister|brother|risk|\btrials?\b|\bNCT\d|"
+    r"education|leaflet|handout|information about",
     re.IGNORECASE,
 )
 STATED_AT_MOST = 6
@@ -147,9 +149,11 @@ PROSE = re.compile(
 
 
 def stated_diagnoses(pages: Sequence[str]) -> list[Fact]:
-    """The cancers a record's diagnosis lines name, as written (kind HISTOLOGY, the line's
-    words as the value): for naming the cancer whose workup is looked for, not for the
-    summary's rows, which take only the site and histology the facts reader reads."""
+    """The cancers a record's lines name, as written (kind HISTOLOGY, the line's words as the
+    value): a diagnosis label's, the lines under a diagnosis heading, a sentence that reports
+    it, or any other line naming a cancer that is not about a relative, a risk, a trial or a
+    suspicion. For naming the cancer whose workup is looked for, not for the summary's rows,
+    which take only the site and histology the facts reader reads."""
     out: list[Fact] = []
     for number, page in enumerate(pages, start=1):
         under = False  # the lines under "FINAL DIAGNOSIS:" state it, whatever their labels
@@ -164,7 +168,7 @@ def stated_diagnoses(pages: Sequence[str]) -> list[Fact]:
             elif under or said:
                 text = said.group("text") if said and not under else line.strip()
             else:
-                continue
+                text = line.strip()  # any other line naming a cancer ("regarding his …")
             if CANCER.search(text) and not NOT_THE_PATIENTS.search(text):
                 value = text if len(text) <= QUOTE else text[: QUOTE - 1] + "…"
                 if all(f.value != value for f in out):
