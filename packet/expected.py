@@ -127,7 +127,10 @@ def _values(facts: list[SummaryFact], kind: FactKind) -> list[FactValue]:
 
 
 def _named_by(
-    facts: list[SummaryFact], diagnosis: str, coded: Sequence[DiagnosisSource]
+    facts: list[SummaryFact],
+    diagnosis: str,
+    coded: Sequence[DiagnosisSource],
+    stated: Sequence[DiagnosisSource],
 ) -> list[tuple[CancerSpec, list[DiagnosisSource]]]:
     """The cancers the records, the coded problems and the family name, each with what names
     it. The records name a cancer by a histology that names it alone ("invasive ductal
@@ -153,7 +156,9 @@ def _named_by(
                     for h in histologies
                     if not cancer.histologies or any(p.search(h.value) for p in cancer.histologies)
                 ]
-        for given in coded:
+        # a record's line that names the cancer counts when no site or histology read does:
+        # the summary's own values are the shorter words
+        for given in [*coded, *([] if found else stated)]:
             if cancer.names(given.text):
                 found.append(given)
         if diagnosis and cancer.names(diagnosis):
@@ -253,7 +258,7 @@ def assess(
         for doc in documents
         for f in doc.diagnoses
     ]
-    named = _named_by(facts, diagnosis, [*coded, *stated])
+    named = _named_by(facts, diagnosis, coded, stated)
     histologies = " ".join(
         [v.value for v in _values(facts, FactKind.HISTOLOGY)] + [diagnosis]
     ).strip()
