@@ -646,6 +646,10 @@ def _checklist_detail(item: ChecklistItem, ctx: PacketContext) -> str:
             + plural(len(item.unverified), "record")
             + ")"
         )
+    if item.id == "biomarkers" and item.detail.startswith(("found:", "pending:", "not found:")):
+        # the expected results' verdicts, in the center's terms (see the clinical summary)
+        said = item.detail[0].upper() + item.detail[1:]
+        lines = [*lines[:1], said] if item.status is ItemStatus.PRESENT else [said]
     if item.note:
         lines.append(f"Note: {item.note}")
     return "\n".join(lines)
