@@ -130,7 +130,7 @@ CANCER = re.compile(
 )
 NOT_THE_PATIENTS = re.compile(
     r"history of|rule out|r/o|screening|suspicious|suspected|concern for|versus|\bvs\b|"
-    r"negative for|no evidence|family|mother|father|sister|brother|risk|\btrials?\b|\bNCT\d|"
+    r"negative for|no evidence|family|mother|father|sister|brother|risk (?:of|for|assessment|factors?|reduc\w*)|at (?:high |increased )?risk|\btrials?\b|\bNCT\d|"
     r"education|leaflet|handout|information about",
     re.IGNORECASE,
 )
