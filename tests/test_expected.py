@@ -420,3 +420,30 @@ def test_check_json_carries_the_assessment(tmp_path: Path) -> None:
     assert data["id"] == "breast"
     assert {r["id"]: r["status"] for r in data["results"]}["er"] == "found"
     assert {r["id"]: r["status"] for r in data["results"]}["her2"] == "not_found"
+
+
+def test_the_questions_page_asks_the_families_questions_first_then_what_is_not_found(
+    tmp_path: Path,
+) -> None:
+    from pypdf import PdfReader
+
+    from packet.build import BuildOptions, build_packet
+
+    text = PATHOLOGY + "ER: positive (95%)\nPR: positive (40%)\nKi-67: 15%\nHER2 FISH: pending.\n"
+    folder = (
+        _folder(tmp_path / "records", "Breast cancer", path=text)
+        if (tmp_path / "records").mkdir() is None
+        else tmp_path
+    )
+    (folder / "questions.md").write_text("- Is surgery the first step?\n", encoding="utf-8")
+    out = tmp_path / "packet.pdf"
+    build_packet(folder, BuildOptions(output=out))
+    pages = [page.extract_text() for page in PdfReader(out).pages]
+    questions = next(p for p in pages if "Questions for the second-opinion doctor" in p[:80])
+    family = questions.index("Is surgery the first step?")
+    asked = questions.index("Germline BRCA1/2 testing — no result is in these records")
+    assert family < asked
+    assert "Estrogen receptor" not in questions  # found: never asked
+    assert "HER2 — pending" in questions
+    front = "".join(p for p in pages if "Clinical summary" in p or "Questions for" in p)
+    assert "path.txt" not in front and "packet.toml" not in front  # no caregiver file names
