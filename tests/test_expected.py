@@ -430,11 +430,9 @@ def test_the_questions_page_asks_the_families_questions_first_then_what_is_not_f
     from packet.build import BuildOptions, build_packet
 
     text = PATHOLOGY + "ER: positive (95%)\nPR: positive (40%)\nKi-67: 15%\nHER2 FISH: pending.\n"
-    folder = (
-        _folder(tmp_path / "records", "Breast cancer", path=text)
-        if (tmp_path / "records").mkdir() is None
-        else tmp_path
-    )
+    records = tmp_path / "records"
+    records.mkdir()
+    folder = _folder(records, "Breast cancer", path=text)
     (folder / "questions.md").write_text("- Is surgery the first step?\n", encoding="utf-8")
     out = tmp_path / "packet.pdf"
     build_packet(folder, BuildOptions(output=out))
