@@ -149,7 +149,12 @@ def _unverified_problems(index: FolderIndex, checklist: list[ChecklistItem]) -> 
 
 
 def build_report(index: FolderIndex) -> Report:
-    checklist = evaluate_checklist(index)
+    documents = [DocumentOut.of(d) for d in index.documents]
+    timeline = merged_timeline(index)
+    summary = clinical_summary(
+        documents, timeline, index.studies, index.caregiver.settings.patient.diagnosis
+    )
+    checklist = evaluate_checklist(index, summary.expected)
     problems = (
         _patient_problems(index)
         + index.problems
@@ -159,8 +164,6 @@ def build_report(index: FolderIndex) -> Report:
         + consistency_problems(index)
     )
     code, reason = build_refusal(problems) or (ExitCode.OK, "")
-    documents = [DocumentOut.of(d) for d in index.documents]
-    timeline = merged_timeline(index)
     return Report(
         build_refusal=reason,
         build_refusal_code=int(code),
@@ -175,7 +178,7 @@ def build_report(index: FolderIndex) -> Report:
         caregiver_files=index.caregiver.files,
         ignored=index.ignored,
         problems=problems,
-        summary=clinical_summary(documents, timeline, index.studies),
+        summary=summary,
         allergies=record_allergies(index),
         other_studies=index.other_studies,
         requests=tracked_requests(index.caregiver.settings, index.today),

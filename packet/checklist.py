@@ -12,6 +12,9 @@ from packet.models import (
     Category,
     ChecklistItem,
     Document,
+    ExpectedCancer,
+    ExpectedResult,
+    ExpectedStatus,
     ItemStatus,
     TimelineType,
     record_order,
@@ -117,11 +120,75 @@ def _treatment_known(index: FolderIndex) -> str | None:
     return None
 
 
-def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
+def _biomarker_results(
+    cancers: list[ExpectedCancer],
+) -> list[tuple[ExpectedCancer, ExpectedResult]]:
+    """What the biomarkers item weighs: a cancer's own results, not its staging or imaging, nor
+    a result the guidance asks for only in some cases ("where indicated", "for advanced
+    disease")."""
+    return [
+        (cancer, result)
+        for cancer in cancers
+        for result in cancer.results
+        if result.biomarker and not result.when
+    ]
+
+
+def _biomarkers(
+    cancers: list[ExpectedCancer], docs: list[str]
+) -> tuple[ItemStatus, str, list[str], str] | None:
+    """The biomarkers item after the table of expected results: present when the named cancer's
+    expected results are found in any record, pending when some are said to be on their way,
+    missing when some are not found, not applicable where the table expects none. None when no
+    diagnosis is known: then a biomarker record is what counts."""
+    if not cancers:
+        return None
+    rows = _biomarker_results(cancers)
+    if not rows:
+        if docs:
+            return None
+        if any(not c.covered for c in cancers):
+            return (
+                ItemStatus.NOT_APPLICABLE,
+                "the table of expected results does not cover this diagnosis",
+                [],
+                "",
+            )
+        return (
+            ItemStatus.NOT_APPLICABLE,
+            "no result is expected in every case for this cancer",
+            [],
+            "",
+        )
+    found = [r for _, r in rows if r.status is ExpectedStatus.FOUND]
+    pending = [r for _, r in rows if r.status is ExpectedStatus.PENDING]
+    absent = [(c, r) for c, r in rows if r.status is ExpectedStatus.NOT_FOUND]
+    where = sorted(
+        {s.path for r in found for v in r.values for s in v.sources}
+        | {s.path for r in pending for s in r.pending}
+    )
+    parts = []
+    if found:
+        parts.append("found: " + ", ".join(r.label for r in found))
+    if pending:
+        parts.append("pending: " + ", ".join(r.label for r in pending))
+    if absent:
+        parts.append("not found: " + ", ".join(r.label for _, r in absent))
+        return ItemStatus.MISSING, "; ".join(parts), where, "\n".join(r.ask for _, r in absent)
+    if pending:
+        return ItemStatus.PENDING, "; ".join(parts), where, ""
+    return ItemStatus.PRESENT, "; ".join(parts), where, ""
+
+
+def evaluate_checklist(
+    index: FolderIndex, expected: list[ExpectedCancer] | None = None
+) -> list[ChecklistItem]:
+    """`expected`: the clinical summary's expected results, which the biomarkers item follows."""
     data = index.caregiver
     items = []
     for spec in CHECKLIST:
         no_scans: list[str] = []
+        biomarker_fix = ""
         filed = [d for d in index.included if d.category in spec.categories]
         docs = [d.path for d in filed if d.filed_by_content]
         by_name = [d.path for d in filed if not d.filed_by_content]
@@ -193,6 +260,12 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
             if data.questions:
                 status = ItemStatus.PRESENT
                 detail = f"questions.md: {plural(len(data.questions), 'question')}"
+        elif spec.id == "biomarkers" and (after := _biomarkers(expected or [], docs)):
+            status, detail, docs, asks = after
+            if status is ItemStatus.NOT_APPLICABLE:
+                required = False
+            if asks:
+                biomarker_fix = f"{asks}\n{spec.fix}"
         elif spec.id == "recommendation":
             notes = [
                 d.path
@@ -227,7 +300,7 @@ def evaluate_checklist(index: FolderIndex) -> list[ChecklistItem]:
                 no_scans=no_scans,
                 note=note,
                 detail=detail,
-                fix=spec.fix
+                fix=(biomarker_fix or spec.fix)
                 if status is ItemStatus.MISSING
                 else (UNVERIFIED_FIX if status is ItemStatus.UNVERIFIED else ""),
             )

@@ -57,6 +57,7 @@ from packet.stopping import TookTooLong, time_limit
 from packet.unpack import expand
 from packet.words import plural
 from packet.workers import parallel_map
+from packet.workup import pending_results, stated_diagnoses
 
 Progress = Callable[[int, int, str], None]  # (done, total, what); total 0: cannot be counted.
 # Never given record contents.
@@ -106,6 +107,8 @@ class Understanding:
     institution: str = ""
     mrn: str = ""
     facts: tuple[Fact, ...] = ()
+    pending: tuple[Fact, ...] = ()  # results it says are to come
+    diagnoses: tuple[Fact, ...] = ()  # the cancers its diagnosis lines name
     read_fully: bool = False  # a scan whose pages were all read by OCR for its facts
     text_layer: tuple[tuple[Box, ...], ...] = ()  # where OCR found each page's words
     letterhead: Letterhead = field(default_factory=Letterhead)
@@ -468,6 +471,8 @@ def index_folder(
                 doc.accessions, doc.specimen = list(known.accessions), known.specimen
                 doc.facts = list(known.facts)
                 doc.text_layer = known.text_layer
+                doc.pending = list(known.pending)
+                doc.diagnoses = list(known.diagnoses)
             coded = index.facts.get(item.relative)
             if coded is not None:  # a C-CDA's header and entries: stronger than its text
                 _apply_coded(doc, coded, override)
@@ -631,6 +636,8 @@ def _read_one(job: ReadJob) -> tuple[FileReading, Understanding | None]:
         known = replace(
             known,
             facts=tuple(extract_facts(pages)),
+            pending=tuple(pending_results(pages)),
+            diagnoses=tuple(stated_diagnoses(pages)),
             read_fully=read_fully,
             text_layer=text_layer,
         )

@@ -207,6 +207,17 @@ class FactKind(StrEnum):
     GLEASON = "gleason"
     GRADE_GROUP = "grade_group"
     PSA = "psa"
+    # results the table of expected results (packet/data/expected.toml) asks for
+    MET = "met"
+    RET = "ret"
+    NTRK = "ntrk"
+    BRCA1 = "brca1"
+    BRCA2 = "brca2"
+    PALB2 = "palb2"
+    HRD = "hrd"
+    POLE = "pole"
+    P53 = "p53"
+    FGFR3 = "fgfr3"
 
 
 class Fact(BaseModel):
@@ -243,6 +254,16 @@ FACT_LABELS: dict[FactKind, str] = {
     FactKind.GLEASON: "Gleason score",
     FactKind.GRADE_GROUP: "Grade group",
     FactKind.PSA: "PSA",
+    FactKind.MET: "MET",
+    FactKind.RET: "RET",
+    FactKind.NTRK: "NTRK",
+    FactKind.BRCA1: "BRCA1",
+    FactKind.BRCA2: "BRCA2",
+    FactKind.PALB2: "PALB2",
+    FactKind.HRD: "Homologous recombination deficiency (HRD)",
+    FactKind.POLE: "POLE",
+    FactKind.P53: "p53",
+    FactKind.FGFR3: "FGFR3",
 }
 
 
@@ -305,8 +326,59 @@ class UnreadSource(FactSource):
     pages: int = 1
 
 
+class ExpectedStatus(StrEnum):
+    FOUND = "found"  # a record states it (a negative result too)
+    PENDING = "pending"  # a record says it was sent out or is to follow
+    NOT_FOUND = "not_found"  # no record read states it
+
+
+class ExpectedResult(BaseModel):
+    """One result a cancer's workup routinely expects (packet/data/expected.toml), and whether
+    the records hold it."""
+
+    id: str  # "her2", "mmr_msi", "stage"
+    label: str  # in the center's terms
+    status: ExpectedStatus
+    when: str = ""  # the guidance's condition: "where indicated", "for advanced disease"
+    values: list[FactValue] = Field(default_factory=list)  # found: the summary's values
+    pending: list[FactSource] = Field(default_factory=list)  # the records that say it is to come
+    missing: list[str] = Field(
+        default_factory=list
+    )  # of a result of several genes, those not found
+    question: str = ""  # the center's, when not found
+    ask: str = ""  # the family's line in `check`, when not found
+    source: str = ""  # the public guidance that names it
+    biomarker: bool = True  # a result of the tumour or of a gene, not its staging or imaging
+
+
+class DiagnosisSource(BaseModel):
+    """What names the cancer a table row applies to: a record's site or histology, or the
+    family's diagnosis (source None)."""
+
+    text: str
+    source: FactSource | None = None
+
+
+class ExpectedCancer(BaseModel):
+    """A cancer the records or the family name, with the results its workup expects. A cancer the
+    table does not cover (`covered` False) has no results: no question is invented for it."""
+
+    id: str  # the table's ("breast"), or "" when not covered
+    name: str  # "breast cancer", or the diagnosis as written when not covered
+    covered: bool = True
+    specialist: str = ""
+    named_by: list[DiagnosisSource] = Field(default_factory=list)
+    results: list[ExpectedResult] = Field(default_factory=list)
+
+    @property
+    def not_found(self) -> list[ExpectedResult]:
+        return [r for r in self.results if r.status is ExpectedStatus.NOT_FOUND]
+
+
 class ClinicalSummary(BaseModel):
     facts: list[SummaryFact] = Field(default_factory=list)
+    # The results each named cancer's workup expects, found, pending or not found.
+    expected: list[ExpectedCancer] = Field(default_factory=list)
     # Scanned records read only in part: what they state may be missing from the facts.
     read_in_part: list[UnreadSource] = Field(default_factory=list)
     dates: list[KeyDate] = Field(default_factory=list)
@@ -341,6 +413,9 @@ class Document(BaseModel):
     reason: str = ""  # why excluded, or which copy a duplicate repeats
     duplicate_of: str | None = None
     facts: list[Fact] = Field(default_factory=list)  # for the clinical summary
+    pending: list[Fact] = Field(default_factory=list)  # results it says are to come
+    # the cancers its diagnosis lines name, as written (kind HISTOLOGY), for the expected results
+    diagnoses: list[Fact] = Field(default_factory=list)
     institution: str = ""  # the letterhead's, for "Care so far"
     mrn: str = ""  # the medical record number the record files the patient under
     # For a scan read in full by OCR: each page's words and where they sit, so that the packet
@@ -400,6 +475,8 @@ class DocumentOut(BaseModel):
     institution: str = ""
     mrn: str = ""
     facts: list[Fact] = Field(default_factory=list)
+    pending: list[Fact] = Field(default_factory=list)
+    diagnoses: list[Fact] = Field(default_factory=list)
 
     @classmethod
     def of(cls, doc: Document) -> DocumentOut:
@@ -421,6 +498,8 @@ class DocumentOut(BaseModel):
             institution=doc.institution,
             mrn=doc.mrn,
             facts=doc.facts,
+            pending=doc.pending,
+            diagnoses=doc.diagnoses,
         )
 
 

@@ -14,6 +14,7 @@ from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
 from packet.caregiver import TIMELINE_CSV, PacketSettings
+from packet.expected_pages import draw_expected, expected_questions, pending_lines
 from packet.layout import (
     ALERT,
     INK,
@@ -494,6 +495,7 @@ def _summary(sections: _Sections, ctx: PacketContext) -> None:
             size=9,
             color=ALERT,
         )
+    draw_expected(w, summary, lambda source: _cite(ctx, source))
     if summary.dates:
         w.ensure(110)  # the heading never ends a page without its table
         w.heading("Key dates")
@@ -685,6 +687,10 @@ def _checklist_detail(item: ChecklistItem, ctx: PacketContext) -> str:
             + plural(len(item.unverified), "record")
             + ")"
         )
+    if item.id == "biomarkers" and item.detail.startswith(("found:", "pending:", "not found:")):
+        # the expected results' verdicts, in the center's terms (see the clinical summary)
+        said = item.detail[0].upper() + item.detail[1:]
+        lines = [*lines[:1], said] if item.status is ItemStatus.PRESENT else [said]
     if item.note:
         lines.append(f"Note: {item.note}")
     return "\n".join(lines)
@@ -796,6 +802,25 @@ def _questions(sections: _Sections, ctx: PacketContext) -> None:
     for number, question in enumerate(ctx.report.questions, start=1):
         w.paragraph(f"{number}. {question}", size=11)
         w.space(4)
+    summary = ctx.report.summary
+    asked = expected_questions(summary)
+    waiting = pending_lines(summary, lambda source: _cite(ctx, source)[0])
+    if asked or waiting:
+        w.space(8)
+        w.heading("Results the workup usually includes that these records do not give")
+        w.paragraph(
+            "From the table of results each cancer's workup routinely expects (see the clinical "
+            "summary): questions, not advice.",
+            size=9,
+            color=MUTED,
+        )
+        w.space(4)
+    for number, question in enumerate(asked, start=len(ctx.report.questions) + 1):
+        w.paragraph(f"{number}. {question}", size=11)
+        w.space(4)
+    for line in waiting:
+        w.paragraph(line, size=10, color=MUTED)
+        w.space(2)
 
 
 def _opinions(sections: _Sections, ctx: PacketContext) -> None:

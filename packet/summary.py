@@ -8,14 +8,17 @@ chooses.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from packet.caregiver import TIMELINE_CSV
+from packet.expected import assess
 from packet.facts import tnm_prefix
 from packet.models import (
     FACT_LABELS,
     CarePlace,
     Category,
     ClinicalSummary,
+    DiagnosisSource,
     DocumentOut,
     DocumentStatus,
     FactKind,
@@ -117,6 +120,8 @@ def _staging(values: list[FactValue], pathology: set[str]) -> list[SummaryFact]:
 def _differ(kind: FactKind, values: list[FactValue]) -> bool:
     """Records disagree: two values, not all read from one record (a biopsy's several cores, an
     IHC score beside its ISH result), and not a measure that moves over time (PSA)."""
+    if kind is FactKind.HER2:  # an equivocal IHC score is what an ISH test then settles
+        values = [v for v in values if not v.value.startswith("equivocal")] or values
     return kind not in SERIES and _disagree(values)
 
 
@@ -179,16 +184,24 @@ def _care(documents: list[DocumentOut], studies: list[ImagingStudy]) -> list[Car
 
 
 def clinical_summary(
-    documents: list[DocumentOut], timeline: list[TimelineEvent], studies: list[ImagingStudy]
+    documents: list[DocumentOut],
+    timeline: list[TimelineEvent],
+    studies: list[ImagingStudy],
+    diagnosis: str = "",
+    coded: Sequence[DiagnosisSource] = (),
 ) -> ClinicalSummary:
-    """The summary of the records that go into the packet."""
+    """The summary of the records that go into the packet. `diagnosis`: the family's, which
+    with the records' site and histology (and `coded`, the problems a health summary codes)
+    names the cancer whose expected results are looked for."""
     included = record_order(
         d
         for d in documents
         if d.status is DocumentStatus.INCLUDED and d.category not in NOT_CLINICAL
     )
+    facts = _facts(included)
     return ClinicalSummary(
-        facts=_facts(included),
+        facts=facts,
+        expected=assess(facts, included, diagnosis, coded),
         read_in_part=[
             UnreadSource(**_source(d).model_dump(), unread=d.unread, pages=max(1, d.pages))
             for d in included

@@ -24,6 +24,7 @@ from packet.models import (
     OTHER_PATIENT_RECORD,
     ChecklistItem,
     DocumentStatus,
+    ExpectedStatus,
     FileKind,
     ItemStatus,
     LineFor,
@@ -486,6 +487,47 @@ def facts_view(report: Report, verbose: bool = False) -> Listing | None:
     return listing
 
 
+def expected_view(report: Report) -> list[Listing]:
+    """For each cancer the records or packet.toml name, the results its workup routinely
+    expects: found (with the record and page), pending (with the record that says so), or not
+    found, with what to ask. A list of questions, not advice."""
+    listings = []
+    for cancer in report.summary.expected:
+        named = "; ".join(
+            f"{n.text} ({n.source.path}, page {n.source.page})" if n.source else
+            f"{n.text} (packet.toml)"
+            for n in cancer.named_by[:3]
+        )  # fmt: skip
+        if not cancer.covered:
+            listing = Listing("Results the workup usually includes", margin=4)
+            listing.add("", [Line(f"Not covered: the table of expected results does not cover "
+                                  f"{named}; no questions are added.", "dim")])  # fmt: skip
+            listings.append(listing)
+            continue
+        listing = Listing(
+            f"Results the workup of {cancer.name} usually includes (questions, not advice)",
+            margin=max(len(r.label) for r in cancer.results) + 6,
+        )
+        listing.add("named by", [Line(named, "dim", path=True)], style="dim")
+        for result in cancer.results:
+            label = result.label + (f" ({result.when})" if result.when else "")
+            if result.status is ExpectedStatus.FOUND:
+                first = result.values[0]
+                where = first.sources[0]
+                lines = [Line("✓ " + "; ".join(v.value for v in result.values[:2]), "green"),
+                         Line(f"{where.path}, page {where.page}", "dim", path=True)]  # fmt: skip
+            elif result.status is ExpectedStatus.PENDING:
+                where = result.pending[0]
+                said = f": “{where.quote}”" if where.quote else ""
+                lines = [Line(f"○ pending, a record says{said}", "yellow"),
+                         Line(f"{where.path}, page {where.page}", "dim", path=True)]  # fmt: skip
+            else:
+                lines = [Line("✗ not found in the records", "bold red"), Line(result.ask)]
+            listing.add(Text(label, style="bold"), lines)
+        listings.append(listing)
+    return listings
+
+
 def report_view(report: Report, verbose: bool = False) -> RenderableType:
     large = len(report.documents) > LISTED_IN_FULL  # a list of thousands helps no one
     parts: list[RenderableType] = [checklist_view(report, verbose)]
@@ -498,6 +540,7 @@ def report_view(report: Report, verbose: bool = False) -> RenderableType:
     facts = facts_view(report, verbose)
     if facts is not None:
         parts.append(facts)
+    parts.extend(expected_view(report))
     unread = report.summary.read_in_part
     if unread:
         whys = Counter(source.unread for source in unread)

@@ -1,0 +1,1 @@
+"""Data tables packet reads: the results each cancer's workup routinely expects."""
