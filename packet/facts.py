@@ -89,7 +89,25 @@ O_IN_NUMBER = re.compile(r"(?<=\d)[Oo](?=\d|%|\s*%)")
 L_IN_NUMBER = re.compile(r"(?<![A-Za-z])[lI](?=\d+(?:\.\d+)?\s*%)")
 
 
+# a protein change read with letters for digits ("V6OOE"), a cDNA position with an l ("c.l799")
+PROTEIN_CHANGE = re.compile(
+    r"\b([ACDEFGHIKLMNPQRSTVWY])(\d[\dOo]+|[\dOo]+\d)([ACDEFGHIKLMNPQRSTVWY*])\b"
+)
+CDNA_L = re.compile(r"(?<=c\.)[lI](?=\d)")
+ONE_IN_WORD = re.compile(r"\b[A-Z]+1[A-Z]+\b")  # "C1EAR": a capital word with a one for an L
+
+
 def _ocr_mended(text: str) -> str:
+    if "O" in text or "o" in text:
+        text = PROTEIN_CHANGE.sub(
+            lambda m: m[1] + m[2].replace("O", "0").replace("o", "0") + m[3], text
+        )
+    if "c." in text:
+        text = CDNA_L.sub("1", text)
+    if "1" in text:
+        text = ONE_IN_WORD.sub(
+            lambda m: m.group(0).replace("1", "L") if len(m.group(0)) > 3 else m.group(0), text
+        )
     if "0" in text:
         text = ZERO_IN_WORD.sub(lambda m: m.group(0).replace("0", "O"), text)
     if "O" in text or "o" in text:
@@ -116,6 +134,7 @@ def _joined(page: str) -> list[str]:
             text = re.sub(r"\s*\|\s*", "   ", text).strip()
         if "  " in text or "\t" in text:
             text = re.sub(r"[ \t]{2,}", "   ", text)
+            text = re.sub(r"^([^:]{1,40}):   (?=\S)", r"\1: ", text)  # "DX:   …" is a label's value
         if not text:
             continue
         if (
@@ -153,7 +172,7 @@ RELATIVE = re.compile(
     re.IGNORECASE,
 )
 # A scale's legend: "Grade Group 3 = 4+3=7; Grade Group 4 = score 8; Grade Group 5 = …".
-LEGEND = re.compile(r"(?:grade group\s*[1-5]\s*[=:(].*){3}", re.IGNORECASE)
+LEGEND = re.compile(r"(?:(?:grade group|\bGG)\s*[1-5]\s*[=:(].*){3}", re.IGNORECASE)
 # A paragraph that explains a term ("What is HER2? HER2 is reported as …") states no result.
 EXPLAINER = re.compile(r"\s*(?:what (?:is|are|does|do)|how (?:is|are))\b", re.IGNORECASE)
 RELATIVE_OPENS = 40  # a line that names a relative this early is about the relative
@@ -170,6 +189,13 @@ GENERAL_INFORMATION = re.compile(
 
 def _person(name: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"[a-z]+", name.casefold()) if len(w) > 1)
+
+
+OTHER_PATIENT = re.compile(
+    r"\((?:an?\s+)?(?:other|another|different|second|next) patient\b|"
+    r"^(?:also discussed|next case|case \d+)\b.*\b(?:other|another|different) patient\b",
+    re.IGNORECASE,
+)
 
 
 def _lines(pages: Sequence[str]) -> Iterator[Line]:
@@ -189,6 +215,8 @@ def _lines(pages: Sequence[str]) -> Iterator[Line]:
                 person = _person(named.group("name"))
                 patient = patient or person
                 other = not (person <= patient or patient <= person)
+            if OTHER_PATIENT.search(plain):
+                other = True  # "Also discussed (other patient, MRN …): …": not this patient's
             if other:
                 continue
             label = LABEL_LINE.match(plain)
@@ -971,7 +999,8 @@ SITES = (
     r"(?:right|left)\s+colon\s*\((?:ascending|descending|transverse|sigmoid)(?=\))",
     r"(?:ascending|descending|transverse|sigmoid|right|left)\s+colon",
     r"colon,?\s+(?:ascending|descending|transverse|sigmoid)", r"cecum", r"rectum", r"rectosigmoid",
-    r"prostate", r"pancreas", r"(?:left|right)\s+ovary", r"ovary", r"stomach", r"esophagus",
+    r"prostate", r"pancreas", r"(?:left|right)\s+ovary", r"ovary", r"stomach,\s*(?:gastric\s+)?(?:body|antrum|fundus|cardia)\b",
+    r"gastric\s+(?:body|antrum|fundus|cardia)", r"stomach", r"esophagus",
     r"(?:left|right)\s+kidney", r"kidney,\s*(?:left|right)\b", r"urinary bladder", r"bladder", r"thyroid", r"liver", r"cervix", r"endometrium",
     r"skin,\s+[a-z ]{3,30}",
 )  # fmt: skip
@@ -1014,6 +1043,10 @@ def _histology_name(found: re.Match[str], text: str) -> str:
     name = found.group(1).lower()
     if name == "melanoma":
         return "malignant melanoma"
+    if name == "serous carcinoma" and re.match(
+        r",?\s*\(?high[- ]grade\b", text[found.end() :], re.I
+    ):
+        return "high-grade serous carcinoma"  # "SEROUS CARCINOMA, HIGH GRADE"
     if name == "endometrioid carcinoma":
         return "endometrioid adenocarcinoma"  # one tumour, two names
     if name.endswith("adenocarcinoma") and re.match(r",?\s*acinar type", text[found.end() :], re.I):
@@ -1034,6 +1067,9 @@ def _site_name(text: str) -> str:
         return f"{colon.group(1)} colon"
     if name == "bladder":
         return "urinary bladder"
+    part = re.match(r"stomach, (?:gastric )?(body|antrum|fundus|cardia)$", name)
+    if part:
+        return f"gastric {part.group(1)}"
     side = re.match(r"(breast|kidney|ovary), (left|right)$", name)
     if side:
         return f"{side.group(2)} {side.group(1)}"
@@ -1158,7 +1194,7 @@ TRIGGER = re.compile(
 
 def extract(pages: Sequence[str]) -> list[Fact]:
     """The facts the text of one record states, each with the page (from 1) it was read on."""
-    if not any(TRIGGER.search(page) for page in pages):
+    if not any(TRIGGER.search(page) or TRIGGER.search(_ocr_mended(page)) for page in pages):
         return []
     if pages and GENERAL_INFORMATION.search("\n".join(pages[0].splitlines()[:HEADER_LINES])):
         return []  # a handout explains results in general; it states none of this patient's

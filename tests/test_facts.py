@@ -265,3 +265,22 @@ def test_a_specimen_label_names_the_primary_site_only_of_a_primary_cancer() -> N
     assert found("Specimen: Liver, core biopsy\nDIAGNOSIS: adenocarcinoma") == {
         ("histology", "adenocarcinoma")
     }
+
+
+def test_a_grade_group_legend_and_another_patients_case_state_nothing() -> None:
+    legend = "Grade Group legend (reference only): GG1 = 3+3=6; GG2 = 3+4=7; GG3 = 4+3=7; GG4 = 8"
+    assert found("Prostate, left base: benign prostatic tissue.\n" + legend) == set()
+    board = (
+        "Patient of record: SAAVEDRA, HUGO    MRN 661209\n"
+        "Summary: right upper lobe adenocarcinoma. Staging cT2a cN2 M0, stage IIIA.\n"
+        "Also discussed (other patient, MRN 702215): LLL adenocarcinoma, stage IVB.\n"
+    )
+    assert ("stage", "IVB") not in found(board)
+    assert ("primary_site", "left lower lobe of lung") not in found(board)
+
+
+def test_ocrs_letters_for_digits_in_a_variant_and_a_word_are_mended() -> None:
+    assert ("braf", "V600E detected") in found("RESULT:  BRAF V6OOE  (c.l799T>A): DETECTED")
+    assert ("histology", "clear cell renal cell carcinoma") in found(
+        "DX:  RENAL CELL CARCIN0MA, C1EAR CELL TYPE, 4.6 cm, confined to kidney."
+    )
