@@ -155,15 +155,13 @@ def text_to_pdf(path: Path, paper: tuple[float, float]) -> bytes:
     cut = len(raw) > TEXT_LIMIT
     text = decode_text(raw[:TEXT_LIMIT]).replace("\r\n", "\n")
     try:
-        (path.name + text).encode("cp1252")
+        text.encode("cp1252")
         latin = True  # most notes: drawn in Helvetica, no font embedded in every converted file
     except UnicodeEncodeError:
         latin = False
     writer = PageWriter(paper, footer=lambda canvas, n: None, standard=latin)
-    writer.new_page()
-    if not text.lstrip().startswith("# "):  # a document with a title of its own needs no name
-        writer.paragraph(path.name, size=9, bold=True)
-        writer.space(6)
+    writer.new_page()  # no file name on it: the stamp gives the record's title (DESIGN: no
+    # caregiver file names on the center's pages)
     markdown = path.suffix.lower() in (".md", ".markdown")
     for line in text.split("\n"):
         if markdown:

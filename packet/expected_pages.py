@@ -96,7 +96,7 @@ def draw_expected(w: PageWriter, summary: ClinicalSummary, cite: Cite) -> None:
             rows.append(row)
             links.append(link)
         w.table(
-            [Column("Result", 3.3), Column("Status", 1.1), Column("Value", 4.6),
+            [Column("Result", 3.1), Column("Status", 1.3), Column("Value", 4.6),
              Column("Page", 1.4)],
             rows,
             links,

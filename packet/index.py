@@ -803,7 +803,8 @@ def _note_scanned(index: FolderIndex, ocr: bool) -> None:
                     )
                     + " without readable text"
                     + (" (OCR found none either)" if ocr else "")
-                    + "; packet filed and dated them from their folder and file names only."
+                    + "; packet could only go by their folder and file names to file and "
+                    "date them."
                 ),
                 fix=_ocr_advice(ocr)
                 + "Check their category and date in the documents list; correct any in documents.csv, or give them "

@@ -233,6 +233,18 @@ def _line_text(placed: list[tuple[str, int, int, int]]) -> str:
     return "".join(out)
 
 
+INK = (0.003, 0.3)  # the share of dark pixels on a page of print: more is a photo or noise
+
+
+def _inked(image: Any) -> bool:
+    """Whether the page carries print, read or not: a page photographed sideways gives
+    Tesseract no words at all, as a blank page does."""
+    small = image.convert("L").reduce(4) if min(image.size) > 400 else image.convert("L")
+    histogram = small.histogram()
+    dark: float = sum(histogram[:128]) / max(1, sum(histogram))
+    return INK[0] < dark < INK[1]
+
+
 def _top(image: Any) -> Any:
     width, height = image.size
     if height <= width:  # a landscape page or a wide photo: its top is most of it
@@ -254,9 +266,9 @@ def _text(image: Any, top: bool = True, turns: tuple[int, ...] = TURNS) -> Readi
     is kept for a whole page read as it lies (a turned page's words lie across the image)."""
     part = _top if top else (lambda whole: whole)
     first = _read(part(image))
-    if first.is_text or first.tokens < MIN_WORDS:  # it reads, or the page is blank
-        if not first.is_text:
-            return NOTHING
+    if first.is_text or (first.tokens < MIN_WORDS and not _inked(image)):
+        if not first.is_text:  # a blank page (a page held sideways reads as no words at all,
+            return NOTHING  # but it has ink)
         return first if not top else Reading(first.text, first.words, first.tokens)
     for turn in turns:
         turned = image.rotate(turn, expand=True)
@@ -291,7 +303,7 @@ def _scan_dpi(page: Any, width_pt: float) -> float | None:
 SETTINGS = (
     f"dpi {OCR_DPI}/{MIN_DPI}, top {TOP_SHARE:.4f}, side {MAX_SIDE}, psm 6, "
     f"words {MIN_WORDS}/{MIN_SHARE}/{MIN_CONFIDENCE}, turns {TURNS} (scans: if wide), "
-    f"probe {PROBE_MIN_SIDE}; word boxes kept; columns {COLUMN_GAP}"
+    f"probe {PROBE_MIN_SIDE}; word boxes kept; columns {COLUMN_GAP}; ink {INK}"
 )
 TOP, WHOLE = "top", "whole"  # what of a page is read: where a record names itself, or all
 

@@ -425,7 +425,10 @@ def not_read(unread: list[UnreadSource]) -> str:
     whys = list(dict.fromkeys(UNREAD_SHORT[s.unread] for s in unread if s.unread in UNREAD_SHORT))
     if not whys:
         return "not found in the text read (some scans were read in part)"
-    return f"not read: {plural(pages, 'scanned page')} could not be read ({'; '.join(whys)})"
+    return (
+        f"not found in the text read; {plural(pages, 'scanned page')} could not be read "
+        f"({'; '.join(whys)})"
+    )
 
 
 def _cite(ctx: PacketContext, source: FactSource) -> tuple[str, str | None]:

@@ -8,6 +8,7 @@ narrative, where other hospitals are mentioned ("seen at Mercy Hospital in 2019"
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -138,8 +139,12 @@ class Institution:
 
 
 def institution_key(name: str) -> str:
-    """Two spellings of one institution compare equal."""
-    return re.sub(r"[^a-z0-9]+", " ", name.casefold()).strip()
+    """Two spellings of one institution compare equal: in capitals or not, with its accents
+    or without them ("Saint-Éloi", "SAINT-ELOI")."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c)
+    )
+    return re.sub(r"[^a-z0-9]+", " ", plain).strip()
 
 
 def care_so_far(places: list[tuple[str, str, date | None]]) -> list[Institution]:

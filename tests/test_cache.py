@@ -195,3 +195,26 @@ def test_a_photo_read_in_full_is_searchable_where_it_shows_the_words(tmp_path: P
     # the photo is fitted within margins: its second line sits near the top, a little in
     width, height = page.get_size()
     assert 0.03 < (height - top) / height < 0.12 and 0.04 < left / width < 0.2, (left, top)
+
+
+@needs_tesseract
+def test_a_photo_held_sideways_whose_top_reads_as_nothing_is_still_turned(tmp_path: Path) -> None:
+    # A lab report photographed sideways into a portrait photo: the top third of it gives
+    # Tesseract no words at all, as a blank page does, and it was left as "unreadable".
+    root = records_folder(tmp_path)
+    page = Image.new("L", (1500, 1100), 245)
+    draw = ImageDraw.Draw(page)
+    lines = [
+        "Springfield Labs",
+        "LABORATORY REPORT",
+        "Patient: Test Person     DOB: 04/02/1961",
+        "Collected: 04/10/2026",
+        "CEA 3.1 ng/mL (0.0-3.0) H",
+        "Hemoglobin 11.2 g/dL (12.0-15.5) L",
+    ]
+    for n, line in enumerate(lines):
+        draw.text((90, 90 + 60 * n), line, fill=20, font=ImageFont.load_default(size=40))
+    page.rotate(90, expand=True).save(root / "IMG_20260411_093012.jpg", "JPEG", quality=85)
+    report, _ = check_folder(root, ocr=True, cache=False)
+    [doc] = report.documents
+    assert doc.category == "labs" and doc.unread != "no readable text was found on it", doc

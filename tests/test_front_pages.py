@@ -238,7 +238,7 @@ def test_not_found_is_said_only_of_what_was_read(tmp_path: Path) -> None:
     pages, _ = build(root, tmp_path / "p.pdf", "--no-ocr")
     summary = section(pages, "Clinical summary")
     assert "not found in the records" not in summary
-    assert "Histology not read: 1 scanned page could not be read (reading scans was" in summary
+    assert "Histology not found in the text read; 1 scanned page could not be read" in summary
     assert "Not read in full: 1 scanned record" in summary
     assert "reading scans was turned off" in summary and "--no-ocr" not in summary
     make_scanned_pdf(root / "Pathology" / "outside pathology.pdf").unlink()
