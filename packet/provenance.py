@@ -189,6 +189,7 @@ FAX = re.compile(rf"\bfax\b\.?\s*(?:no\.?|number|#)?\s*:?\s*{PHONE_NUMBER}", re.
 PHONE = re.compile(
     rf"\b(?:tel|telephone|phone|ph)\b\.?\s*(?:no\.?|number|#)?\s*:?\s*{PHONE_NUMBER}", re.IGNORECASE
 )
+CONTACT_LABEL = re.compile(r"\b(?:tel|telephone|phone|ph|fax)\b\.?\s*(?:no\.?|number|#)?\s*:", re.I)
 SEPARATOR = re.compile(r"\s+(?:[·|•]|[-–—]\s)\s*|\s{2,}")
 PATIENT_BLOCK = re.compile(r"\b(patient|name|dob|date of birth|mrn)\b", re.IGNORECASE)
 
@@ -221,7 +222,8 @@ def letterhead_of(text: str, institution: str) -> Letterhead:
         phone = phone or (found_phone.group("number").strip() if found_phone else "")
         if line is lines[start] or address:
             continue
-        first = SEPARATOR.split(line)[0].strip(" ,;")
+        before = CONTACT_LABEL.split(line)[0]  # "100 Main St, Springfield  Fax: 555-0199"
+        first = SEPARATOR.split(before)[0].strip(" ,;")
         if STREET.match(first) and not FAX.search(first) and not PHONE.search(first):
             address = first
     return Letterhead(address=address, phone=phone, fax=fax)

@@ -70,3 +70,12 @@ def test_the_patients_own_address_is_never_taken_for_the_institutions() -> None:
 
 def test_no_institution_no_letterhead() -> None:
     assert letterhead_of("Patient: Ana\n12 Elm Street", "").address == ""
+
+
+def test_an_address_with_its_fax_on_the_same_line_is_still_the_address() -> None:
+    text = (
+        "Saint-Éloi University Hospital\n100 Rue Example Ave, Springfield, IL 62704 Fax: 555-0199\n"
+        "SURGICAL PATHOLOGY REPORT\n"
+    )
+    head = letterhead_of(text, "Saint-Éloi University Hospital")
+    assert (head.address, head.fax) == ("100 Rue Example Ave, Springfield, IL 62704", "555-0199")
