@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from packet.lines import lines_of
 from packet.models import Fact, FactKind
@@ -117,7 +118,8 @@ def _ocr_mended(text: str) -> str:
     return text
 
 
-def _joined(page: str) -> list[str]:
+@lru_cache(maxsize=64)  # the same pages are read by the facts, the pending and the diagnoses
+def _joined(page: str) -> tuple[str, ...]:
     """A page's lines as a report means them: a dot leader is a label's colon ("ER ....
     POSITIVE" is "ER: POSITIVE"), a gap of columns stays a gap (three spaces), and a line
     wrapped by the report's width (the next begins in lower case or with a bracket) is one
@@ -154,7 +156,7 @@ def _joined(page: str) -> list[str]:
             out[-1] = f"{out[-1]} {text}"
         else:
             out.append(text)
-    return out
+    return tuple(out)
 
 
 PATIENT_LINE = re.compile(
@@ -544,7 +546,7 @@ def _pdl1(text: str) -> str:
 def report_lines(page: str) -> list[str]:
     """A page's lines as a report means them (dot leaders, columns, wrapped lines joined), for
     the readers beside this one (`packet.pending`)."""
-    return _joined(page)
+    return list(_joined(page))
 
 
 def _gene_names(clause: str) -> str:

@@ -563,6 +563,8 @@ FACT_CATEGORIES = frozenset(
      Category.OPERATIVE, Category.TREATMENT, Category.LABS}
 )  # fmt: skip
 FACT_PAGES = 8  # results sit on a report's first pages; a 300-page chart is not read through
+TEXT_PAGES = 2  # of a note with a text layer: where it states the diagnosis and the plan
+REPORTS = frozenset({Category.PATHOLOGY, Category.BIOMARKERS, Category.OPERATIVE})
 # Records read in full for their facts once their first page has filed them (text layer, or OCR
 # for a scan): those that state a diagnosis, a stage or a result, anywhere in them (an
 # addendum, an ISH page); a lab table or bill states none of these.
@@ -629,10 +631,13 @@ def _read_one(job: ReadJob) -> tuple[FileReading, Understanding | None]:
                 text_layer = tuple(page.boxes for page in scanned)
         elif known.category in READ_IN_FULL and reading.kind is FileKind.PDF and not reading.ocr:
             # each page as its own text, so that a fact cites its page; the pages not read yet
-            # (a long first page stops the reading for filing) are read now
+            # (a long first page stops the reading for filing) are read now: a report's first
+            # 8 (an addendum, an ISH page), a note's first 2 (it states its diagnosis up front;
+            # reading a long chart through costs a check four times its time, measured)
             pages = reading.page_texts or pages
-            if reading.pages > len(pages):
-                pages = page_texts(job.path, job.passwords, FACT_PAGES) or pages
+            wanted = FACT_PAGES if known.category in REPORTS else TEXT_PAGES
+            if min(reading.pages, wanted) > len(pages):
+                pages = page_texts(job.path, job.passwords, wanted) or pages
         known = replace(
             known,
             facts=tuple(extract_facts(pages)),
