@@ -233,16 +233,24 @@ def _mrn(patient_role: Any) -> str:
     return ""
 
 
+# A custodian that only keeps or passes on documents is no place of care.
+EXCHANGE = re.compile(
+    r"\bHIE\b|health information exchange|\bexchange\b|\bHIO\b|\bregistry\b", re.I
+)
+
+
 def _organization(root: Any) -> str:
+    """Where the care was given: the author's organization, the encounter's, else the
+    document's custodian unless that is an exchange that only passes documents on."""
     for path in (
         f"{NS}author/{NS}assignedAuthor/{NS}representedOrganization/{NS}name",
-        f"{NS}custodian/{NS}assignedCustodian/{NS}representedCustodianOrganization/{NS}name",
         f"{NS}componentOf/{NS}encompassingEncounter/{NS}location/{NS}healthCareFacility/"
         f"{NS}serviceProviderOrganization/{NS}name",
+        f"{NS}custodian/{NS}assignedCustodian/{NS}representedCustodianOrganization/{NS}name",
     ):
         for element in root.findall(path):
             name = text_of(element)
-            if name:
+            if name and not (path.startswith(f"{NS}custodian") and EXCHANGE.search(name)):
                 return name
     return ""
 
