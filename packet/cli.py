@@ -269,14 +269,19 @@ def check(
 def timeline(
     folder: Folder,
     as_json: AsJson = False,
+    ocr: Ocr = None,
+    no_cache: NoCache = False,
     verbose: Verbose = False,
 ) -> None:
     """Show the merged timeline: your events from timeline.csv and every dated record, in order.
 
-    An event and the record of the same day and kind are shown as one. Example: packet timeline my-records
+    An event and the record of the same day and kind are shown as one. Scans are read as check
+    and build read them, so the three show the same timeline. Example: packet timeline my-records
     """
     with progress_bar("Checking the folder") as progress:
-        report, _ = run(lambda: check_folder(folder, progress), verbose, as_json)
+        report, _ = run(
+            lambda: check_folder(folder, progress, ocr=ocr, cache=not no_cache), verbose, as_json
+        )
     if as_json:
         sys.stdout.write(
             json.dumps([e.model_dump(mode="json") for e in report.timeline], indent=2) + "\n"

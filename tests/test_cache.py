@@ -218,3 +218,21 @@ def test_a_photo_held_sideways_whose_top_reads_as_nothing_is_still_turned(tmp_pa
     report, _ = check_folder(root, ocr=True, cache=False)
     [doc] = report.documents
     assert doc.category == "labs" and doc.unread != "no readable text was found on it", doc
+
+
+@needs_tesseract
+def test_the_timeline_command_reads_scans_as_check_and_build_do(tmp_path: Path) -> None:
+    # `packet timeline` read no scan, so a scanned record dated on the page was on the packet's
+    # timeline page but not on the command's.
+    import json
+
+    root = records_folder(tmp_path)
+    scanned_pdf(root / "outside path.pdf", PAGE_ONE, PAGE_TWO)
+    result = runner.invoke(app, ["timeline", str(root), "--json"])
+    assert result.exit_code == 0, result.output
+    events = json.loads(result.stdout)
+    assert any(
+        e["date"] == "2026-09-15" and "outside path.pdf" in e["documents"] for e in events
+    ), events
+    result = runner.invoke(app, ["timeline", str(root), "--json", "--no-ocr"])
+    assert not any(e["date"] == "2026-09-15" for e in json.loads(result.stdout))
