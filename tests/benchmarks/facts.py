@@ -5,7 +5,7 @@
 The reports were written apart from the rules, a set at a time, by writers who saw only the
 value conventions. tests/facts/held_out/ is the latest set, measured and never tuned on;
 tests/facts/tuned/ holds the earlier sets, each measured once before the rules were tuned on it
-(their figures are in the README). Each report is a .txt (pages separated by a
+(their figures are in docs/accuracy.md). Each report is a .txt (pages separated by a
 form feed, or by a line reading \\f) with a .toml listing the facts a careful reader takes from
 it. A found fact is right when its kind and value are expected, wrong otherwise (a value nobody
 expected counts against). Prints precision (right / found) and recall (right / expected) for
