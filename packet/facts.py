@@ -364,13 +364,6 @@ def _her2(text: str) -> str:
     if not found:
         return ""
     after = text[found.end() :]
-    by = re.match(
-        r"\s*\((?:by\s+)?(?:immunohistochemistry|IHC|ISH|FISH|in situ hybridi[sz]ation)\)",
-        after,
-        re.IGNORECASE,
-    )
-    if by and not re.search(r"ISH|hybridi", by.group(0), re.IGNORECASE):
-        after = after[by.end() :]  # "HER2 (by immunohistochemistry): Negative (Score 1+)"
     ish = HER2_ISH.search(after)
     if found.group(0).upper() == "ERBB2" and not ish:
         return ""  # a mutation panel's "ERBB2 not detected" says nothing of HER2 status
@@ -633,15 +626,16 @@ GIS = re.compile(
 
 
 HER2_BY_METHOD = re.compile(
-    r"\b(?:HER-?2(?:/neu)?|ERBB2)\b(?:\s*\([^)]{0,20}\))?\s+by\s+"
-    r"(?P<m>IHC|immunohistochemistry|F?ISH|in situ hybridi[sz]ation)\s*[:\-]\s*"
+    r"\b(?:HER-?2(?:/neu)?|ERBB2)\b(?:\s*\((?!by\b)[^)]{0,20}\))?\s*(?P<open>\()?\s*by\s+"
+    r"(?P<m>IHC|immunohistochemistry|F?ISH|in situ hybridi[sz]ation)\s*(?(open)\))\s*[:\-]\s*"
     r"(?P<res>positive|negative|equivocal)\b(?:\s*\(\s*(?:score\s*)?(?P<score>[0-3])\s*\+?\s*\))?",
     re.IGNORECASE,
 )
 
 
 def _her2_by_method(text: str) -> str:
-    """ "HER2 (ERBB2) by immunohistochemistry: Negative (Score 1+)" is "negative (IHC 1+)"."""
+    """ "HER2 (ERBB2) by immunohistochemistry: Negative (Score 1+)", and "HER2 (by
+    immunohistochemistry): …", are "negative (IHC 1+)"."""
     found = HER2_BY_METHOD.search(text)
     if not found:
         return ""
