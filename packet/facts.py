@@ -1262,7 +1262,6 @@ def extract(pages: Sequence[str]) -> list[Fact]:
         if (
             "gleason" in low
             and GLEASON_COLUMN.search(line.text)
-            and not re.search(r"\d\s*\+\s*\d", line.text)  # a header names, it scores nothing
             and ("   " in line.text or line.text.isupper())  # columns, not a sentence naming a core
         ):
             gleason_table = True  # a cores table: "CORE  LOCATION  DIAGNOSIS  GLEASON  GG …"
